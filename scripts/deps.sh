@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs the Debian packages stratus needs to build, run and test. Idempotent:
+# installs only what is missing; as root it runs apt-get, otherwise it prints
+# the exact command to run and exits non-zero.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
+  libboost1.81-dev libprotobuf-dev protobuf-compiler liblua5.4-dev
+  libspdlog-dev libfmt-dev libhiredis-dev libmariadb-dev libsqlite3-dev libsodium-dev
+  libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev
+  redis-server mariadb-server python3 python3-websockets python3-protobuf python3-pytest
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "stratus needs these Debian packages; install them with:" >&2
+  echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+
+echo "installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# Package scripts must not start redis/mariadb services: tests start their own.
+printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d.stratus
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  cp /usr/sbin/policy-rc.d.stratus /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+  trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+fi
+rm -f /usr/sbin/policy-rc.d.stratus
+apt-get install -y -qq --no-install-recommends "${missing[@]}"
