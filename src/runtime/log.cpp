@@ -1,0 +1,163 @@
+#include "runtime/log.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+
+#include <spdlog/logger.h>
+#include <spdlog/pattern_formatter.h>
+#include <spdlog/sinks/base_sink.h>
+
+namespace stratus::runtime::log {
+namespace {
+
+/// Writes to stdout or to a file it can close and open again at the same path.
+class reopenable_sink final : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  ~reopenable_sink() override { close(); }
+
+  /// Switches to `path` (empty: stdout); throws std::runtime_error when it cannot be opened.
+  void target(const std::string& path) {
+    std::lock_guard lock(mutex_);
+    std::FILE* next = path.empty() ? stdout : open(path);
+    close();
+    file_ = next;
+    path_ = path;
+  }
+
+  /// Reopens the current file so a moved or deleted one is replaced by a new one.
+  void reopen() {
+    std::lock_guard lock(mutex_);
+    if (path_.empty()) return;
+    std::FILE* next = std::fopen(path_.c_str(), "a");
+    if (next == nullptr) return;  // keep writing to the old file rather than to nothing
+    close();
+    file_ = next;
+  }
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    spdlog::memory_buf_t line;
+    formatter_->format(msg, line);
+    std::fwrite(line.data(), 1, line.size(), file_);
+    std::fflush(file_);  // one write per line: a crash loses nothing, tail -f sees it at once
+  }
+  void flush_() override { std::fflush(file_); }
+
+ private:
+  static std::FILE* open(const std::string& path) {
+    std::FILE* f = std::fopen(path.c_str(), "a");
+    if (f == nullptr) {
+      throw std::runtime_error("cannot open log file " + path + ": " + std::strerror(errno));
+    }
+    return f;
+  }
+  void close() {
+    if (file_ != nullptr && file_ != stdout) std::fclose(file_);
+    file_ = nullptr;
+  }
+
+  std::FILE* file_ = stdout;
+  std::string path_;
+};
+
+struct log_state {
+  std::shared_ptr<reopenable_sink> sink = std::make_shared<reopenable_sink>();
+  spdlog::logger logger{"stratus", sink};
+  log_state() {
+    logger.set_pattern("%Y-%m-%d %H:%M:%S.%e [%l] %v");
+    logger.set_level(spdlog::level::trace);  // filtering happens before formatting, in log.hpp
+  }
+};
+
+log_state& state() {
+  static log_state* instance = new log_state;  // never destroyed: threads may log during exit
+  return *instance;
+}
+
+thread_local service_scope* current_scope = nullptr;
+
+spdlog::level::level_enum to_spdlog(level lv) {
+  switch (lv) {
+    case level::trace:
+      return spdlog::level::trace;
+    case level::debug:
+      return spdlog::level::debug;
+    case level::info:
+      return spdlog::level::info;
+    case level::warn:
+      return spdlog::level::warn;
+    case level::error:
+      return spdlog::level::err;
+    case level::off:
+      break;
+  }
+  return spdlog::level::off;
+}
+
+}  // namespace
+
+namespace detail {
+std::atomic<int> current_level{static_cast<int>(level::info)};
+
+void append_scope(fmt::memory_buffer& out) {
+  std::string_view tag = current_scope ? current_scope->tag() : std::string_view("[main]");
+  out.append(tag);
+  out.push_back(' ');
+}
+
+void write(level lv, std::string_view line) {
+  state().logger.log(to_spdlog(lv), line);
+}
+}  // namespace detail
+
+level parse_level(std::string_view name) {
+  constexpr std::string_view names[] = {"trace", "debug", "info", "warn", "error"};
+  for (int i = 0; i < 5; ++i) {
+    if (names[i] == name) return static_cast<level>(i);
+  }
+  throw std::invalid_argument("unknown log level '" + std::string(name) +
+                              "' (trace|debug|info|warn|error)");
+}
+
+void init(const options& opts) {
+  level lv = parse_level(opts.level);
+  state().sink->target(opts.file);
+  detail::current_level.store(static_cast<int>(lv), std::memory_order_relaxed);
+}
+
+void reopen() {
+  state().sink->reopen();
+}
+
+void flush() {
+  state().logger.flush();
+}
+
+service_scope::service_scope(std::uint32_t address, std::string_view name) noexcept
+    : previous_(current_scope) {
+  if (name.size() > 47) name = name.substr(0, 47);
+  auto end = name.empty() ? fmt::format_to_n(tag_, sizeof tag_ - 1, "[:{:08x}]", address)
+                          : fmt::format_to_n(tag_, sizeof tag_ - 1, "[:{:08x} {}]", address, name);
+  tag_size_ = end.size < sizeof tag_ - 1 ? end.size : sizeof tag_ - 1;
+  current_scope = this;
+}
+
+service_scope::~service_scope() {
+  current_scope = previous_;
+}
+
+bool limiter::allow() {
+  std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::steady_clock::now().time_since_epoch())
+                         .count();
+  std::int64_t last = last_.load(std::memory_order_relaxed);
+  if (now - last >= interval_ && last_.compare_exchange_strong(last, now)) return true;
+  suppressed_.fetch_add(1, std::memory_order_relaxed);
+  return false;
+}
+
+}  // namespace stratus::runtime::log
