@@ -164,7 +164,8 @@ class _Token(NamedTuple):
 
 _PUNCT = set("{}:*().")
 _NAME_START = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")
-_NAME_CHARS = _NAME_START | set("0123456789")
+_DIGITS = set("0123456789")
+_NAME_CHARS = _NAME_START | _DIGITS
 
 
 def _tokenize(text: str) -> list[_Token]:
@@ -181,14 +182,14 @@ def _tokenize(text: str) -> list[_Token]:
             while i < n and text[i] != "\n":
                 i += 1
             spaced = True
-        elif c in _NAME_START or c.isdigit() and c.isascii():
-            chars = _NAME_CHARS if c in _NAME_START else set("0123456789")
+        elif c in _NAME_CHARS:
+            kind, chars = ("name", _NAME_CHARS) if c in _NAME_START else ("num", _DIGITS)
             j = i + 1
             while j < n and text[j] in chars:
                 j += 1
-            if j < n and c not in _NAME_START and text[j] in _NAME_START:
+            if kind == "num" and j < n and text[j] in _NAME_START:
                 raise SchemaError(f"syntax error: bad number {text[i:j + 1]!r}", line)
-            tokens.append(_Token("name" if c in _NAME_START else "num", text[i:j], line, spaced))
+            tokens.append(_Token(kind, text[i:j], line, spaced))
             i, spaced = j, False
         elif c in _PUNCT:
             tokens.append(_Token(c, c, line, spaced))
@@ -225,7 +226,6 @@ class _Parser:
         self.tokens = _tokenize(text)
         self.pos = 0
         self.types: dict[str, list[_RawField]] = {}
-        self.type_lines: dict[str, int] = {}
         self.protocols: list[_RawProtocol] = []
 
     # -- token helpers
@@ -236,7 +236,8 @@ class _Parser:
         tok = self.tokens[self.pos]
         if tok.kind != kind:
             found = "end of text" if tok.kind == "eof" else repr(tok.text)
-            raise SchemaError(f"syntax error: expected {what or repr(kind)}, found {found}", tok.line)
+            raise SchemaError(f"syntax error: expected {what or repr(kind)}, found {found}",
+                              tok.line)
         self.pos += 1
         return tok
 
@@ -295,7 +296,6 @@ class _Parser:
             raise SchemaError(f"redefined {full_name}", line)
         fields: list[_RawField] = []
         self.types[full_name] = fields
-        self.type_lines[full_name] = line
         self.take("{")
 
         def member() -> None:
@@ -876,6 +876,9 @@ def _encode_body(st: StructType | None, args: Mapping[str, Any] | None, what: st
     return _Encoder().message(st, args)
 
 
+_BUILTIN_CODES = {"integer": 0, "boolean": 1, "string": 2, "binary": 2, "double": 3}
+
+
 def _bundle(schema: Schema) -> bytes:
     """Write the meta-schema ``group`` message with the reference's fixed word layout."""
     index = {name: i for i, name in enumerate(schema.types)}
@@ -886,7 +889,7 @@ def _bundle(schema: Schema) -> bytes:
             builtin = None
             extra = None
             if f.struct is None:
-                builtin = {"integer": 0, "boolean": 1, "string": 2, "binary": 2, "double": 3}[f.type]
+                builtin = _BUILTIN_CODES[f.type]
                 extra = f.decimal if f.decimal is not None else (1 if f.type == "binary" else None)
             else:
                 extra = index[f.struct.name]
