@@ -483,9 +483,7 @@ def _as_int(value: Any, where: str) -> int:
 
 def _scale_decimal(value: Any, n: int, where: str) -> int:
     """round_half_away_from_zero(x * 10^N), the product rounded to binary64 first."""
-    if not _is_number(value):
-        raise EncodeError(f"{where} is not a number ({type(value).__name__})")
-    product = float(value) * float(10 ** n)
+    product = _as_double(value, where) * float(10 ** n)
     if not math.isfinite(product):
         raise EncodeError(f"{where} is not finite ({value!r})")
     magnitude = abs(product)
@@ -508,7 +506,10 @@ def _as_bytes(value: Any, where: str) -> bytes:
 def _as_double(value: Any, where: str) -> float:
     if not _is_number(value):
         raise EncodeError(f"{where} is not a number ({type(value).__name__})")
-    return float(value)
+    try:
+        return float(value)
+    except OverflowError:
+        raise EncodeError(f"{where} is too large for a double") from None
 
 
 def _block(payload: bytes) -> bytes:
