@@ -1,0 +1,111 @@
+#include "backend/redis_pool.hpp"
+
+namespace stratus::backend {
+
+redis_pool::redis_pool(redis_options options)
+    : options_(std::move(options)),
+      gate_(options_.backoff_first, options_.backoff_max),
+      slots_(std::max<std::size_t>(options_.pool_size, 1)) {
+  for (std::size_t i = slots_.size(); i > 0; --i) free_.push_back(i - 1);
+}
+
+redis_pool::~redis_pool() = default;
+
+redis_pool::lease::lease(lease&& other) noexcept : pool_(other.pool_), slot_(other.slot_) {
+  other.pool_ = nullptr;
+}
+
+redis_pool::lease::~lease() {
+  if (pool_) pool_->give_back(slot_);
+}
+
+redis_connection& redis_pool::lease::operator*() const {
+  return *pool_->slots_[slot_].conn;
+}
+
+void redis_pool::drop(slot& s) {
+  if (s.conn) {
+    s.conn.reset();
+    up_.fetch_sub(1, std::memory_order_relaxed);
+  }
+}
+
+void redis_pool::give_back(std::size_t index) {
+  auto& s = slots_[index];
+  if (s.conn && s.conn->broken()) drop(s);
+  {
+    std::lock_guard lock(mutex_);
+    free_.push_back(index);
+  }
+  free_cv_.notify_one();
+}
+
+result<void> redis_pool::ensure_connected(slot& s) {
+  // Known down: idle connections are stale; drop them and fail fast unless it is time to probe.
+  if (gate_.down()) drop(s);
+  if (s.conn) return {};
+  if (!gate_.may_connect()) {
+    return fail(error_code::backend_unavailable,
+                "redis at " + options_.host + ":" + std::to_string(options_.port) +
+                    " is down; waiting before the next connect attempt");
+  }
+  auto conn = redis_connection::open(options_);
+  if (!conn) {
+    gate_.connect_failed();
+    return conn.err();
+  }
+  gate_.connected();
+  s.conn = std::move(*conn);
+  up_.fetch_add(1, std::memory_order_relaxed);
+  if (s.ever_connected) reconnects_.fetch_add(1, std::memory_order_relaxed);
+  s.ever_connected = true;
+  return {};
+}
+
+result<redis_pool::lease> redis_pool::acquire() {
+  std::size_t index = 0;
+  {
+    std::unique_lock lock(mutex_);
+    if (!free_cv_.wait_for(lock, options_.command_timeout, [this] { return !free_.empty(); })) {
+      failed_.fetch_add(1, std::memory_order_relaxed);
+      return fail(error_code::timeout,
+                  "all " + std::to_string(slots_.size()) + " redis connections stayed busy");
+    }
+    index = free_.back();
+    free_.pop_back();
+  }
+  lease held(this, index);
+  if (auto r = ensure_connected(slots_[index]); !r) {
+    failed_.fetch_add(1, std::memory_order_relaxed);
+    return r.err();
+  }
+  return held;
+}
+
+result<void> redis_pool::warm_up() {
+  std::vector<lease> held;
+  for (std::size_t i = 0; i < slots_.size(); ++i) {
+    auto l = acquire();
+    if (!l) return l.err();
+    held.push_back(std::move(*l));
+  }
+  return {};
+}
+
+void redis_pool::count(bool ok, bool error_reply) {
+  (ok ? ok_ : failed_).fetch_add(1, std::memory_order_relaxed);
+  if (error_reply) error_replies_.fetch_add(1, std::memory_order_relaxed);
+}
+
+kv_stats redis_pool::stats() const {
+  kv_stats s;
+  s.pool_size = slots_.size();
+  s.connections_up = up_.load(std::memory_order_relaxed);
+  s.commands_ok = ok_.load(std::memory_order_relaxed);
+  s.commands_failed = failed_.load(std::memory_order_relaxed);
+  s.error_replies = error_replies_.load(std::memory_order_relaxed);
+  s.reconnects = reconnects_.load(std::memory_order_relaxed);
+  return s;
+}
+
+}  // namespace stratus::backend
