@@ -820,18 +820,11 @@ class Schema:
     def request_decode(self, proto: str | int, data: bytes) -> tuple[dict | None, str]:
         """(args or None, protocol name) of a request body."""
         p = self.protocol(proto)
-        return (self._decode_body(p.request, data), p.name)
+        return (_decode_body(p.request, data), p.name)
 
     def response_decode(self, proto: str | int, data: bytes) -> dict | None:
         """Args (or None) of a response body."""
-        return self._decode_body(self.protocol(proto).response, data)
-
-    @staticmethod
-    def _decode_body(st: StructType | None, data: bytes) -> dict | None:
-        if st is None:
-            return None
-        data = bytes(data)
-        return _Decoder(data).message(st, 0, len(data))[0]
+        return _decode_body(self.protocol(proto).response, data)
 
     # -- reference conveniences
     def default(self, name: str, which: str | None = None) -> dict | None:
@@ -875,6 +868,14 @@ def _encode_body(st: StructType | None, args: Mapping[str, Any] | None, what: st
     if args is None:
         raise EncodeError(f"the {what} needs args (a dict)")
     return _Encoder().message(st, args)
+
+
+def _decode_body(st: StructType | None, data: bytes) -> dict | None:
+    """Decode an RPC body (trailing bytes ignored); None when there is no body type."""
+    if st is None:
+        return None
+    data = bytes(data)
+    return _Decoder(data).message(st, 0, len(data))[0]
 
 
 _BUILTIN_CODES = {"integer": 0, "boolean": 1, "string": 2, "binary": 2, "double": 3}
@@ -1065,10 +1066,11 @@ class Host:
         body = data[used:]
         session, ud = header.get("session"), header.get("ud")
         if header.get("type") is not None:
-            proto = self.schema._by_tag.get(header["type"])
-            if proto is None:
-                raise RpcError(f"{header['type']} not found")
-            args = self.schema._decode_body(proto.request, body)
+            try:
+                proto = self.schema.protocol(header["type"])
+            except SprotoError:
+                raise RpcError(f"{header['type']} not found") from None
+            args = _decode_body(proto.request, body)
             responder = self._responder(proto, session) if session is not None else None
             return Request("REQUEST", proto.name, args, responder, ud)
         if session is None:
@@ -1076,7 +1078,7 @@ class Host:
         proto = self._pending.pop(session, None)
         if proto is None:
             raise RpcError(f"Unknown session {session}")
-        return Response("RESPONSE", session, _decode_response(proto, body), ud)
+        return Response("RESPONSE", session, _decode_body(proto.response, body), ud)
 
     def _responder(self, proto: Protocol, session: int) -> Callable[..., bytes]:
         def respond(args: Mapping[str, Any] | None = None, ud: Any = None) -> bytes:
@@ -1090,9 +1092,3 @@ class Host:
         if fields.get("ud") is not None and self.package.field("ud") is None:
             raise EncodeError(f"package type {self.package.name} has no ud field")
         return _Encoder().message(self.package, fields)
-
-
-def _decode_response(proto: Protocol, body: bytes) -> dict | None:
-    if proto.response is None:
-        return None
-    return _Decoder(body).message(proto.response, 0, len(body))[0]
