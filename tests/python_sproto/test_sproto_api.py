@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import random
 
 import pytest
 
@@ -119,3 +120,21 @@ def test_truncated_packet_is_a_decode_error(schema):
         sproto.unpack(b"\xff\x00\x01")
     with pytest.raises(sproto.DecodeError):
         schema.decode("Bag", b"\x01\x00\x00\x00\x09\x00\x00\x00")
+
+
+def test_random_and_mutated_bytes_only_raise_sproto_errors(schema):
+    rng = random.Random(7)
+    seed = schema.encode("Bag", {"by_id": [{"id": 1, "name": "n"}], "counts": {"a": 1},
+                                 "ids": [1, 1 << 40], "text": "t", "price": 1.5})
+    for _ in range(3000):
+        data = bytearray(seed)
+        for _ in range(rng.randrange(1, 4)):
+            data[rng.randrange(len(data))] = rng.choice([0, 1, 4, 8, 0xFF, rng.randrange(256)])
+        del data[rng.randrange(len(data) + 1):]
+        for attempt in (lambda: schema.decode("Bag", bytes(data)),
+                        lambda: sproto.unpack(bytes(data)),
+                        lambda: sproto.Host(schema).dispatch(bytes(data))):
+            try:
+                attempt()
+            except sproto.SprotoError:
+                pass
