@@ -90,6 +90,7 @@ error redis_connection::io_failure() {
       (saved_errno == EAGAIN || saved_errno == EWOULDBLOCK || why == std::strerror(EAGAIN));
   if (timed_out) return fail(error_code::timeout, "redis at " + where_ + " did not answer in time");
   if (context_->err == REDIS_ERR_IO || context_->err == REDIS_ERR_EOF) {
+    lost_ = true;
     return fail(error_code::backend_unavailable, "redis connection to " + where_ + " lost: " + why);
   }
   return fail(error_code::internal, "redis client error on " + where_ + ": " + why);

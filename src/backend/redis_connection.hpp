@@ -29,6 +29,8 @@ class redis_connection {
   result<std::vector<kv_reply>> pipeline(const std::vector<std::vector<std::string>>& cmds);
   /// True once the connection failed; its reply stream can no longer be trusted.
   bool broken() const { return broken_; }
+  /// True when it broke because the server went away (not a timeout): its peers are suspect too.
+  bool lost() const { return lost_; }
 
  private:
   explicit redis_connection(redisContext* context, std::string where);
@@ -39,6 +41,7 @@ class redis_connection {
   redisContext* context_;
   std::string where_;  // "host:port" for messages
   bool broken_ = false;
+  bool lost_ = false;
 };
 
 }  // namespace stratus::backend

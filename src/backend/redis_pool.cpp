@@ -30,9 +30,19 @@ void redis_pool::drop(slot& s) {
   }
 }
 
+void redis_pool::drop_idle() {
+  // Idle slots are only touched under the mutex, so no caller is using them.
+  std::lock_guard lock(mutex_);
+  for (auto i : free_) drop(slots_[i]);
+}
+
 void redis_pool::give_back(std::size_t index) {
   auto& s = slots_[index];
+  bool lost = s.conn && s.conn->lost();
   if (s.conn && s.conn->broken()) drop(s);
+  // The server went away: the idle connections are dead as well, so close them now rather than
+  // let each fail one more caller after a restart.
+  if (lost) drop_idle();
   {
     std::lock_guard lock(mutex_);
     free_.push_back(index);
@@ -52,6 +62,7 @@ result<void> redis_pool::ensure_connected(slot& s) {
   auto conn = redis_connection::open(options_);
   if (!conn) {
     gate_.connect_failed();
+    drop_idle();
     return conn.err();
   }
   gate_.connected();

@@ -63,6 +63,7 @@ class redis_pool {
   };
   void give_back(std::size_t index);
   void drop(slot& s);
+  void drop_idle();
   result<void> ensure_connected(slot& s);
 
   redis_options options_;
