@@ -1,0 +1,43 @@
+#include "server/command_line.hpp"
+
+#include <string_view>
+
+namespace stratus::server {
+
+std::string usage() {
+  return "usage: stratus [-D] [-c] CONFIG\n"
+         "       stratus --print-key KEY [-c] CONFIG\n"
+         "  -D               run as a daemon: pid file at the `daemon` key, log at `logger`\n"
+         "                   (default run/stratus.pid and run/stratus.log)\n"
+         "  -c CONFIG        the config file (skynet style, Lua syntax)\n"
+         "  --print-key KEY  print the value of KEY (its default when unset) and exit\n"
+         "signals: SIGINT/SIGTERM stop gracefully (exit 0), SIGHUP reopens the log file\n";
+}
+
+std::variant<command_line, std::string> parse_command_line(std::span<const char* const> args) {
+  command_line cmd;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    std::string_view arg = args[i];
+    if (arg == "-h" || arg == "--help") {
+      cmd.help = true;
+    } else if (arg == "-D" || arg == "--daemon") {
+      cmd.daemon = true;
+    } else if (arg == "-c" || arg == "--config" || arg == "--print-key") {
+      if (i + 1 >= args.size()) return std::string(arg) + " needs a value";
+      (arg == "--print-key" ? cmd.print_key : cmd.config_path) = args[++i];
+    } else if (!arg.empty() && arg[0] == '-') {
+      return "unknown option " + std::string(arg);
+    } else if (cmd.config_path.empty()) {
+      cmd.config_path = arg;
+    } else {
+      return "more than one config file given (" + cmd.config_path + ", " + std::string(arg) + ")";
+    }
+  }
+  if (cmd.help) return cmd;
+  if (cmd.config_path.empty()) return std::string("no config file given");
+  if (cmd.daemon && !cmd.print_key.empty())
+    return std::string("-D and --print-key exclude each other");
+  return cmd;
+}
+
+}  // namespace stratus::server
