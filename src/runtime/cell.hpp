@@ -1,0 +1,100 @@
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "runtime/address.hpp"
+#include "runtime/envelope.hpp"
+
+namespace stratus::runtime {
+
+class service;
+class worker;
+
+/// The runtime's half of a service: its address, mailbox and counters. Reference counted so a
+/// sender may hold one while the service exits; a closed cell refuses new mail.
+class cell {
+ public:
+  cell(address addr, worker& home, std::unique_ptr<service> svc, std::size_t mailbox_warn);
+  ~cell();
+  cell(const cell&) = delete;
+  cell& operator=(const cell&) = delete;
+
+  address addr() const noexcept { return addr_; }
+  worker& home() const noexcept { return home_; }
+  /// The service's registered name, or its type name; read on the home thread.
+  const std::string& name() const noexcept { return name_; }
+  /// A copy of the name, from any thread.
+  std::string name_copy() const;
+  void set_name(std::string name);
+
+  /// Queues a message; false when the service has exited (the message is left in `env`).
+  bool push(envelope& env);
+  /// Runs queued messages; called on the home worker thread only.
+  void run();
+  /// Closes the mailbox and returns what was still queued. Home thread only.
+  std::vector<envelope> close();
+  bool closed() const noexcept { return closed_flag_.load(std::memory_order_acquire); }
+
+  service* svc() const noexcept { return svc_.get(); }
+  std::unique_ptr<service> take_service() noexcept;
+
+  void add_ref() noexcept { refs_.fetch_add(1, std::memory_order_relaxed); }
+  void release() noexcept {
+    if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
+  }
+
+  // Statistics, readable from any thread.
+  std::atomic<std::uint64_t> handled{0};
+  std::atomic<std::uint64_t> cpu_ns{0};
+  std::atomic<std::uint32_t> queued{0};
+
+ private:
+  const address addr_;
+  worker& home_;
+  std::string name_;
+  std::unique_ptr<service> svc_;
+  std::atomic<int> refs_{1};
+  std::atomic<bool> closed_flag_{false};
+
+  mutable std::mutex mu_;
+  std::vector<envelope> inbox_;  // guarded by mu_
+  std::vector<envelope> batch_;  // home thread only: messages being handled
+  bool scheduled_ = false;       // guarded by mu_
+  bool closed_ = false;          // guarded by mu_
+  const std::size_t warn_initial_;
+  std::size_t warn_at_;  // guarded by mu_: next mailbox length that logs a warning
+};
+
+/// An owning reference to a cell.
+class cell_ref {
+ public:
+  cell_ref() noexcept = default;
+  explicit cell_ref(cell* c) noexcept : c_(c) {}  // adopts one reference
+  static cell_ref share(cell* c) noexcept {
+    if (c) c->add_ref();
+    return cell_ref(c);
+  }
+  cell_ref(const cell_ref& o) noexcept : c_(o.c_) {
+    if (c_) c_->add_ref();
+  }
+  cell_ref(cell_ref&& o) noexcept : c_(o.c_) { o.c_ = nullptr; }
+  cell_ref& operator=(cell_ref o) noexcept {
+    std::swap(c_, o.c_);
+    return *this;
+  }
+  ~cell_ref() {
+    if (c_) c_->release();
+  }
+  cell* get() const noexcept { return c_; }
+  cell* operator->() const noexcept { return c_; }
+  explicit operator bool() const noexcept { return c_ != nullptr; }
+
+ private:
+  cell* c_ = nullptr;
+};
+
+}  // namespace stratus::runtime

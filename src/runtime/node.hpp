@@ -1,0 +1,116 @@
+#pragma once
+#include <chrono>
+#include <functional>
+#include <future>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runtime/service.hpp"
+#include "runtime/stats.hpp"
+
+namespace stratus::runtime {
+
+class config;
+
+/// Tuning of a node; main() fills it from the config keys of the same names.
+struct node_options {
+  int threads = 2;                                 ///< worker threads (`thread`)
+  std::chrono::milliseconds call_timeout{5000};    ///< default call timeout (`call_timeout_ms`)
+  std::chrono::milliseconds slow_handler{1000};    ///< warn when one message runs longer
+  std::size_t mailbox_warn = 1024;                 ///< warn when a mailbox passes this length
+  std::chrono::milliseconds shutdown_grace{5000};  ///< stop() waits this long for services
+};
+
+/// Makes a service from the string arguments of launch("type", {...}).
+using service_factory = std::function<std::unique_ptr<service>(const std::vector<std::string>&)>;
+
+namespace detail {
+class node_core;
+}
+
+/// The runtime instance (skynet's process): worker threads, the service table and names.
+class node {
+ public:
+  node(node_options opts, std::shared_ptr<const config> cfg = nullptr);
+  ~node();
+  node(const node&) = delete;
+  node& operator=(const node&) = delete;
+
+  /// Registers service type S under `type` for launch(type, args); S is built from the
+  /// argument vector when it has such a constructor, else default-constructed.
+  template <class S>
+  void register_type(std::string type);
+  /// Launches a registered type; messages sent to the address right away are queued.
+  result<address> launch(std::string_view type, std::vector<std::string> args = {});
+  /// Launches a service object of type S, optionally under a unique name and on a given worker.
+  template <class S, class... A>
+  address launch_service(A&&... args);
+
+  /// Starts the worker threads and returns.
+  void start();
+  /// Blocks until stop() has shut everything down.
+  void wait();
+  /// start() then wait().
+  void run();
+  /// Graceful shutdown, from any thread: every service gets on_stop() and exits; returns at once.
+  void stop();
+
+  /// Sends a one-way message from outside any service.
+  template <class M>
+  bool send(address to, M&& msg);
+  /// Runs `body` as a coroutine inside a temporary service (for tests, tools and bootstrap);
+  /// the future is ready when it finishes.
+  std::future<void> exec(std::function<task<void>(service&)> body);
+
+  /// The address bound to `name`, or no_address.
+  address lookup(std::string_view name) const;
+  /// Counters of every live service.
+  std::vector<service_stats> stats() const;
+  /// How many services are alive.
+  std::size_t service_count() const;
+  /// Worker count and their io_contexts (the gateway puts sockets on them).
+  int threads() const noexcept;
+  boost::asio::io_context& io_context(int worker) const;
+  /// The configuration given at construction (throws std::logic_error when there is none).
+  const runtime::config& config() const;
+  const node_options& options() const noexcept;
+
+  detail::node_core& core() noexcept { return *core_; }
+
+ private:
+  void add_factory(std::string type, service_factory f, const detail::handler_table& table);
+  bool post_from_outside(address to, payload body);
+  address spawn(std::unique_ptr<service> svc, const detail::handler_table& table,
+                const char* type_name);
+
+  std::unique_ptr<detail::node_core> core_;
+};
+
+template <class S>
+void node::register_type(std::string type) {
+  add_factory(
+      std::move(type),
+      [](const std::vector<std::string>& args) -> std::unique_ptr<service> {
+        if constexpr (std::is_constructible_v<S, const std::vector<std::string>&>) {
+          return std::make_unique<S>(args);
+        } else {
+          return std::make_unique<S>();
+        }
+      },
+      detail::table_for<S>());
+}
+
+template <class S, class... A>
+address node::launch_service(A&&... args) {
+  return spawn(std::make_unique<S>(std::forward<A>(args)...), detail::table_for<S>(),
+               typeid(S).name());
+}
+
+template <class M>
+bool node::send(address to, M&& msg) {
+  return post_from_outside(to, payload(std::forward<M>(msg)));
+}
+
+}  // namespace stratus::runtime

@@ -1,0 +1,61 @@
+#pragma once
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "runtime/node.hpp"
+#include "runtime/registry.hpp"
+#include "runtime/worker.hpp"
+
+namespace stratus::runtime::detail {
+
+/// The node's state shared by services: workers, the registry, service types, shutdown.
+class node_core {
+ public:
+  node_core(runtime::node& owner, node_options opts, std::shared_ptr<const runtime::config> cfg);
+  ~node_core();
+
+  runtime::node& owner;
+  const node_options opts;
+  const std::shared_ptr<const runtime::config> cfg;
+  registry reg;
+  std::vector<std::unique_ptr<worker>> workers;
+
+  /// Builds the cell, binds the name if any, publishes it and queues its start message.
+  address spawn(std::unique_ptr<service> svc, const handler_table& table, std::string name,
+                int worker_index = -1);
+  result<address> launch(std::string_view type, std::vector<std::string> args);
+  void add_factory(std::string type, service_factory f, const handler_table& table);
+  /// Called by a service as it finishes exiting.
+  void on_retired(address a);
+  bool stopping() const noexcept { return stopping_.load(std::memory_order_acquire); }
+
+  void start();
+  void stop();
+  void wait();
+
+ private:
+  struct factory_entry {
+    service_factory make;
+    const handler_table* table;
+  };
+  void monitor_loop();
+  void shutdown_all_now();
+
+  std::mutex types_mu_;
+  std::unordered_map<std::string, factory_entry> types_;
+  std::atomic<unsigned> next_worker_{0};
+  std::atomic<bool> stopping_{false};
+  bool started_ = false;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool monitor_quit_ = false;
+  std::thread monitor_;
+};
+
+}  // namespace stratus::runtime::detail

@@ -1,0 +1,264 @@
+// Semantics of services, send and call, through a real multi-threaded node.
+#include "runtime/service.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "runtime/node.hpp"
+
+namespace stratus::runtime {
+namespace {
+
+using namespace std::chrono_literals;
+
+struct add {
+  int a, b;
+  using response = int;
+};
+struct slow_add {
+  int a, b;
+  std::chrono::milliseconds delay;
+  using response = int;
+};
+struct boom {
+  using response = int;
+};
+struct quit {};
+
+class calculator : public service {
+ public:
+  static void describe(handlers<calculator>& h) {
+    h.on(&calculator::on_add);
+    h.on(&calculator::on_slow_add);
+    h.on(&calculator::on_boom);
+    h.on(&calculator::on_quit);
+  }
+  int on_add(add m) { return m.a + m.b; }
+  task<int> on_slow_add(slow_add m) {
+    co_await sleep(m.delay);
+    co_return m.a + m.b;
+  }
+  int on_boom(boom) { throw std::runtime_error("kaboom"); }
+  void on_quit(quit) { exit(); }
+};
+
+node_options opts(int threads = 2) {
+  node_options o;
+  o.threads = threads;
+  o.call_timeout = 2000ms;
+  return o;
+}
+
+class ServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override { n_.start(); }
+  void TearDown() override {
+    n_.stop();
+    n_.wait();
+  }
+  void exec(std::function<task<void>(service&)> body) {
+    auto f = n_.exec(std::move(body));
+    ASSERT_EQ(f.wait_for(10s), std::future_status::ready) << "coroutine did not finish";
+    f.get();
+  }
+  node n_{opts()};
+};
+
+TEST_F(ServiceTest, CallReturnsTheHandlersValue) {
+  address calc = n_.launch_service<calculator>();
+  exec([&](service& s) -> task<void> {
+    result<int> r = co_await s.call(calc, add{2, 3});
+    EXPECT_TRUE(r.ok());
+    EXPECT_EQ(*r, 5);
+    result<int> slow = co_await s.call(calc, slow_add{4, 5, 20ms});
+    EXPECT_EQ(*slow, 9);
+  });
+}
+
+TEST_F(ServiceTest, CallToUnknownNameOrDeadAddressFailsAtOnce) {
+  exec([&](service& s) -> task<void> {
+    auto r = co_await s.call(".nobody", add{1, 1});
+    EXPECT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, call_errc::no_such_service);
+    auto r2 = co_await s.call(address{0x7f00001}, add{1, 1});
+    EXPECT_EQ(r2.error().code, call_errc::dead_service);
+  });
+}
+
+TEST_F(ServiceTest, CallTimesOutAndTheLateReplyIsDropped) {
+  address calc = n_.launch_service<calculator>();
+  exec([&](service& s) -> task<void> {
+    auto t0 = std::chrono::steady_clock::now();
+    auto r = co_await s.call(calc, slow_add{1, 1, 400ms}, 50ms);
+    auto waited = std::chrono::steady_clock::now() - t0;
+    EXPECT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, call_errc::timeout);
+    EXPECT_LT(waited, 390ms);
+    co_await s.sleep(450ms);  // the late reply arrives and must be ignored
+    auto ok = co_await s.call(calc, add{1, 1});
+    EXPECT_EQ(*ok, 2);
+  });
+}
+
+TEST_F(ServiceTest, ThrowingHandlerGivesAnErrorAndTheServiceKeepsServing) {
+  address calc = n_.launch_service<calculator>();
+  exec([&](service& s) -> task<void> {
+    auto r = co_await s.call(calc, boom{});
+    EXPECT_EQ(r.error().code, call_errc::handler_failed);
+    EXPECT_NE(r.error().message.find("kaboom"), std::string::npos);
+    auto ok = co_await s.call(calc, add{20, 22});
+    EXPECT_EQ(*ok, 42);
+  });
+}
+
+TEST_F(ServiceTest, UnhandledMessageTypeGivesNoHandler) {
+  address calc = n_.launch_service<calculator>();
+  struct unknown {
+    using response = int;
+  };
+  exec([&](service& s) -> task<void> {
+    auto r = co_await s.call(calc, unknown{});
+    EXPECT_EQ(r.error().code, call_errc::no_handler);
+  });
+}
+
+TEST_F(ServiceTest, CalleeExitingMidCallAnswersDeadService) {
+  address calc = n_.launch_service<calculator>();
+  exec([&](service& s) -> task<void> {
+    s.fork([](service& s, address calc) -> task<void> {
+      co_await s.sleep(30ms);
+      s.send(calc, quit{});
+    }(s, calc));
+    auto r = co_await s.call(calc, slow_add{1, 2, 1000ms});
+    EXPECT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, call_errc::dead_service);
+    auto after = co_await s.call(calc, add{1, 2});
+    EXPECT_EQ(after.error().code, call_errc::dead_service);
+  });
+}
+
+// A service that exits after its first message, with more requests queued behind it.
+class one_shot : public service {
+ public:
+  static void describe(handlers<one_shot>& h) { h.on(&one_shot::on_add); }
+  int on_add(add m) {
+    exit();
+    return m.a + m.b;
+  }
+};
+
+TEST_F(ServiceTest, ExitWithQueuedCallersAnswersEveryOne) {
+  address target = n_.launch_service<one_shot>();
+  std::atomic<int> ok{0}, dead{0};
+  constexpr int callers = 50;
+  std::vector<std::future<void>> done;
+  for (int i = 0; i < callers; ++i) {
+    done.push_back(n_.exec([&, target](service& s) -> task<void> {
+      auto r = co_await s.call(target, add{1, 1});
+      if (r.ok())
+        ++ok;
+      else if (r.error().code == call_errc::dead_service)
+        ++dead;
+    }));
+  }
+  for (auto& f : done) ASSERT_EQ(f.wait_for(5s), std::future_status::ready);
+  EXPECT_EQ(ok.load(), 1);
+  EXPECT_EQ(dead.load(), callers - 1);
+}
+
+class named_calc : public calculator {
+ public:
+  static void describe(handlers<named_calc>& h) {
+    h.on(&calculator::on_add);
+    h.on(&calculator::on_quit);
+  }
+  void on_start() override { registered = register_name(".calc"); }
+  bool registered = false;
+};
+
+TEST_F(ServiceTest, UniqueNamesAndLookup) {
+  address first = n_.launch_service<named_calc>();
+  exec([&](service& s) -> task<void> {
+    co_await s.sleep(20ms);
+    EXPECT_EQ(s.lookup(".calc"), first);
+    EXPECT_FALSE(s.register_name(".calc")) << "a name is unique while its holder lives";
+    auto r = co_await s.call(".calc", add{3, 4});
+    EXPECT_EQ(*r, 7);
+    s.send(first, quit{});
+    co_await s.sleep(20ms);
+    EXPECT_EQ(s.lookup(".calc"), no_address) << "the name dies with its service";
+    EXPECT_TRUE(s.register_name(".calc"));
+  });
+}
+
+struct stamped {
+  address from;
+  int seq;
+};
+struct report {
+  using response = std::map<address, int>;
+};
+
+// Receives sequences from many senders and records any out-of-order arrival.
+class sequence_checker : public service {
+ public:
+  static void describe(handlers<sequence_checker>& h) {
+    h.on(&sequence_checker::on_stamp);
+    h.on(&sequence_checker::on_report);
+  }
+  void on_stamp(stamped m) {
+    int& last = last_[m.from];
+    if (m.seq != last + 1) ++errors_;
+    last = m.seq;
+  }
+  std::map<address, int> on_report(report) {
+    auto out = last_;
+    out[0] = errors_;
+    return out;
+  }
+
+ private:
+  std::map<address, int> last_;
+  int errors_ = 0;
+};
+
+TEST(ServiceOrdering, ManySendersManyReceiversKeepPerPairOrder) {
+  node n(opts(4));
+  n.start();
+  constexpr int senders = 8, receivers = 4, per_pair = 5000;
+  std::vector<address> rx;
+  for (int i = 0; i < receivers; ++i) rx.push_back(n.launch_service<sequence_checker>());
+  std::vector<std::future<void>> done;
+  std::vector<address> tx(senders);
+  for (int i = 0; i < senders; ++i) {
+    done.push_back(n.exec([&, i](service& s) -> task<void> {
+      tx[i] = s.self();
+      for (int seq = 1; seq <= per_pair; ++seq) {
+        for (address r : rx) s.send(r, stamped{s.self(), seq});
+        if (seq % 500 == 0) co_await s.sleep(std::chrono::milliseconds(1));  // interleave
+      }
+    }));
+  }
+  for (auto& f : done) ASSERT_EQ(f.wait_for(30s), std::future_status::ready);
+  auto check = n.exec([&](service& s) -> task<void> {
+    for (address r : rx) {
+      auto seen = co_await s.call(r, report{});
+      EXPECT_TRUE(seen.ok());
+      EXPECT_EQ((*seen)[0], 0) << "out-of-order messages at receiver";
+      EXPECT_EQ(seen->size(), senders + 1u);
+      for (address t : tx) EXPECT_EQ((*seen)[t], per_pair);
+    }
+  });
+  ASSERT_EQ(check.wait_for(30s), std::future_status::ready);
+  check.get();
+  n.stop();
+  n.wait();
+}
+
+}  // namespace
+}  // namespace stratus::runtime

@@ -1,0 +1,19 @@
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "runtime/address.hpp"
+
+namespace stratus::runtime {
+
+/// One service's counters, as reported by node::stats().
+struct service_stats {
+  address addr = no_address;
+  std::string name;
+  int worker = 0;
+  std::uint64_t handled = 0;  ///< messages handled
+  std::uint32_t queued = 0;   ///< messages waiting in the mailbox now
+  std::uint64_t cpu_ns = 0;   ///< time spent running its handlers
+};
+
+}  // namespace stratus::runtime
