@@ -1,0 +1,127 @@
+#include "sproto/host.hpp"
+
+#include "sproto/codec.hpp"
+#include "sproto/pack.hpp"
+#include "sproto/rpc_api.hpp"
+#include "sproto/wire.hpp"
+
+namespace stratus::sproto {
+namespace {
+
+error rpc_error(std::string why) {
+  return make_error(error_kind::rpc, std::move(why));
+}
+
+const field* integer_field(const struct_type& t, std::string_view name) {
+  const field* f = t.find_field(name);
+  return f && f->type == field_type::integer && !f->array && !f->is_decimal() ? f : nullptr;
+}
+
+std::optional<std::int64_t> int_of(const value& header, const field* f) {
+  if (!f) return std::nullopt;
+  const value* v = header.find(f->name);
+  if (!v || !v->is_int()) return std::nullopt;
+  return v->as_int();
+}
+
+std::optional<std::string> string_of(const value& header, const field* f) {
+  if (!f) return std::nullopt;
+  const value* v = header.find(f->name);
+  if (!v || !v->is_bytes()) return std::nullopt;
+  return v->as_bytes();
+}
+
+}  // namespace
+
+void package_header::encode(std::optional<std::int64_t> tag, std::optional<std::int64_t> session,
+                            std::optional<std::string_view> ud, std::string& out) const {
+  // Built as a small object so that the generic encoder applies the usual rules.
+  object fields;
+  fields.reserve(3);
+  if (tag) fields.emplace_back(type_field->name, *tag);
+  if (session) fields.emplace_back(session_field->name, *session);
+  if (ud && ud_field) fields.emplace_back(ud_field->name, *ud);
+  encode_to(*owner, *type, value(std::move(fields)), out);
+}
+
+result<std::string> incoming_request::respond(const value& reply,
+                                              std::optional<std::string_view> reply_ud) const {
+  if (!session) return rpc_error("request " + name() + " has no session: no reply expected");
+  std::string plain;
+  header->encode(std::nullopt, session, reply_ud, plain);
+  // The protocol belongs to the host's schema, which is the header's owner too.
+  if (auto st = encode_body(*header->owner, *proto, false, reply, plain); !st) return st.err();
+  return pack(plain);
+}
+
+result<std::string> incoming_request::respond_error(std::string_view code) const {
+  if (!session) return rpc_error("request " + name() + " has no session: no reply expected");
+  std::string plain;
+  header->encode(std::nullopt, session, code, plain);
+  if (proto->has_response()) plain.append(2, '\0');  // empty struct
+  return pack(plain);
+}
+
+result<host> host::create(schema_ptr incoming, std::string_view package) {
+  const struct_type* t = incoming ? incoming->find_type(package) : nullptr;
+  if (!t)
+    return make_error(error_kind::unknown_name, "unknown package type " + std::string(package));
+  auto h = std::make_shared<package_header>();
+  h->owner = incoming;
+  h->type = t;
+  h->type_field = integer_field(*t, "type");
+  h->session_field = integer_field(*t, "session");
+  const field* ud = t->find_field("ud");
+  h->ud_field = ud && ud->type == field_type::string && !ud->array ? ud : nullptr;
+  if (!h->type_field || !h->session_field) {
+    return make_error(error_kind::schema,
+                      "package type " + t->name + " needs integer fields type and session");
+  }
+  return host(std::move(incoming), std::move(h));
+}
+
+result<std::string> host::request(const schema_ptr& outgoing, std::string_view name,
+                                  const value& args, std::optional<std::int64_t> session,
+                                  std::optional<std::string_view> ud) {
+  const protocol* p = outgoing->find_protocol(name);
+  if (!p) return make_error(error_kind::unknown_name, "unknown protocol " + std::string(name));
+  scratch_.clear();
+  header_->encode(p->tag, session, ud, scratch_);
+  if (auto st = encode_body(*outgoing, *p, true, args, scratch_); !st) return st.err();
+  if (session) pending_[*session] = pending_call{outgoing, p};
+  return pack(scratch_);
+}
+
+result<std::string> host::request(std::string_view name, const value& args,
+                                  std::optional<std::int64_t> session,
+                                  std::optional<std::string_view> ud) {
+  return request(schema_, name, args, session, ud);
+}
+
+result<incoming> host::dispatch(std::string_view packet) {
+  scratch_.clear();
+  if (auto st = unpack_to(packet, scratch_); !st) return st.err();
+  auto head = decode(*schema_, *header_->type, scratch_);
+  if (!head) return head.err();
+  std::string_view body = std::string_view(scratch_).substr(head->consumed);
+  const value& h = head->v;
+  std::optional<std::int64_t> session = int_of(h, header_->session_field);
+  if (auto tag = int_of(h, header_->type_field)) {
+    const protocol* p = schema_->find_protocol(*tag);
+    if (!p) return rpc_error("protocol tag " + std::to_string(*tag) + " not found");
+    auto args = decode_body(*schema_, *p, true, body);
+    if (!args) return args.err();
+    return incoming(
+        incoming_request{p, std::move(*args), session, string_of(h, header_->ud_field), header_});
+  }
+  if (!session) return rpc_error("session not found");
+  auto it = pending_.find(*session);
+  if (it == pending_.end()) return rpc_error("Unknown session " + std::to_string(*session));
+  pending_call call = it->second;
+  pending_.erase(it);
+  auto args = decode_body(*call.owner, *call.proto, false, body);
+  if (!args) return args.err();
+  return incoming(incoming_response{*session, std::move(*args), string_of(h, header_->ud_field)});
+}
+
+}  // namespace stratus::sproto

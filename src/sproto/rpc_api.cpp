@@ -1,0 +1,74 @@
+#include "sproto/rpc_api.hpp"
+
+namespace stratus::sproto {
+namespace {
+
+result<const protocol*> find(const schema& s, std::string_view name) {
+  const protocol* p = s.find_protocol(name);
+  if (!p) return make_error(error_kind::unknown_name, "unknown protocol " + std::string(name));
+  return p;
+}
+
+}  // namespace
+
+status encode_body(const schema& s, const protocol& p, bool request, const value& args,
+                   std::string& out) {
+  const struct_type* t = request ? s.request_type(p) : s.response_type(p);
+  const char* part = request ? "request" : "response";
+  if (!t) {
+    // The reference ignores request args of a protocol without a request type, but refuses a
+    // table for a response without content.
+    if (!request && !args.is_nil()) {
+      return make_error(error_kind::bad_value,
+                        "protocol " + p.name + " has no response content; args must be nil");
+    }
+    return ok_t{};
+  }
+  if (!args.is_object()) {
+    return make_error(error_kind::bad_value,
+                      "protocol " + p.name + " needs an object for its " + part);
+  }
+  return encode_to(s, *t, args, out);
+}
+
+result<value> decode_body(const schema& s, const protocol& p, bool request, std::string_view body) {
+  const struct_type* t = request ? s.request_type(p) : s.response_type(p);
+  if (!t) return value();
+  auto d = decode(s, *t, body);
+  if (!d) return d.err();
+  return std::move(d->v);
+}
+
+result<encoded_request> request_encode(const schema& s, std::string_view proto, const value& args) {
+  auto p = find(s, proto);
+  if (!p) return p.err();
+  encoded_request out;
+  out.tag = (*p)->tag;
+  if (auto st = encode_body(s, **p, true, args, out.body); !st) return st.err();
+  return out;
+}
+
+result<decoded_request> request_decode(const schema& s, std::string_view proto,
+                                       std::string_view body) {
+  auto p = find(s, proto);
+  if (!p) return p.err();
+  auto args = decode_body(s, **p, true, body);
+  if (!args) return args.err();
+  return decoded_request{std::move(*args), (*p)->name};
+}
+
+result<std::string> response_encode(const schema& s, std::string_view proto, const value& args) {
+  auto p = find(s, proto);
+  if (!p) return p.err();
+  std::string out;
+  if (auto st = encode_body(s, **p, false, args, out); !st) return st.err();
+  return out;
+}
+
+result<value> response_decode(const schema& s, std::string_view proto, std::string_view body) {
+  auto p = find(s, proto);
+  if (!p) return p.err();
+  return decode_body(s, **p, false, body);
+}
+
+}  // namespace stratus::sproto
