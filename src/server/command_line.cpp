@@ -7,10 +7,12 @@ namespace stratus::server {
 std::string usage() {
   return "usage: stratus [-D] [-c] CONFIG\n"
          "       stratus --print-key KEY [-c] CONFIG\n"
+         "       stratus --list-keys\n"
          "  -D               run as a daemon: pid file at the `daemon` key, log at `logger`\n"
          "                   (default run/stratus.pid and run/stratus.log)\n"
          "  -c CONFIG        the config file (skynet style, Lua syntax)\n"
          "  --print-key KEY  print the value of KEY (its default when unset) and exit\n"
+         "  --list-keys      print every key the framework reads, with default and meaning\n"
          "signals: SIGINT/SIGTERM stop gracefully (exit 0), SIGHUP reopens the log file\n";
 }
 
@@ -20,6 +22,8 @@ std::variant<command_line, std::string> parse_command_line(std::span<const char*
     std::string_view arg = args[i];
     if (arg == "-h" || arg == "--help") {
       cmd.help = true;
+    } else if (arg == "--list-keys") {
+      cmd.list_keys = true;
     } else if (arg == "-D" || arg == "--daemon") {
       cmd.daemon = true;
     } else if (arg == "-c" || arg == "--config" || arg == "--print-key") {
@@ -33,7 +37,7 @@ std::variant<command_line, std::string> parse_command_line(std::span<const char*
       return "more than one config file given (" + cmd.config_path + ", " + std::string(arg) + ")";
     }
   }
-  if (cmd.help) return cmd;
+  if (cmd.help || cmd.list_keys) return cmd;
   if (cmd.config_path.empty()) return std::string("no config file given");
   if (cmd.daemon && !cmd.print_key.empty())
     return std::string("-D and --print-key exclude each other");

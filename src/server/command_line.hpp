@@ -14,6 +14,7 @@ struct command_line {
   bool daemon = false;      ///< -D: detach, write the pid file, log to a file
   std::string print_key;    ///< --print-key KEY: print the key's value and exit
   bool help = false;        ///< -h / --help
+  bool list_keys = false;   ///< --list-keys: print every declared key with its default
 };
 
 /// The usage text printed by --help and after a usage error.

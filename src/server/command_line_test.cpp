@@ -30,6 +30,7 @@ TEST(command_line, mistakes_are_explained) {
   EXPECT_EQ(std::get<std::string>(parse({"a", "b"})), "more than one config file given (a, b)");
   EXPECT_TRUE(std::holds_alternative<std::string>(parse({"-D", "--print-key", "k", "c"})));
   EXPECT_TRUE(std::get<command_line>(parse({"--help"})).help);
+  EXPECT_TRUE(std::get<command_line>(parse({"--list-keys"})).list_keys);
 }
 
 }  // namespace

@@ -77,6 +77,9 @@ int run_server(const server::command_line& cmd, std::shared_ptr<const config> cf
       report = server::daemonize(*pids, log_path);
     }
     runtime::log::init({.level = cfg->get_string("log_level"), .file = log_path});
+  } catch (const server::already_running& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    return 1;
   } catch (const std::exception& e) {
     report.failed(e.what());
     std::fprintf(stderr, "stratus: %s\n", e.what());
@@ -128,6 +131,15 @@ int main(int argc, char** argv) {
   const auto& cmd = std::get<server::command_line>(parsed);
   if (cmd.help) {
     std::printf("%s", server::usage().c_str());
+    return 0;
+  }
+  if (cmd.list_keys) {
+    for (const runtime::config_key& key : runtime::declared_config_keys()) {
+      std::printf("%.*s = %s\t-- %.*s%s\n", static_cast<int>(key.name.size()), key.name.data(),
+                  runtime::to_lua_literal(key.fallback).c_str(),
+                  static_cast<int>(key.description.size()), key.description.data(),
+                  key.required ? " (required)" : "");
+    }
     return 0;
   }
   std::shared_ptr<const config> cfg;
