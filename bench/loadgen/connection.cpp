@@ -1,0 +1,196 @@
+#include "loadgen/connection.hpp"
+
+#include <limits>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/http/field.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+
+namespace stratus::loadgen {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+using asio::redirect_error;
+using asio::use_awaitable;
+
+namespace {
+
+constexpr std::int32_t login_session = 1;
+constexpr std::int32_t first_request_session = 2;
+
+std::uint64_t micros(bench_clock::duration d) {
+  return static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(d).count());
+}
+
+std::string_view view_of(const beast::flat_buffer& buffer) {
+  const auto data = buffer.cdata();
+  return {static_cast<const char*>(data.data()), data.size()};
+}
+
+}  // namespace
+
+connection::connection(asio::io_context& io, run_state& run, worker_stats& stats, int index,
+                       std::unique_ptr<bench_protocol> protocol)
+    : run_(run),
+      stats_(stats),
+      index_(index),
+      protocol_(std::move(protocol)),
+      ws_(io),
+      wake_(io),
+      slots_(run.opts.connect_only ? 0 : static_cast<std::size_t>(run.opts.inflight)) {}
+
+asio::awaitable<bool> connection::open() {
+  const options& o = run_.opts;
+  const auto started = bench_clock::now();
+  auto& tcp = beast::get_lowest_layer(ws_);
+  boost::system::error_code ec;
+  std::string step = "connect";
+  tcp.expires_after(std::chrono::duration_cast<bench_clock::duration>(
+      std::chrono::duration<double>(o.open_timeout)));
+  co_await tcp.async_connect(run_.targets, redirect_error(use_awaitable, ec));
+  if (!ec) {
+    tcp.socket().set_option(asio::ip::tcp::no_delay(true), ec);
+    ws_.binary(true);
+    ws_.auto_fragment(false);
+    ws_.secure_prng(false);  // masking keys need not be cryptographic in a load test
+    ws_.set_option(websocket::stream_base::decorator([](websocket::request_type& request) {
+      request.set(beast::http::field::user_agent, "stratus-bench");
+    }));
+    step = "handshake";
+    co_await ws_.async_handshake(o.host + ":" + o.port, o.path, redirect_error(use_awaitable, ec));
+  }
+  if (!ec) {
+    step = "login";
+    protocol_->login_packet(o.account_prefix + std::to_string(index_), o.password, login_session,
+                            write_buffer_);
+    if (!write_buffer_.empty()) {
+      co_await ws_.async_write(asio::buffer(write_buffer_), redirect_error(use_awaitable, ec));
+    }
+    while (!ec && !write_buffer_.empty()) {
+      co_await ws_.async_read(read_buffer_, redirect_error(use_awaitable, ec));
+      if (ec) break;
+      const reply r = protocol_->parse_reply(view_of(read_buffer_));
+      read_buffer_.consume(read_buffer_.size());
+      if (r.what == reply::kind::push) continue;
+      if (r.what == reply::kind::ok && r.session == login_session) break;
+      stats_.note_error("login refused: " + std::string(r.detail));
+      ec = asio::error::access_denied;
+    }
+  }
+  if (ec) {
+    stats_.connect_failed.fetch_add(1, std::memory_order_relaxed);
+    stats_.note_error(step + " failed: " + ec.message());
+    tcp.close();
+    co_return false;
+  }
+  tcp.expires_never();
+  stats_.connect_us.record(micros(bench_clock::now() - started));
+  stats_.connected.fetch_add(1, std::memory_order_relaxed);
+  co_return true;
+}
+
+asio::awaitable<void> connection::run() {
+  stats_.open.fetch_add(1, std::memory_order_relaxed);
+  asio::co_spawn(ws_.get_executor(), write_loop(), asio::detached);
+  for (std::uint32_t i = 0; i < slots_.size(); ++i) ready_.push_back(i);
+  wake_writer();
+  boost::system::error_code ec;
+  for (;;) {
+    co_await ws_.async_read(read_buffer_, redirect_error(use_awaitable, ec));
+    if (ec) break;
+    const reply r = protocol_->parse_reply(view_of(read_buffer_));
+    on_reply(r, bench_clock::now());
+    read_buffer_.consume(read_buffer_.size());
+  }
+  if (!run_.stopping.load(std::memory_order_relaxed)) {
+    stats_.disconnects.fetch_add(1, std::memory_order_relaxed);
+    stats_.note_error("connection lost: " + ec.message());
+  }
+  closed_ = true;
+  stats_.open.fetch_sub(1, std::memory_order_relaxed);
+  wake_writer();
+}
+
+void connection::stop() {
+  wake_writer();
+}
+
+void connection::wake_writer() {
+  if (writer_waiting_) wake_.cancel();
+}
+
+connection::slot* connection::find_slot(std::int32_t session) noexcept {
+  if (session < first_request_session || slots_.empty()) return nullptr;
+  const auto n = static_cast<std::uint32_t>(session - first_request_session);
+  slot& s = slots_[n % slots_.size()];
+  return s.session == session ? &s : nullptr;
+}
+
+void connection::on_reply(const reply& r, bench_clock::time_point now) {
+  if (r.what == reply::kind::push) {
+    stats_.pushes.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  if (r.what == reply::kind::bad) {
+    stats_.bad_packets.fetch_add(1, std::memory_order_relaxed);
+    stats_.note_error("undecodable packet: " + std::string(r.detail));
+    return;
+  }
+  slot* s = find_slot(r.session);
+  if (r.what == reply::kind::error) {
+    stats_.error_replies.fetch_add(1, std::memory_order_relaxed);
+    stats_.note_error("error reply: " + std::string(r.detail));
+  } else if (s == nullptr) {
+    stats_.mismatched.fetch_add(1, std::memory_order_relaxed);
+    stats_.note_error("reply for session " + std::to_string(r.session) + ", not in flight");
+  } else {
+    stats_.replies.fetch_add(1, std::memory_order_relaxed);
+    if (run_.measuring.load(std::memory_order_relaxed)) {
+      stats_.latency_us.record(micros(now - s->sent));
+    }
+  }
+  if (s != nullptr) {  // an answered slot (even by an error) sends its next request
+    s->session = 0;
+    ready_.push_back(static_cast<std::uint32_t>(s - slots_.data()));
+    wake_writer();
+  }
+}
+
+asio::awaitable<void> connection::write_loop() {
+  boost::system::error_code ec;
+  const auto k = static_cast<std::int64_t>(slots_.size());
+  while (!closed_ && !run_.stopping.load(std::memory_order_relaxed)) {
+    if (ready_.empty()) {
+      writer_waiting_ = true;
+      wake_.expires_at(bench_clock::time_point::max());
+      co_await wake_.async_wait(redirect_error(use_awaitable, ec));
+      writer_waiting_ = false;
+      continue;
+    }
+    const std::uint32_t index = ready_.front();
+    ready_.pop_front();
+    slot& s = slots_[index];
+    // session = first + index + k * generation, so the slot is found again by modulo.
+    std::int64_t session = first_request_session + index + k * ++s.generation;
+    if (session > std::numeric_limits<std::int32_t>::max()) {
+      s.generation = 0;
+      session = first_request_session + index;
+    }
+    s.session = static_cast<std::int32_t>(session);
+    s.sent = bench_clock::now();
+    protocol_->request_packet(s.session, write_buffer_);
+    co_await ws_.async_write(asio::buffer(write_buffer_), redirect_error(use_awaitable, ec));
+    if (ec) co_return;  // the reader sees the failure and counts it
+  }
+  if (!closed_) {
+    beast::get_lowest_layer(ws_).expires_after(std::chrono::seconds(2));
+    co_await ws_.async_close(websocket::close_code::normal, redirect_error(use_awaitable, ec));
+  }
+}
+
+}  // namespace stratus::loadgen

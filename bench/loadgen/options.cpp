@@ -1,0 +1,111 @@
+#include "loadgen/options.hpp"
+
+#include <charconv>
+#include <cstdlib>
+#include <string_view>
+
+namespace stratus::loadgen {
+namespace {
+
+template <class T>
+bool parse_number(std::string_view text, T& out) {
+  if constexpr (std::is_floating_point_v<T>) {
+    char* end = nullptr;
+    std::string copy(text);
+    out = std::strtod(copy.c_str(), &end);
+    return !copy.empty() && *end == '\0' && out >= 0;
+  } else {
+    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    return ec == std::errc() && ptr == text.data() + text.size();
+  }
+}
+
+}  // namespace
+
+std::string usage() {
+  return "usage: stratus-bench [options]\n"
+         "  --url URL              server (default ws://127.0.0.1:8081/)\n"
+         "  --connections N        connections to open (default 100)\n"
+         "  --inflight K           requests in flight per connection (default 1)\n"
+         "  --duration S           measured seconds, or idle hold time (default 10)\n"
+         "  --warmup S             seconds run before measuring (default 0)\n"
+         "  --payload BYTES        echo payload size (default 32)\n"
+         "  --protocol P           protobuf | sproto (default protobuf)\n"
+         "  --threads T            client io threads (default 1)\n"
+         "  --connect-only         open N connections, log in, hold them idle\n"
+         "  --account-prefix S     connection i logs in as S<i> (default bench)\n"
+         "  --password S           password for every account (default bench)\n"
+         "  --max-handshakes N     connections opening at once (default 256)\n"
+         "  --open-timeout S       connect + handshake + login timeout (default 10)\n"
+         "  --json                 summary as JSON on stdout\n"
+         "  --quiet                no progress lines on stderr\n";
+}
+
+bool split_url(options& o) {
+  std::string_view rest = o.url;
+  constexpr std::string_view scheme = "ws://";
+  if (rest.substr(0, scheme.size()) != scheme) return false;
+  rest.remove_prefix(scheme.size());
+  const auto slash = rest.find('/');
+  std::string_view authority = rest.substr(0, slash);
+  o.path = slash == std::string_view::npos ? "/" : std::string(rest.substr(slash));
+  const auto colon = authority.rfind(':');
+  if (colon != std::string_view::npos && authority.find(']') == std::string_view::npos) {
+    o.host = std::string(authority.substr(0, colon));
+    o.port = std::string(authority.substr(colon + 1));
+  } else {
+    o.host = std::string(authority);
+    o.port = "80";
+  }
+  return !o.host.empty() && !o.port.empty();
+}
+
+std::variant<options, std::string> parse_options(int argc, const char* const* argv) {
+  options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    const auto value = [&]() -> std::string_view { return i + 1 < argc ? argv[++i] : ""; };
+    bool ok = true;
+    if (arg == "--help" || arg == "-h") return usage();
+    if (arg == "--url")
+      o.url = std::string(value());
+    else if (arg == "--connections")
+      ok = parse_number(value(), o.connections) && o.connections > 0;
+    else if (arg == "--inflight")
+      ok = parse_number(value(), o.inflight) && o.inflight > 0;
+    else if (arg == "--duration")
+      ok = parse_number(value(), o.duration);
+    else if (arg == "--warmup")
+      ok = parse_number(value(), o.warmup);
+    else if (arg == "--payload")
+      ok = parse_number(value(), o.payload);
+    else if (arg == "--protocol")
+      o.protocol = std::string(value());
+    else if (arg == "--threads")
+      ok = parse_number(value(), o.threads) && o.threads > 0;
+    else if (arg == "--json")
+      o.json = true;
+    else if (arg == "--quiet")
+      o.quiet = true;
+    else if (arg == "--connect-only")
+      o.connect_only = true;
+    else if (arg == "--account-prefix")
+      o.account_prefix = std::string(value());
+    else if (arg == "--password")
+      o.password = std::string(value());
+    else if (arg == "--max-handshakes")
+      ok = parse_number(value(), o.max_handshakes) && o.max_handshakes > 0;
+    else if (arg == "--open-timeout")
+      ok = parse_number(value(), o.open_timeout) && o.open_timeout > 0;
+    else
+      return "unknown option " + std::string(arg) + "\n" + usage();
+    if (!ok) return "bad value for " + std::string(arg) + "\n" + usage();
+  }
+  if (!split_url(o)) return "--url must look like ws://host:port/path, got " + o.url;
+  if (o.protocol != "protobuf" && o.protocol != "sproto") {
+    return "--protocol must be protobuf or sproto, got " + o.protocol;
+  }
+  return o;
+}
+
+}  // namespace stratus::loadgen
