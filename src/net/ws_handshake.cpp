@@ -1,0 +1,124 @@
+// The HTTP upgrade of a ws_connection: path, Origin and capacity checks, refusals.
+
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+
+#include <algorithm>
+
+#include "net/handshake_state.hpp"
+#include "net/ws_connection.hpp"
+
+namespace stratus::net {
+
+namespace http = boost::beast::http;
+
+void ws_connection::start() {
+  // The owner link lets the stream keep us alive while a flush or drain is in flight.
+  ws_.next_layer().set_owner(weak_from_this());
+  boost::system::error_code ignored;
+  ws_.next_layer().next_layer().set_option(boost::asio::ip::tcp::no_delay(true), ignored);
+  const auto& listen = context_->options.listen;
+  arm_timer(std::chrono::steady_clock::now() + listen.handshake_timeout);
+  handshake_ = std::make_unique<handshake_state>(listen.max_request_header);
+  http::async_read(ws_.next_layer(), handshake_->buffer, handshake_->parser,
+                   [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+                     self->on_request(ec);
+                   });
+}
+
+void ws_connection::on_request(boost::system::error_code ec) {
+  if (state_ != state::handshake) return;  // timed out meanwhile
+  if (ec) {
+    if (ec == http::error::end_of_stream || ec == boost::asio::error::eof ||
+        ec == boost::asio::error::operation_aborted || ec == boost::asio::error::connection_reset) {
+      // The client went away before finishing its request.
+      context_->stats.refused.fetch_add(1, std::memory_order_relaxed);
+      state_ = state::closed;
+      ws_.next_layer().close_now();
+      return;
+    }
+    return refuse(http::status::bad_request, "malformed HTTP request\n");
+  }
+  http::status status = http::status::ok;
+  if (auto body = check_request(status); !body.empty()) return refuse(status, body);
+
+  // Capacity: count this connection as open now so concurrent upgrades cannot overshoot.
+  auto open_before = context_->stats.open.fetch_add(1, std::memory_order_relaxed);
+  if (open_before >= static_cast<std::int64_t>(context_->options.listen.max_connections)) {
+    context_->stats.open.fetch_sub(1, std::memory_order_relaxed);
+    context_->stats.refused_full.fetch_add(1, std::memory_order_relaxed);
+    return refuse(http::status::service_unavailable, "server full, try again later\n");
+  }
+  counted_open_ = true;
+
+  ws_.read_message_max(context_->options.connection.max_message_size);
+  ws_.auto_fragment(false);
+  ws_.binary(true);
+  ws_.async_accept(
+      handshake_->parser.get(),
+      [self = shared_from_this()](boost::system::error_code ec) { self->on_accepted(ec); });
+}
+
+std::string_view ws_connection::check_request(http::status& status) const {
+  const auto& req = handshake_->parser.get();
+  const auto& listen = context_->options.listen;
+  if (!boost::beast::websocket::is_upgrade(req)) {
+    status = http::status::bad_request;
+    return "expected a WebSocket upgrade request\n";
+  }
+  auto target = std::string_view(req.target().data(), req.target().size());
+  target = target.substr(0, target.find('?'));
+  if (target != listen.path) {
+    status = http::status::not_found;
+    return "no WebSocket endpoint at this path\n";
+  }
+  if (!listen.allowed_origins.empty()) {
+    auto it = req.find(http::field::origin);
+    std::string_view origin = it == req.end()
+                                  ? std::string_view{}
+                                  : std::string_view(it->value().data(), it->value().size());
+    if (std::find(listen.allowed_origins.begin(), listen.allowed_origins.end(), origin) ==
+        listen.allowed_origins.end()) {
+      status = http::status::forbidden;
+      return "origin not allowed\n";
+    }
+  }
+  return {};
+}
+
+void ws_connection::refuse(http::status status, std::string_view body) {
+  context_->stats.refused.fetch_add(1, std::memory_order_relaxed);
+  state_ = state::closed;
+  http::response<http::string_body> res{status, 11};
+  res.set(http::field::server, "stratus");
+  res.set(http::field::content_type, "text/plain");
+  res.keep_alive(false);
+  res.body() = body;
+  res.prepare_payload();
+  boost::system::error_code ec;
+  http::write(ws_.next_layer(), res, ec);  // appended to the send buffer, never blocks
+  ws_.next_layer().shutdown_after_flush();
+  handshake_.reset();
+  arm_timer(std::chrono::steady_clock::now() + context_->options.connection.close_timeout);
+}
+
+void ws_connection::on_accepted(boost::system::error_code ec) {
+  handshake_.reset();
+  if (state_ != state::handshake) return;
+  if (ec) {
+    state_ = state::closed;
+    if (counted_open_) context_->stats.open.fetch_sub(1, std::memory_order_relaxed);
+    counted_open_ = false;
+    ws_.next_layer().close_now();
+    return;
+  }
+  state_ = state::open;
+  arm_timer(std::chrono::steady_clock::now() + context_->options.connection.idle_timeout);
+  if (context_->on_open) context_->on_open(shared_from_this());
+  if (!handler_) begin_close(1011, "no handler");
+  read_message();
+}
+
+}  // namespace stratus::net

@@ -1,0 +1,54 @@
+#pragma once
+// Settings of a WebSocket listener and of the connections it opens.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace stratus::net {
+
+/// Where to listen and which upgrades to accept.
+struct listen_options {
+  /// Address to bind ("0.0.0.0", "127.0.0.1", "::").
+  std::string host = "0.0.0.0";
+  /// TCP port; 0 picks a free one (see ws_listener::port()).
+  std::uint16_t port = 8081;
+  /// Request target a client must upgrade on; other paths get 404.
+  std::string path = "/";
+  /// Open WebSocket connections allowed at once; further upgrades get 503.
+  std::size_t max_connections = 10000;
+  /// Time allowed from TCP accept to a completed upgrade; silent clients are dropped.
+  std::chrono::milliseconds handshake_timeout{5000};
+  /// Allowed Origin header values; empty accepts any (and requests without Origin).
+  std::vector<std::string> allowed_origins;
+  /// Largest HTTP upgrade request header accepted (bytes); larger gets 400.
+  std::uint32_t max_request_header = 8192;
+  /// listen() backlog.
+  int backlog = 4096;
+};
+
+/// Limits applied to every open connection.
+struct connection_options {
+  /// Largest message a client may send; larger closes the connection with 1009.
+  std::size_t max_message_size = 64 * 1024;
+  /// Bytes that may wait to be written; a send past this closes the connection (1008).
+  std::size_t max_send_queue = 1024 * 1024;
+  /// No frame received for this long: the server pings.
+  std::chrono::milliseconds idle_timeout{60000};
+  /// After that ping, this long without any frame closes the connection with 1001.
+  std::chrono::milliseconds ping_grace{10000};
+  /// After a close frame is sent, the socket is closed at the latest after this long.
+  std::chrono::milliseconds close_timeout{2000};
+};
+
+/// Everything a listener needs to know.
+struct ws_options {
+  /// Listener settings.
+  listen_options listen;
+  /// Per-connection limits.
+  connection_options connection;
+};
+
+}  // namespace stratus::net
