@@ -1,0 +1,45 @@
+#include "sproto/pack.hpp"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+namespace stratus::sproto {
+namespace {
+
+TEST(pack, documentation_examples) {
+  std::string in("\x08\0\0\0\x03\0\x02\0\x19\0\0\0\xaa\x01\0\0", 16);
+  EXPECT_EQ(pack(in), std::string("\x51\x08\x03\x02\x31\x19\xaa\x01", 8));
+  std::string run(30, '\x8a');
+  std::string want = std::string("\xff\x03", 2) + run + std::string(2, '\0');
+  EXPECT_EQ(pack(run), want);
+}
+
+TEST(pack, random_round_trips_and_worst_case_size) {
+  std::mt19937 rng(1);
+  for (int i = 0; i < 500; ++i) {
+    std::string in(rng() % 3000, '\0');
+    int density = static_cast<int>(rng() % 4);
+    for (auto& c : in)
+      c = (static_cast<int>(rng() % 4) < density) ? static_cast<char>(rng() | 1) : 0;
+    std::string packed = pack(in);
+    std::size_t words = (in.size() + 7) / 8;
+    EXPECT_LE(packed.size(), words * 8 + 2 * (words / 256 + 1) + words);
+    auto u = unpack(packed);
+    ASSERT_TRUE(u.ok());
+    std::string padded = in + std::string(words * 8 - in.size(), '\0');
+    EXPECT_EQ(*u, padded);
+  }
+}
+
+TEST(pack, truncated_streams_are_errors) {
+  EXPECT_FALSE(unpack("\xff").ok());
+  EXPECT_FALSE(unpack(std::string("\xff\x00\x01", 3)).ok());
+  EXPECT_FALSE(unpack("\x03\x01").ok());
+  std::string out = "keep";
+  EXPECT_FALSE(unpack_to("\x03\x01", out).ok());
+  EXPECT_EQ(out, "keep");
+}
+
+}  // namespace
+}  // namespace stratus::sproto
