@@ -1,0 +1,219 @@
+#!/usr/bin/env bash
+# Benchmarks a stratus server with stratus-bench and prints a table.
+#   bench/run.sh [--protocol protobuf|sproto] [--duration S] [--warmup S] [--idle N]
+#                [--threads T] [--quick]
+# Builds the release preset if needed, starts build/release/bin/stratus with a temporary
+# config on a free port, runs the matrix (100x1, 1000x1, 100x16 connections x in-flight,
+# 32-byte echo), sampling the server's CPU% and RSS from /proc during each measured window,
+# then the idle test: N connections (default 10000) opened, logged in and held idle on a fresh
+# server; RSS per connection = (RSS with N idle - RSS before) / N.
+# Environment: STRATUS_BIN / STRATUS_BENCH_BIN use those binaries and skip the build.
+# Raw results (one JSON object per case) go to build/bench/<date>-<protocol>.jsonl.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+py=/usr/bin/python3
+protocol=protobuf
+duration=10
+warmup=2
+idle=10000
+threads=1
+payload=32
+
+usage() {
+  sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+  exit "${1:-0}"
+}
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --protocol) protocol="$2"; shift ;;
+    --duration) duration="$2"; shift ;;
+    --warmup) warmup="$2"; shift ;;
+    --idle) idle="$2"; shift ;;
+    --threads) threads="$2"; shift ;;
+    --quick) duration=3; warmup=1; idle=2000 ;;
+    -h | --help) usage 0 ;;
+    *) echo "bench/run.sh: unknown argument '$1'" >&2; usage 2 ;;
+  esac
+  shift
+done
+case "$protocol" in protobuf | sproto) ;; *) echo "--protocol: protobuf or sproto" >&2; exit 2 ;; esac
+
+# 10,000 client sockets here and 10,000 in the server: raise the open-file limit to the maximum.
+ulimit -n "$(ulimit -Hn)"
+if [ "$(ulimit -n)" -lt $((idle + 100)) ]; then
+  echo "warning: open-file limit $(ulimit -n) is below $idle connections; raise the hard limit" >&2
+fi
+
+# 1. Binaries.
+server_bin="${STRATUS_BIN:-$root/build/release/bin/stratus}"
+bench_bin="${STRATUS_BENCH_BIN:-$root/build/release/bin/stratus-bench}"
+if [ -z "${STRATUS_BIN:-}" ] || [ -z "${STRATUS_BENCH_BIN:-}" ]; then
+  cd "$root"
+  [ -f build/release/build.ninja ] || cmake --preset release
+  cmake --build --preset release --target stratus stratus-bench
+fi
+for b in "$server_bin" "$bench_bin"; do
+  [ -x "$b" ] || { echo "bench/run.sh: $b is missing" >&2; exit 1; }
+done
+
+tmp="$(mktemp -d /tmp/stratus-bench.XXXXXX)"
+server_pid=""
+stop_server() {
+  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+    kill -TERM "$server_pid" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  server_pid=""
+}
+trap 'stop_server; rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+  "$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# 2. A fresh server on a free port with a temporary config (memory cache, SQLite in $tmp).
+start_server() {
+  port="$(free_port)"
+  cat >"$tmp/config" <<EOF
+thread = 2
+log_level = "warn"
+logger = "$tmp/server.log"
+daemon = "$tmp/stratus.pid"
+ws_host = "127.0.0.1"
+ws_port = $port
+protocol_type = "$protocol"
+max_connections = $((idle + 1000))
+idle_timeout_ms = 600000
+cache = "memory"
+db = "sqlite"
+sqlite_path = "$tmp/stratus.db"
+EOF
+  (cd "$tmp" && exec "$server_bin" -c "$tmp/config" >"$tmp/server.out" 2>&1) &
+  server_pid=$!
+  for _ in $(seq 200); do
+    if ! kill -0 "$server_pid" 2>/dev/null; then
+      echo "bench/run.sh: the server exited at start-up:" >&2
+      tail -20 "$tmp/server.out" "$tmp/server.log" 2>/dev/null >&2
+      exit 1
+    fi
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return; fi
+    sleep 0.1
+  done
+  echo "bench/run.sh: the server did not listen on port $port within 20 s" >&2
+  exit 1
+}
+
+rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+now() { date +%s.%N; }
+
+# sample PID SECONDS: prints "cpu_percent peak_rss_kb" for PID over the next SECONDS (or
+# until PID exits: the last reading before that counts).
+sample() {
+  local pid="$1" seconds="$2" t0 c0 t1 c1 c peak=0 rss
+  t0="$(now)"
+  c0="$(cpu_ticks "$pid")"
+  c1="$c0"
+  t1="$t0"
+  while kill -0 "$pid" 2>/dev/null &&
+    awk -v a="$(now)" -v b="$t0" -v s="$seconds" 'BEGIN { exit !(a - b < s) }'; do
+    rss="$(rss_kb "$pid")"
+    c="$(cpu_ticks "$pid")"
+    if [ "${c:-0}" -gt 0 ]; then c1="$c"; t1="$(now)"; fi
+    [ "${rss:-0}" -gt "$peak" ] && peak="$rss"
+    sleep 0.25
+  done
+  awk -v c="$((c1 - c0))" -v hz="$(getconf CLK_TCK)" -v t="$t1" -v s="$t0" -v p="$peak" \
+    'BEGIN { printf "%.0f %d\n", (t > s ? 100 * c / hz / (t - s) : 0), p }'
+}
+
+json_field() { "$py" -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"; }
+
+mkdir -p "$root/build/bench"
+results="$root/build/bench/$(date +%Y%m%d-%H%M%S)-$protocol.jsonl"
+: >"$results"
+rows=()
+
+# 3. The matrix: connections x in-flight; CPU/RSS sampled inside the measured window.
+run_case() {
+  local conns="$1" inflight="$2" out bench_pid
+  echo "== $conns connections x $inflight in flight, ${payload}-byte echo, ${warmup}s warm-up + ${duration}s" >&2
+  "$bench_bin" --url "ws://127.0.0.1:$port/" --protocol "$protocol" --connections "$conns" \
+    --inflight "$inflight" --payload "$payload" --duration "$duration" --warmup "$warmup" \
+    --threads "$threads" --json >"$tmp/case.json" &
+  bench_pid=$!
+  # Wait until the connections are up and the warm-up is over, then sample the window.
+  local waited=0
+  while kill -0 "$bench_pid" 2>/dev/null && [ "$(ls "/proc/$server_pid/fd" 2>/dev/null | wc -l)" -lt "$conns" ] && [ $waited -lt 600 ]; do
+    sleep 0.1
+    waited=$((waited + 1))
+  done
+  sleep "$warmup"
+  # Sample 90% of the window so that timing slop does not reach into the close.
+  local window
+  window="$(awk -v d="$duration" 'BEGIN { print d * 0.9 }')"
+  sample "$server_pid" "$window" >"$tmp/server.sample" &
+  local sampler=$!
+  sample "$bench_pid" "$window" >"$tmp/client.sample"
+  wait "$sampler" || true
+  wait "$bench_pid" || true
+  out="$(cat "$tmp/case.json")"
+  [ -n "$out" ] || { echo "bench/run.sh: stratus-bench printed nothing" >&2; return; }
+  local srv_cpu srv_rss cli_cpu
+  read -r srv_cpu srv_rss <"$tmp/server.sample"
+  read -r cli_cpu _ <"$tmp/client.sample"
+  echo "$out" | "$py" -c 'import json,sys; d=json.load(sys.stdin); d.update(server_cpu_percent=int(sys.argv[1]), server_rss_kb=int(sys.argv[2]), client_cpu_percent=int(sys.argv[3])); print(json.dumps(d))' \
+    "$srv_cpu" "$srv_rss" "$cli_cpu" >>"$results"
+  rows+=("$(printf '%-12s %10.0f %8s %8s %8s %8s %7s %8s %8s %9.1f' "${conns}x${inflight}" \
+    "$(json_field "$out" requests_per_second)" "$(json_field "$out" p50_us)" \
+    "$(json_field "$out" p99_us)" "$(json_field "$out" p999_us)" "$(json_field "$out" max_us)" \
+    "$(json_field "$out" errors)" "$srv_cpu" "$cli_cpu" "$(awk -v k="$srv_rss" 'BEGIN{print k/1024}')")")
+}
+
+start_server
+run_case 100 1
+run_case 1000 1
+run_case 100 16
+stop_server
+
+# 4. Idle connections on a fresh server: memory per connection and connect time.
+start_server
+sleep 1
+rss_before="$(rss_kb "$server_pid")"
+echo "== idle: $idle connections, logged in, held 10 s" >&2
+"$bench_bin" --url "ws://127.0.0.1:$port/" --protocol "$protocol" --connections "$idle" \
+  --connect-only --duration 10 --threads "$threads" --json >"$tmp/idle.json" &
+bench_pid=$!
+for _ in $(seq 1200); do
+  [ "$(ls "/proc/$server_pid/fd" | wc -l)" -ge "$idle" ] && break
+  kill -0 "$bench_pid" 2>/dev/null || break
+  sleep 0.1
+done
+sleep 2
+rss_idle="$(rss_kb "$server_pid")"
+wait "$bench_pid" || true
+idle_out="$(cat "$tmp/idle.json")"
+stop_server
+if [ -n "$idle_out" ]; then
+  echo "$idle_out" | "$py" -c 'import json,sys; d=json.load(sys.stdin); d.update(server_rss_before_kb=int(sys.argv[1]), server_rss_idle_kb=int(sys.argv[2])); print(json.dumps(d))' \
+    "$rss_before" "$rss_idle" >>"$results"
+fi
+
+# 5. The table.
+echo
+echo "stratus bench: protocol=$protocol, ${payload}-byte echo, ${duration}s measured after ${warmup}s warm-up, $(nproc) cores shared by server and client"
+printf '%-12s %10s %8s %8s %8s %8s %7s %8s %8s %9s\n' "conns x k" "req/s" "p50 us" "p99 us" \
+  "p99.9 us" "max us" "errors" "srv CPU%" "cli CPU%" "srv RSS MB"
+for row in "${rows[@]}"; do echo "$row"; done
+if [ -n "$idle_out" ]; then
+  connected="$(json_field "$idle_out" connected)"
+  awk -v n="$connected" -v want="$idle" -v b="$rss_before" -v i="$rss_idle" \
+    -v t="$(json_field "$idle_out" connect_seconds)" -v p99="$(json_field "$idle_out" connect_p99_us)" \
+    'BEGIN { printf "idle: %d/%d connections open in %.2f s (p99 %.1f ms each); server RSS %.1f MB -> %.1f MB = %.1f KB per connection\n", n, want, t, p99 / 1000, b / 1024, i / 1024, (n > 0 ? (i - b) / n : 0) }'
+fi
+echo "raw results: $results"
