@@ -20,8 +20,6 @@ const char* const items_ddl =
 
 class sql_database_test : public ::testing::TestWithParam<std::string> {
  protected:
-  static void TearDownTestSuite() { server_.reset(); }
-
   void SetUp() override {
     if (GetParam() == "sqlite") {
       sqlite_options o;
@@ -35,12 +33,12 @@ class sql_database_test : public ::testing::TestWithParam<std::string> {
       ASSERT_TRUE(db.ok()) << db.err().message;
       db_ = std::move(*db);
     } else {
-      if (!server_) server_ = std::make_unique<test_support::mariadb_server>();
+      auto& server = test_support::shared_mariadb();
       mysql_options o;
-      o.port = server_->port();
-      o.user = server_->user();
-      o.password = server_->password();
-      o.database = server_->database();
+      o.port = server.port();
+      o.user = server.user();
+      o.password = server.password();
+      o.database = server.database();
       o.pool_size = 2;
       o.query_timeout = 1s;
       o.slow_query_threshold = 0ms;
@@ -59,7 +57,6 @@ class sql_database_test : public ::testing::TestWithParam<std::string> {
     return apply_migrations(*db_, STRATUS_MIGRATIONS_DIR);
   }
 
-  static inline std::unique_ptr<test_support::mariadb_server> server_;
   test_support::scratch_dir dir_{"stratus-sqlite"};
   std::vector<std::string> slow_;
   std::unique_ptr<sql_database> db_;

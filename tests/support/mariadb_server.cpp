@@ -2,8 +2,15 @@
 
 #include <mysql.h>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <stdexcept>
 #include <thread>
 
@@ -22,16 +29,41 @@ MYSQL* root_connect(const std::string& socket) {
   return m;
 }
 
+// A data directory with the system tables installed, made once per machine and mariadbd build
+// and copied for each server: mariadb-install-db is slow (fsync-bound) and its parallel runs
+// collide. An exclusive lock serialises its creation between test processes.
+std::string installed_template() {
+  const char* tmp = std::getenv("TMPDIR");
+  std::string base = std::string(tmp && *tmp ? tmp : "/tmp");
+  struct stat binary {};
+  ::stat("/usr/sbin/mariadbd", &binary);
+  auto dir = base + "/stratus-mariadb-template-" + std::to_string(binary.st_size) + "-" +
+             std::to_string(binary.st_mtime);
+  int lock = ::open((base + "/stratus-mariadb-template.lock").c_str(), O_CREAT | O_RDWR, 0644);
+  if (lock < 0 || ::flock(lock, LOCK_EX) != 0) throw std::runtime_error("cannot lock template");
+  std::error_code ec;
+  if (!std::filesystem::exists(dir + "/complete", ec)) {
+    std::filesystem::remove_all(dir, ec);
+    std::filesystem::create_directories(dir, ec);
+    auto cmd = "mariadb-install-db --no-defaults --datadir=" + dir + "/data" +
+               " --auth-root-authentication-method=normal --skip-test-db"
+               " --innodb-log-file-size=8M --innodb-buffer-pool-size=16M > " +
+               dir + "/install.log 2>&1";
+    if (std::system(cmd.c_str()) != 0) {
+      ::close(lock);
+      throw std::runtime_error("mariadb-install-db failed; see " + dir + "/install.log");
+    }
+    std::ofstream(dir + "/complete") << "ok\n";
+  }
+  ::close(lock);  // releases the lock
+  return dir + "/data";
+}
+
 }  // namespace
 
 mariadb_server::mariadb_server() : port_(free_loopback_port()) {
-  auto data = dir_.path() + "/data";
-  auto cmd = "mariadb-install-db --no-defaults --datadir=" + data +
-             " --auth-root-authentication-method=normal --skip-test-db > " + dir_.path() +
-             "/install.log 2>&1";
-  if (std::system(cmd.c_str()) != 0) {
-    throw std::runtime_error("mariadb-install-db failed; see " + dir_.path() + "/install.log");
-  }
+  std::filesystem::copy(installed_template(), dir_.path() + "/data",
+                        std::filesystem::copy_options::recursive);
   start();
   provision();
 }
@@ -88,6 +120,11 @@ void mariadb_server::provision() {
     }
   }
   mysql_close(m);
+}
+
+mariadb_server& shared_mariadb() {
+  static auto server = std::make_unique<mariadb_server>();
+  return *server;
 }
 
 }  // namespace stratus::test_support

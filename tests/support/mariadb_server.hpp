@@ -8,11 +8,11 @@
 
 namespace stratus::test_support {
 
-/// mariadbd with a fresh data directory in a scratch dir. The constructor installs the system
-/// tables, starts the server, and creates database `database()` owned by `user()`/`password()`.
+/// mariadbd with a fresh data directory in a scratch dir (a copy of a once-installed template).
+/// The constructor starts it and creates database `database()` owned by `user()`/`password()`.
 class mariadb_server {
  public:
-  /// Installs, starts and provisions the server. Throws if any step fails.
+  /// Copies the template, starts and provisions the server. Throws if any step fails.
   mariadb_server();
 
   /// Kills the server at once (SIGKILL), as a crash would.
@@ -36,5 +36,9 @@ class mariadb_server {
   int port_;
   std::unique_ptr<child_process> process_;
 };
+
+/// One server per test process, started on first use and killed when the process exits.
+/// Tests that kill it must start it again before they end.
+mariadb_server& shared_mariadb();
 
 }  // namespace stratus::test_support
