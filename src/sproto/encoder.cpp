@@ -280,7 +280,9 @@ status encoder::write_numbers(const struct_type& t, const field& f, const array&
 
 status encoder::write_map(const field& f, const map& entries, int depth) {
   const struct_type& elem = schema_.type_at(f.struct_index);
-  for (const auto& [key, val] : entries) {
+  for (const auto& entry : entries) {
+    const value& key = entry.first;  // named (not a structured binding) for the lambda below
+    const value& val = entry.second;
     std::size_t el = open_block();
     status st = ok_t{};
     if (f.pair_map) {
