@@ -1,10 +1,11 @@
 #include "backend/migrations.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <ctime>
 #include <fstream>
 #include <map>
-#include <regex>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -20,6 +21,38 @@ std::string utc_now() {
   return text;
 }
 
+// Parts of a migration file name: NNNN_name[.engine].sql.
+struct parsed_name {
+  std::int64_t version = 0;
+  std::string engine;  // empty: every engine
+};
+
+std::optional<parsed_name> parse_name(std::string_view name) {
+  constexpr std::string_view suffix = ".sql";
+  if (name.size() <= suffix.size() || !name.ends_with(suffix)) return std::nullopt;
+  name.remove_suffix(suffix.size());
+  parsed_name out;
+  for (std::string_view engine : {"sqlite", "mysql"}) {
+    std::string tagged = ".";
+    tagged += engine;  // not "." + ...: GCC 12 warns falsely (-Wrestrict)
+    if (name.ends_with(tagged)) {
+      out.engine = engine;
+      name.remove_suffix(tagged.size());
+      break;
+    }
+  }
+  std::size_t digits = 0;
+  while (digits < name.size() && std::isdigit(static_cast<unsigned char>(name[digits]))) ++digits;
+  if (digits == 0 || digits > 18 || digits + 1 >= name.size() || name[digits] != '_') {
+    return std::nullopt;
+  }
+  for (char c : name.substr(digits + 1)) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-') return std::nullopt;
+  }
+  out.version = std::stoll(std::string(name.substr(0, digits)));
+  return out;
+}
+
 bool blank(const std::string& s) {
   return std::all_of(s.begin(), s.end(),
                      [](char c) { return std::isspace(static_cast<unsigned char>(c)); });
@@ -32,21 +65,20 @@ result<std::vector<migration_file>> list_migrations(const std::filesystem::path&
   std::error_code ec;
   std::filesystem::directory_iterator it(dir, ec);
   if (ec) return fail(error_code::bad_request, "cannot read " + dir.string() + ": " + ec.message());
-  static const std::regex name_rule(R"(^(\d+)_[A-Za-z0-9_-]+(\.(sqlite|mysql))?\.sql$)");
   std::map<std::int64_t, std::filesystem::path> chosen;
   for (const auto& entry : it) {
     auto name = entry.path().filename().string();
     if (entry.path().extension() != ".sql") continue;
-    std::smatch m;
-    if (!std::regex_match(name, m, name_rule)) {
+    auto parsed = parse_name(name);
+    if (!parsed) {
       return fail(error_code::bad_request,
                   "migration file " + name + " does not match NNNN_name[.sqlite|.mysql].sql");
     }
-    if (m[3].matched && m[3].str() != engine) continue;
-    auto version = std::stoll(m[1].str());
-    auto [pos, inserted] = chosen.emplace(version, entry.path());
+    if (!parsed->engine.empty() && parsed->engine != engine) continue;
+    auto [pos, inserted] = chosen.emplace(parsed->version, entry.path());
     if (!inserted) {
-      return fail(error_code::bad_request, "two migrations with version " + m[1].str() + ": " +
+      return fail(error_code::bad_request, "two migrations with version " +
+                                               std::to_string(parsed->version) + ": " +
                                                pos->second.filename().string() + " and " + name);
     }
   }
