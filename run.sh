@@ -92,14 +92,14 @@ mode=foreground
 config=""
 while [ $# -gt 0 ]; do
   case "$1" in
-    -D) mode=daemon ;;
-    -k) mode=kill ;;
+    -D) mode="daemon" ;;
+    -k) mode="kill" ;;
     -c)
       [ $# -ge 2 ] || { echo "run.sh: -c needs a file" >&2; usage 2; }
       config="$2"
       shift
       ;;
-    test) mode=test ;;
+    test) mode="test" ;;
     -h | --help) usage 0 ;;
     *) echo "run.sh: unknown argument '$1'" >&2; usage 2 ;;
   esac

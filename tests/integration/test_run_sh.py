@@ -9,7 +9,6 @@ import pathlib
 import re
 import signal
 import subprocess
-import time
 
 import pytest
 
