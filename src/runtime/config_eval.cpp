@@ -16,12 +16,23 @@ namespace stratus::runtime::detail {
 namespace {
 
 constexpr int max_include_depth = 16;
+constexpr int hook_interval = 1'000'000;  // VM instructions between two budget checks
+constexpr int max_hook_calls = 50;        // 5e7 instructions: a loop, not a config
 
 /// State shared by the top-level chunk and every nested include.
 struct eval_context {
   std::vector<std::filesystem::path> dirs;  // folder of the file being evaluated, innermost last
   int env_ref = LUA_NOREF;                  // registry reference of the result table
+  int hook_calls = 0;                       // instruction-budget checks so far
 };
+
+/// Stops a config that never finishes (`while true do end`) instead of hanging start-up.
+void instruction_budget(lua_State* L, lua_Debug*) {
+  eval_context* ctx = *static_cast<eval_context**>(lua_getextraspace(L));
+  if (++ctx->hook_calls > max_hook_calls) {
+    luaL_error(L, "evaluation did not finish (endless loop?)");
+  }
+}
 
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -144,6 +155,8 @@ std::map<std::string, config_value, std::less<>> evaluate_config(std::string_vie
   if (!state) throw config_error("config error in " + file + ": cannot create a Lua state");
   lua_State* L = state.get();
   eval_context ctx;
+  *static_cast<eval_context**>(lua_getextraspace(L)) = &ctx;
+  lua_sethook(L, instruction_budget, LUA_MASKCOUNT, hook_interval);
   ctx.dirs.push_back(std::filesystem::path(file).parent_path());
 
   // The result table: its metatable offers `include` without making it a config key.

@@ -151,6 +151,14 @@ TEST(config, errors_inside_an_include_name_the_included_file) {
   EXPECT_THROW(config::load(dir.path / "missing.config"), config_error);
 }
 
+TEST(config, an_endless_loop_stops_with_an_error_instead_of_hanging) {
+  EXPECT_EQ(error_of("while true do end"),
+            "config error in ./config: evaluation did not finish (endless loop?)");
+  // Ordinary computation stays well inside the budget.
+  auto cfg = config::from_string("n = 0\nfor i = 1, 100000 do n = n + i end", "t");
+  EXPECT_EQ(cfg.get_int("n"), 5000050000);
+}
+
 TEST(config, every_declared_key_default_matches_its_type) {
   for (const config_key& key : declared_config_keys()) {
     EXPECT_EQ(static_cast<int>(key.fallback.index()), static_cast<int>(key.type)) << key.name;
