@@ -48,6 +48,8 @@ class result {
   T& operator*() & { return value(); }
   /// Shorthand for value().
   const T& operator*() const& { return value(); }
+  /// Shorthand for value(), moving out of a temporary result.
+  T&& operator*() && { return std::move(*this).value(); }
   /// Member access on the value.
   T* operator->() { return &value(); }
   /// Member access on the value.
