@@ -92,8 +92,10 @@ class test_server {
   close_recorder closes;
 
  private:
-  asio::io_context accept_{1};
+  // Workers are declared first so they outlive the accept context: a pending accept
+  // holds a socket bound to a worker.
   std::vector<std::unique_ptr<asio::io_context>> contexts_;
+  asio::io_context accept_{1};
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards_;
   std::vector<std::thread> threads_;
   std::unique_ptr<ws_listener> listener_;

@@ -20,6 +20,7 @@ class ws_listener {
  public:
   /// Accepts on accept_context; each connection lives on one of workers (round-robin).
   /// on_open runs on the connection's worker thread once its upgrade is done.
+  /// The workers must outlive accept_context (a pending accept holds a worker's socket).
   ws_listener(boost::asio::io_context& accept_context,
               std::vector<boost::asio::io_context*> workers, ws_options options,
               open_callback on_open);
