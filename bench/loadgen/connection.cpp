@@ -3,6 +3,7 @@
 #include <limits>
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/connect.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -40,39 +41,57 @@ connection::connection(asio::io_context& io, run_state& run, worker_stats& stats
       stats_(stats),
       index_(index),
       protocol_(std::move(protocol)),
-      ws_(io),
+      io_(io),
+      socket_(io),
       wake_(io),
+      deadline_(io),
       slots_(run.opts.connect_only ? 0 : static_cast<std::size_t>(run.opts.inflight)) {}
+
+void connection::arm_deadline(bench_clock::duration timeout) {
+  deadline_.expires_after(timeout);
+  deadline_.async_wait([self = weak_from_this()](boost::system::error_code ec) {
+    auto conn = self.lock();
+    if (ec || !conn) return;
+    // Too slow: closing the socket fails whatever operation is waiting on it.
+    boost::system::error_code ignored;
+    if (conn->ws_) {
+      conn->ws_->next_layer().close_now();
+    } else {
+      conn->socket_.close(ignored);
+    }
+  });
+}
 
 asio::awaitable<bool> connection::open() {
   const options& o = run_.opts;
   const auto started = bench_clock::now();
-  auto& tcp = beast::get_lowest_layer(ws_);
   boost::system::error_code ec;
   std::string step = "connect";
-  tcp.expires_after(std::chrono::duration_cast<bench_clock::duration>(
+  arm_deadline(std::chrono::duration_cast<bench_clock::duration>(
       std::chrono::duration<double>(o.open_timeout)));
-  co_await tcp.async_connect(run_.targets, redirect_error(use_awaitable, ec));
+  co_await asio::async_connect(socket_, run_.targets, redirect_error(use_awaitable, ec));
   if (!ec) {
-    tcp.socket().set_option(asio::ip::tcp::no_delay(true), ec);
-    ws_.binary(true);
-    ws_.auto_fragment(false);
-    ws_.secure_prng(false);  // masking keys need not be cryptographic in a load test
-    ws_.set_option(websocket::stream_base::decorator([](websocket::request_type& request) {
+    socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+    ws_.emplace(std::move(socket_));
+    ws_->next_layer().set_owner(weak_from_this());
+    ws_->binary(true);
+    ws_->auto_fragment(false);
+    ws_->secure_prng(false);  // masking keys need not be cryptographic in a load test
+    ws_->set_option(websocket::stream_base::decorator([](websocket::request_type& request) {
       request.set(beast::http::field::user_agent, "stratus-bench");
     }));
     step = "handshake";
-    co_await ws_.async_handshake(o.host + ":" + o.port, o.path, redirect_error(use_awaitable, ec));
+    co_await ws_->async_handshake(o.host + ":" + o.port, o.path, redirect_error(use_awaitable, ec));
   }
   if (!ec) {
     step = "login";
     protocol_->login_packet(o.account_prefix + std::to_string(index_), o.password, login_session,
                             write_buffer_);
     if (!write_buffer_.empty()) {
-      co_await ws_.async_write(asio::buffer(write_buffer_), redirect_error(use_awaitable, ec));
+      co_await ws_->async_write(asio::buffer(write_buffer_), redirect_error(use_awaitable, ec));
     }
     while (!ec && !write_buffer_.empty()) {
-      co_await ws_.async_read(read_buffer_, redirect_error(use_awaitable, ec));
+      co_await ws_->async_read(read_buffer_, redirect_error(use_awaitable, ec));
       if (ec) break;
       const reply r = protocol_->parse_reply(view_of(read_buffer_));
       read_buffer_.consume(read_buffer_.size());
@@ -82,13 +101,14 @@ asio::awaitable<bool> connection::open() {
       ec = asio::error::access_denied;
     }
   }
+  deadline_.cancel();
   if (ec) {
     stats_.connect_failed.fetch_add(1, std::memory_order_relaxed);
     stats_.note_error(step + " failed: " + ec.message());
-    tcp.close();
+    if (ws_) ws_->next_layer().close_now();
+    socket_.close(ec);
     co_return false;
   }
-  tcp.expires_never();
   stats_.connect_us.record(micros(bench_clock::now() - started));
   stats_.connected.fetch_add(1, std::memory_order_relaxed);
   co_return true;
@@ -96,12 +116,12 @@ asio::awaitable<bool> connection::open() {
 
 asio::awaitable<void> connection::run() {
   stats_.open.fetch_add(1, std::memory_order_relaxed);
-  asio::co_spawn(ws_.get_executor(), write_loop(), asio::detached);
+  asio::co_spawn(io_, write_loop(), asio::detached);
   for (std::uint32_t i = 0; i < slots_.size(); ++i) ready_.push_back(i);
   wake_writer();
   boost::system::error_code ec;
   for (;;) {
-    co_await ws_.async_read(read_buffer_, redirect_error(use_awaitable, ec));
+    co_await ws_->async_read(read_buffer_, redirect_error(use_awaitable, ec));
     if (ec) break;
     const reply r = protocol_->parse_reply(view_of(read_buffer_));
     on_reply(r, bench_clock::now());
@@ -184,12 +204,13 @@ asio::awaitable<void> connection::write_loop() {
     s.session = static_cast<std::int32_t>(session);
     s.sent = bench_clock::now();
     protocol_->request_packet(s.session, write_buffer_);
-    co_await ws_.async_write(asio::buffer(write_buffer_), redirect_error(use_awaitable, ec));
+    co_await ws_->async_write(asio::buffer(write_buffer_), redirect_error(use_awaitable, ec));
     if (ec) co_return;  // the reader sees the failure and counts it
   }
   if (!closed_) {
-    beast::get_lowest_layer(ws_).expires_after(std::chrono::seconds(2));
-    co_await ws_.async_close(websocket::close_code::normal, redirect_error(use_awaitable, ec));
+    arm_deadline(std::chrono::seconds(2));
+    co_await ws_->async_close(websocket::close_code::normal, redirect_error(use_awaitable, ec));
+    deadline_.cancel();
   }
 }
 

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,16 +12,17 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/websocket/stream.hpp>
 
 #include "loadgen/protocol.hpp"
 #include "loadgen/run_state.hpp"
+#include "net/coalescing_stream.hpp"
 
 namespace stratus::loadgen {
 
 /// Opens (connect, handshake, login), then runs a closed loop of `inflight` echo requests:
-/// each reply, matched by session, sends the next request. Lives on one io thread.
+/// each reply, matched by session, sends the next request. Lives on one io thread. Writes go
+/// through net::coalescing_stream, so requests queued in one turn leave in one system call.
 class connection : public std::enable_shared_from_this<connection> {
  public:
   /// Connection number `index` (account <prefix><index>) on `io`.
@@ -44,6 +46,7 @@ class connection : public std::enable_shared_from_this<connection> {
   };
 
   boost::asio::awaitable<void> write_loop();
+  void arm_deadline(bench_clock::duration timeout);
   void on_reply(const reply& r, bench_clock::time_point now);
   slot* find_slot(std::int32_t session) noexcept;
   void wake_writer();
@@ -52,8 +55,11 @@ class connection : public std::enable_shared_from_this<connection> {
   worker_stats& stats_;
   int index_;
   std::unique_ptr<bench_protocol> protocol_;
-  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  boost::asio::io_context& io_;
+  net::coalescing_stream::socket_type socket_;  // until connected; then owned by ws_
+  std::optional<boost::beast::websocket::stream<net::coalescing_stream>> ws_;
   boost::asio::steady_timer wake_;
+  boost::asio::steady_timer deadline_;  // bounds open() and the final close
   boost::beast::flat_buffer read_buffer_;
   std::string write_buffer_;
   std::vector<slot> slots_;

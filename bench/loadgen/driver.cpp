@@ -100,7 +100,10 @@ summary run_benchmark(const options& opts,
   result.connect_seconds = seconds_since(connect_started);
   const auto hold = [&](double seconds, const char* phase) {
     const auto start = bench_clock::now();
-    while (!interrupted && seconds_since(start) < seconds) meter.tick(phase);
+    while (!interrupted && seconds_since(start) < seconds) {
+      meter.tick(phase);
+      if (sum(workers).open == 0) break;  // every connection is gone: nothing left to measure
+    }
   };
 
   // 2. Warm up, then measure (or hold idle); the window is bounded by two snapshots.
