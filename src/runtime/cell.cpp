@@ -3,6 +3,7 @@
 #include <chrono>
 #include <iterator>
 
+#include "runtime/clocks.hpp"
 #include "runtime/log.hpp"
 #include "runtime/service.hpp"
 #include "runtime/worker.hpp"
@@ -77,7 +78,7 @@ void cell::run() {
     }
   }
   service* s = svc_.get();
-  const auto started = std::chrono::steady_clock::now();
+  const std::uint64_t started = cycle_count();
   const std::size_t n = batch_.size();
   std::size_t i = 0;
   home_.running.store(addr_, std::memory_order_relaxed);
@@ -92,10 +93,7 @@ void cell::run() {
   }
   home_.running.store(no_address, std::memory_order_relaxed);
   handled.fetch_add(i, std::memory_order_relaxed);
-  cpu_ns.fetch_add(static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                                  std::chrono::steady_clock::now() - started)
-                                                  .count()),
-                   std::memory_order_relaxed);
+  cpu_cycles.fetch_add(cycle_count() - started, std::memory_order_relaxed);
   if (s->exiting()) {
     std::vector<envelope> rest(std::make_move_iterator(batch_.begin() + static_cast<long>(i)),
                                std::make_move_iterator(batch_.end()));

@@ -49,7 +49,7 @@ class cell {
 
   // Statistics, readable from any thread.
   std::atomic<std::uint64_t> handled{0};
-  std::atomic<std::uint64_t> cpu_ns{0};
+  std::atomic<std::uint64_t> cpu_cycles{0};  // see cycles_to_ns()
   std::atomic<std::uint32_t> queued{0};
 
  private:

@@ -138,12 +138,25 @@ void flush() {
 }
 
 service_scope::service_scope(std::uint32_t address, std::string_view name) noexcept
-    : previous_(current_scope) {
+    : previous_(current_scope), address_(address) {
+  // The caller's string may not outlive the scope: keep a copy (truncated) in tag_.
   if (name.size() > 47) name = name.substr(0, 47);
-  auto end = name.empty() ? fmt::format_to_n(tag_, sizeof tag_ - 1, "[:{:08x}]", address)
-                          : fmt::format_to_n(tag_, sizeof tag_ - 1, "[:{:08x} {}]", address, name);
-  tag_size_ = end.size < sizeof tag_ - 1 ? end.size : sizeof tag_ - 1;
+  std::memcpy(name_buf_, name.data(), name.size());
+  name_view_ = std::string_view(name_buf_, name.size());
   current_scope = this;
+}
+
+service_scope::service_scope(std::uint32_t address, const std::string* name) noexcept
+    : previous_(current_scope), address_(address), name_(name) {
+  current_scope = this;
+}
+
+std::string_view service_scope::tag() const {
+  std::string_view name = name_ ? std::string_view(*name_) : name_view_;
+  if (name.size() > 47) name = name.substr(0, 47);
+  auto end = name.empty() ? fmt::format_to_n(tag_, sizeof tag_ - 1, "[:{:08x}]", address_)
+                          : fmt::format_to_n(tag_, sizeof tag_ - 1, "[:{:08x} {}]", address_, name);
+  return {tag_, end.size < sizeof tag_ - 1 ? end.size : sizeof tag_ - 1};
 }
 
 service_scope::~service_scope() {

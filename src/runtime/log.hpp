@@ -34,22 +34,28 @@ void flush();
 level parse_level(std::string_view name);
 
 /// Marks lines logged on this thread as coming from a service until destroyed (nestable).
+/// Cheap to open: the tag is formatted only when a line is actually written.
 class service_scope {
  public:
   /// Makes `address`/`name` the current service of this thread (name truncated to 47 bytes).
   service_scope(std::uint32_t address, std::string_view name) noexcept;
+  /// The same, reading `*name` when a line is written (so a later rename shows).
+  service_scope(std::uint32_t address, const std::string* name) noexcept;
   /// Restores the scope that was current before.
   ~service_scope();
   service_scope(const service_scope&) = delete;
   service_scope& operator=(const service_scope&) = delete;
 
   /// The tag written on lines: `[:0000000a .cacheproxyd]`.
-  std::string_view tag() const { return {tag_, tag_size_}; }
+  std::string_view tag() const;
 
  private:
   service_scope* previous_;
-  char tag_[64];
-  std::size_t tag_size_;
+  std::uint32_t address_;
+  std::string_view name_view_;
+  const std::string* name_ = nullptr;
+  char name_buf_[48];
+  mutable char tag_[64];
 };
 
 /// At most one line per interval from one call site; the next line says how many were suppressed.

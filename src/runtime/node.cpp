@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "runtime/clocks.hpp"
 #include "runtime/log.hpp"
 #include "runtime/node_core.hpp"
 
@@ -93,7 +94,7 @@ std::vector<service_stats> node::stats() const {
   for (const cell_ref& c : core_->reg.all()) {
     out.push_back(
         {c->addr(), c->name_copy(), c->home().index(), c->handled.load(std::memory_order_relaxed),
-         c->queued.load(std::memory_order_relaxed), c->cpu_ns.load(std::memory_order_relaxed)});
+         c->queued.load(std::memory_order_relaxed), cycles_to_ns(c->cpu_cycles.load(std::memory_order_relaxed))});
   }
   return out;
 }

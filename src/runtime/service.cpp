@@ -14,7 +14,7 @@ thread_local service* running_service = nullptr;
 }
 
 resume_scope::resume_scope(service& s, bool retire_on_exit)
-    : s_(s), log_(s.self(), s.name()), previous_(running_service), retire_on_exit_(retire_on_exit) {
+    : s_(s), log_(s.self(), &s.name()), previous_(running_service), retire_on_exit_(retire_on_exit) {
   running_service = &s;
 }
 

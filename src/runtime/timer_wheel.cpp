@@ -1,5 +1,7 @@
 #include "runtime/timer_wheel.hpp"
 
+#include "runtime/clocks.hpp"
+
 namespace stratus::runtime {
 
 void timer_node::unlink() noexcept {
@@ -31,7 +33,7 @@ void timer_wheel::add(timer_node& node, std::chrono::milliseconds delay) {
   node.unlink();
   auto ticks = static_cast<std::uint64_t>((delay + tick - std::chrono::milliseconds(1)) / tick);
   if (ticks == 0) ticks = 1;
-  node.due_tick = tick_of(clock::now()) + ticks;
+  node.due_tick = tick_of(coarse_now()) + ticks;
   if (node.due_tick <= done_tick_) node.due_tick = done_tick_ + 1;
   push_back(slots_[node.due_tick % slot_count], node);
   node.armed_count = &count_;

@@ -15,11 +15,8 @@ worker* worker::current() noexcept {
 }
 
 void worker::schedule(cell* c) {
-  c->add_ref();
-  boost::asio::post(ioc_, [c] {
-    c->run();
-    c->release();
-  });
+  // The handler owns a reference, so a never-run handler (node destroyed unstarted) frees it.
+  boost::asio::post(ioc_, [ref = cell_ref::share(c)] { ref->run(); });
 }
 
 void worker::arm(timer_node& node, std::chrono::milliseconds delay) {

@@ -1,0 +1,210 @@
+// Node-level behaviour: launching by type, mass creation, stop, statistics and warnings.
+#include "runtime/node.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "runtime/log.hpp"
+
+namespace stratus::runtime {
+namespace {
+
+using namespace std::chrono_literals;
+
+struct ping {
+  using response = std::string;
+};
+struct spin {
+  std::chrono::milliseconds for_;
+};
+
+class echo_args : public service {
+ public:
+  explicit echo_args(const std::vector<std::string>& args) : args_(args) {}
+  static void describe(handlers<echo_args>& h) {
+    h.on(&echo_args::on_ping);
+    h.on(&echo_args::on_spin);
+  }
+  std::string on_ping(ping) {
+    std::string out;
+    for (auto& a : args_) out += a + ";";
+    return out;
+  }
+  void on_spin(spin s) {
+    auto end = std::chrono::steady_clock::now() + s.for_;
+    while (std::chrono::steady_clock::now() < end) {
+    }
+  }
+
+ private:
+  std::vector<std::string> args_;
+};
+
+std::atomic<int> stopped_count{0};
+
+class quitter : public service {
+ public:
+  void on_start() override { exit(); }
+};
+
+class stop_counter : public service {
+ public:
+  void on_stop() override { ++stopped_count; }
+};
+
+node_options two_threads() {
+  node_options o;
+  o.threads = 2;
+  return o;
+}
+
+TEST(Node, LaunchByTypeNamePassesArguments) {
+  node n(two_threads());
+  n.register_type<echo_args>("echo_args");
+  n.start();
+  auto a = n.launch("echo_args", {"x", "y"});
+  ASSERT_TRUE(a.ok());
+  auto missing = n.launch("no_such_type");
+  EXPECT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().message.find("no_such_type"), std::string::npos);
+  auto f = n.exec([&](service& s) -> task<void> {
+    auto r = co_await s.call(*a, ping{});
+    EXPECT_EQ(*r, "x;y;");
+    auto b = s.launch("echo_args", {"z"});
+    EXPECT_TRUE(b.ok());
+    auto r2 = co_await s.call(*b, ping{});
+    EXPECT_EQ(*r2, "z;");
+  });
+  ASSERT_EQ(f.wait_for(5s), std::future_status::ready);
+  f.get();
+  n.stop();
+  n.wait();
+}
+
+TEST(Node, HundredThousandServicesComeAndGo) {
+  node n(two_threads());
+  n.start();
+  constexpr int count = 100000;
+  for (int i = 0; i < count; ++i) n.launch_service<quitter>();
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (n.service_count() > 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(5ms);
+  EXPECT_EQ(n.service_count(), 0u);
+  n.stop();
+  n.wait();
+}
+
+TEST(Node, StopRunsEveryOnStopAndWaitReturns) {
+  stopped_count = 0;
+  node n(two_threads());
+  n.start();
+  for (int i = 0; i < 100; ++i) n.launch_service<stop_counter>();
+  std::this_thread::sleep_for(20ms);
+  n.stop();
+  n.wait();
+  EXPECT_EQ(stopped_count.load(), 100);
+  EXPECT_EQ(n.service_count(), 0u);
+}
+
+TEST(Node, DestroyingANeverStartedNodeFreesItsServices) {
+  stopped_count = 0;
+  {
+    node n(two_threads());
+    for (int i = 0; i < 10; ++i) n.launch_service<stop_counter>();
+  }
+  EXPECT_EQ(stopped_count.load(), 10);
+}
+
+TEST(Node, StatsCountHandledMessages) {
+  node n(two_threads());
+  n.start();
+  address a = n.launch_service<echo_args>(std::vector<std::string>{});
+  auto f = n.exec([&](service& s) -> task<void> {
+    for (int i = 0; i < 10; ++i) (void)co_await s.call(a, ping{});
+  });
+  ASSERT_EQ(f.wait_for(5s), std::future_status::ready);
+  bool found = false;
+  for (const service_stats& st : n.stats()) {
+    if (st.addr == a) {
+      found = true;
+      EXPECT_EQ(st.handled, 11u);  // start + 10 pings
+      EXPECT_EQ(st.name, "echo_args");
+      EXPECT_GT(st.cpu_ns, 0u);
+    }
+  }
+  EXPECT_TRUE(found);
+  n.stop();
+  n.wait();
+}
+
+std::promise<std::vector<int>>* fork_result = nullptr;
+
+class fork_sleep : public service {
+ public:
+  void on_start() override {
+    for (int i = 3; i >= 1; --i) fork(tick(i));
+  }
+  task<void> tick(int i) {
+    co_await sleep(std::chrono::milliseconds(30 * i));
+    order_.push_back(i);
+    if (order_.size() == 3) {
+      fork_result->set_value(order_);
+      exit();
+    }
+  }
+
+ private:
+  std::vector<int> order_;
+};
+
+TEST(Node, ForkedCoroutinesSleepIndependently) {
+  std::promise<std::vector<int>> result;
+  fork_result = &result;
+  auto fut = result.get_future();
+  node n(two_threads());
+  n.start();
+  n.launch_service<fork_sleep>();
+  ASSERT_EQ(fut.wait_for(5s), std::future_status::ready);
+  EXPECT_EQ(fut.get(), (std::vector<int>{1, 2, 3}));
+  n.stop();
+  n.wait();
+}
+
+std::string read_file(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+TEST(Node, WarnsAboutLongHandlersAndOverloadedMailboxes) {
+  auto file = std::filesystem::temp_directory_path() / "stratus_node_warn_test.log";
+  std::filesystem::remove(file);
+  log::init({"info", file.string()});
+  node_options o = two_threads();
+  o.slow_handler = 200ms;
+  o.mailbox_warn = 64;
+  node n(o);
+  n.start();
+  address a = n.launch_service<echo_args>(std::vector<std::string>{});
+  n.send(a, spin{500ms});
+  for (int i = 0; i < 200; ++i) n.send(a, ping{});
+  std::this_thread::sleep_for(700ms);
+  n.stop();
+  n.wait();
+  log::flush();
+  const std::string text = read_file(file);
+  log::init({"info", ""});
+  EXPECT_NE(text.find("endless loop"), std::string::npos) << text;
+  EXPECT_NE(text.find("overloaded"), std::string::npos) << text;
+  std::filesystem::remove(file);
+}
+
+}  // namespace
+}  // namespace stratus::runtime
