@@ -53,8 +53,9 @@ result<address> node::launch(std::string_view type, std::vector<std::string> arg
 }
 
 address node::spawn(std::unique_ptr<service> svc, const detail::handler_table& table,
-                    const char* type_name) {
-  return core_->spawn(std::move(svc), table, demangle(type_name));
+                    const char* type_name, std::string unique_name, int worker) {
+  if (unique_name.empty()) return core_->spawn(std::move(svc), table, demangle(type_name), worker);
+  return core_->spawn_named(std::move(svc), table, std::move(unique_name), worker);
 }
 
 void node::start() {
@@ -92,9 +93,10 @@ address node::lookup(std::string_view name) const {
 std::vector<service_stats> node::stats() const {
   std::vector<service_stats> out;
   for (const cell_ref& c : core_->reg.all()) {
-    out.push_back(
-        {c->addr(), c->name_copy(), c->home().index(), c->handled.load(std::memory_order_relaxed),
-         c->queued.load(std::memory_order_relaxed), cycles_to_ns(c->cpu_cycles.load(std::memory_order_relaxed))});
+    out.push_back({c->addr(), c->name_copy(), c->home().index(),
+                   c->handled.load(std::memory_order_relaxed),
+                   c->queued.load(std::memory_order_relaxed),
+                   cycles_to_ns(c->cpu_cycles.load(std::memory_order_relaxed))});
   }
   return out;
 }

@@ -48,6 +48,14 @@ class node {
   template <class S, class... A>
   address launch_service(A&&... args);
 
+  /// Launches S under a unique name (".cacheproxyd"), bound before any message can reach it;
+  /// no_address when the name is taken.
+  template <class S, class... A>
+  address launch_named(std::string name, A&&... args);
+  /// Launches S on worker `worker` (to share a thread with a socket made on that io_context).
+  template <class S, class... A>
+  address launch_on(int worker, A&&... args);
+
   /// Starts the worker threads and returns.
   void start();
   /// Blocks until stop() has shut everything down.
@@ -83,7 +91,7 @@ class node {
   void add_factory(std::string type, service_factory f, const detail::handler_table& table);
   bool post_from_outside(address to, payload body);
   address spawn(std::unique_ptr<service> svc, const detail::handler_table& table,
-                const char* type_name);
+                const char* type_name, std::string unique_name = {}, int worker = -1);
 
   std::unique_ptr<detail::node_core> core_;
 };
@@ -106,6 +114,18 @@ template <class S, class... A>
 address node::launch_service(A&&... args) {
   return spawn(std::make_unique<S>(std::forward<A>(args)...), detail::table_for<S>(),
                typeid(S).name());
+}
+
+template <class S, class... A>
+address node::launch_named(std::string name, A&&... args) {
+  return spawn(std::make_unique<S>(std::forward<A>(args)...), detail::table_for<S>(),
+               typeid(S).name(), std::move(name));
+}
+
+template <class S, class... A>
+address node::launch_on(int worker, A&&... args) {
+  return spawn(std::make_unique<S>(std::forward<A>(args)...), detail::table_for<S>(),
+               typeid(S).name(), {}, worker);
 }
 
 template <class M>

@@ -23,7 +23,7 @@ node_core::~node_core() {
 }
 
 address node_core::spawn(std::unique_ptr<service> svc, const handler_table& table, std::string name,
-                         int worker_index) {
+                         int worker_index, bool bind_name) {
   if (stopping()) return no_address;
   const address a = reg.reserve();
   const unsigned w = worker_index >= 0 ? static_cast<unsigned>(worker_index)
@@ -36,9 +36,19 @@ address node_core::spawn(std::unique_ptr<service> svc, const handler_table& tabl
   s->core_ = this;
   s->table_ = &table;
   reg.publish(cell_ref(c));  // the registry owns the first reference
+  if (bind_name && !reg.bind(c->name(), a)) {
+    envelope kill{no_address, 0, message_kind::kill, {}};  // the name is taken: retire it
+    c->push(kill);
+    return no_address;
+  }
   envelope start{no_address, 0, message_kind::start, {}};
   c->push(start);
   return a;
+}
+
+address node_core::spawn_named(std::unique_ptr<service> svc, const handler_table& table,
+                               std::string name, int worker_index) {
+  return spawn(std::move(svc), table, std::move(name), worker_index, true);
 }
 
 result<address> node_core::launch(std::string_view type, std::vector<std::string> args) {

@@ -1,5 +1,6 @@
 #pragma once
 #include <atomic>
+#include <boost/asio/thread_pool.hpp>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -25,10 +26,15 @@ class node_core {
   const std::shared_ptr<const runtime::config> cfg;
   registry reg;
   std::vector<std::unique_ptr<worker>> workers;
+  /// Threads for blocking work (see offload.hpp); destroyed before the workers.
+  boost::asio::thread_pool blocking{4};
 
   /// Builds the cell, binds the name if any, publishes it and queues its start message.
   address spawn(std::unique_ptr<service> svc, const handler_table& table, std::string name,
-                int worker_index = -1);
+                int worker_index = -1, bool bind_name = false);
+  /// spawn() with a unique name bound before the start message; no_address if taken.
+  address spawn_named(std::unique_ptr<service> svc, const handler_table& table, std::string name,
+                      int worker_index = -1);
   result<address> launch(std::string_view type, std::vector<std::string> args);
   void add_factory(std::string type, service_factory f, const handler_table& table);
   /// Called by a service as it finishes exiting.

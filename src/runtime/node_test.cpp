@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "runtime/log.hpp"
+#include "runtime/offload.hpp"
 
 namespace stratus::runtime {
 namespace {
@@ -204,6 +205,50 @@ TEST(Node, WarnsAboutLongHandlersAndOverloadedMailboxes) {
   EXPECT_NE(text.find("endless loop"), std::string::npos) << text;
   EXPECT_NE(text.find("overloaded"), std::string::npos) << text;
   std::filesystem::remove(file);
+}
+
+}  // namespace
+}  // namespace stratus::runtime
+
+namespace stratus::runtime {
+namespace {
+
+struct slow_square {
+  int v;
+  using response = int;
+};
+
+class blocking_user : public service {
+ public:
+  static void describe(handlers<blocking_user>& h) { h.on(&blocking_user::on_square); }
+  task<int> on_square(slow_square m) {
+    const auto worker_thread = std::this_thread::get_id();
+    int r = co_await offload(*this, [v = m.v] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(30));  // a blocking driver call
+      return v * v;
+    });
+    if (std::this_thread::get_id() != worker_thread) throw std::runtime_error("wrong thread");
+    co_return r;
+  }
+};
+
+TEST(Node, OffloadRunsBlockingWorkOffTheWorkerAndResumesOnIt) {
+  node n(two_threads());
+  n.start();
+  address named = n.launch_named<blocking_user>(".blocking");
+  EXPECT_EQ(n.launch_named<blocking_user>(".blocking"), no_address);
+  ASSERT_NE(named, no_address);
+  auto f = n.exec([&](service& s) -> task<void> {
+    auto t0 = std::chrono::steady_clock::now();
+    auto r = co_await s.call(".blocking", slow_square{7});
+    EXPECT_TRUE(r.ok());
+    EXPECT_EQ(*r, 49);
+    EXPECT_GE(std::chrono::steady_clock::now() - t0, 25ms);
+  });
+  ASSERT_EQ(f.wait_for(5s), std::future_status::ready);
+  f.get();
+  n.stop();
+  n.wait();
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include "runtime/node.hpp"
 #include "runtime/node_core.hpp"
+#include "runtime/offload.hpp"
 
 namespace stratus::runtime {
 
@@ -14,7 +15,10 @@ thread_local service* running_service = nullptr;
 }
 
 resume_scope::resume_scope(service& s, bool retire_on_exit)
-    : s_(s), log_(s.self(), &s.name()), previous_(running_service), retire_on_exit_(retire_on_exit) {
+    : s_(s),
+      log_(s.self(), &s.name()),
+      previous_(running_service),
+      retire_on_exit_(retire_on_exit) {
   running_service = &s;
 }
 
@@ -270,4 +274,10 @@ void service::retire(std::vector<envelope> leftovers) {
   core->on_retired(a);
 }
 
+}  // namespace stratus::runtime
+
+namespace stratus::runtime {
+boost::asio::thread_pool& blocking_pool(service& self) {
+  return self.core_->blocking;
+}
 }  // namespace stratus::runtime

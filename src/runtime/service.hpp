@@ -1,5 +1,6 @@
 #pragma once
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <coroutine>
 #include <cstdint>
@@ -157,6 +158,7 @@ class service {
  private:
   friend class detail::node_core;
   friend class detail::resume_scope;
+  friend boost::asio::thread_pool& blocking_pool(service&);
   friend class sleep_awaiter;
   friend class cell;
   template <class R>
