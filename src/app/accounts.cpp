@@ -1,0 +1,173 @@
+#include "app/accounts.hpp"
+
+#include <sodium.h>
+
+#include <chrono>
+#include <optional>
+#include <stdexcept>
+
+#include "runtime/config.hpp"
+#include "runtime/log.hpp"
+#include "runtime/offload.hpp"
+#include "services/cache_messages.hpp"
+#include "services/db_messages.hpp"
+
+namespace stratus::app {
+
+namespace {
+using runtime::task;
+namespace cache = services::cache;
+namespace db = services::db;
+
+constexpr std::size_t max_account_bytes = 64;  // accounts.account is VARCHAR(64)
+constexpr const char* cache_name = ".cacheproxyd";
+constexpr const char* db_name = ".dbproxyd";
+
+// An optional integer key; the defaults apply when the node has no config or lacks the key.
+std::int64_t option(runtime::service& self, std::string_view key, std::int64_t fallback) {
+  try {
+    if (const auto* v = self.config().find(key)) {
+      if (const auto* i = std::get_if<std::int64_t>(v)) return *i;
+    }
+  } catch (const std::logic_error&) {
+    // No config on this node (tests, tools): defaults.
+  }
+  return fallback;
+}
+
+account_error from_backend(const backend::error& e, std::string_view what) {
+  if (e.code == backend::error_code::backend_unavailable || e.code == backend::error_code::timeout)
+    return {account_errc::backend_unavailable, std::string(what) + " unavailable"};
+  runtime::log::error("accounts: {} failed: {}", what, e.message);
+  return {account_errc::internal, "internal error"};
+}
+
+account_error from_call(const runtime::call_error& e, std::string_view what) {
+  runtime::log::warn("accounts: call to {} failed: {}", what, e.message);
+  return {account_errc::backend_unavailable, std::string(what) + " unavailable"};
+}
+
+struct stored_account {
+  std::int64_t id = 0;
+  std::string hash;
+};
+
+// The account row, nullopt when the name is unknown.
+task<account_result<std::optional<stored_account>>> find_account(runtime::service& self,
+                                                                 const std::string& account) {
+  auto r = co_await self.call(
+      db_name, db::query{std::string("SELECT id, password_hash FROM accounts WHERE account = ?"),
+                         {account}});
+  if (!r) co_return from_call(r.error(), "database");
+  if (!*r) co_return from_backend(r->err(), "database");
+  const backend::sql_rows& rows = **r;
+  if (rows.empty()) co_return std::optional<stored_account>{};
+  const auto* id = std::get_if<std::int64_t>(&rows.at(0, "id"));
+  const auto* hash = std::get_if<std::string>(&rows.at(0, "password_hash"));
+  if (!id || !hash) co_return account_error{account_errc::internal, "internal error"};
+  co_return std::optional<stored_account>{stored_account{*id, *hash}};
+}
+
+// Hashes with Argon2id on the blocking pool and inserts; BAD_REQUEST when the name exists.
+task<account_result<std::int64_t>> create_account(runtime::service& self,
+                                                  const std::string& account,
+                                                  const std::string& password) {
+  auto ops = static_cast<unsigned long long>(
+      option(self, "password_ops", crypto_pwhash_OPSLIMIT_INTERACTIVE));
+  auto mem = static_cast<std::size_t>(
+      option(self, "password_mem_kib", crypto_pwhash_MEMLIMIT_INTERACTIVE / 1024) * 1024);
+  ops = std::max<unsigned long long>(ops, crypto_pwhash_OPSLIMIT_MIN);
+  mem = std::max<std::size_t>(mem, crypto_pwhash_MEMLIMIT_MIN);
+  std::optional<std::string> hash =
+      co_await runtime::offload(self, [password, ops, mem]() -> std::optional<std::string> {
+        char out[crypto_pwhash_STRBYTES];
+        if (crypto_pwhash_str(out, password.data(), password.size(), ops, mem) != 0)
+          return std::nullopt;  // out of memory
+        return std::string(out);
+      });
+  if (!hash) co_return account_error{account_errc::internal, "internal error"};
+  auto r = co_await self.call(
+      db_name, db::exec{std::string("INSERT INTO accounts (account, password_hash) VALUES (?, ?)"),
+                        {account, *hash}});
+  if (!r) co_return from_call(r.error(), "database");
+  if (!*r) {
+    if (r->err().code == backend::error_code::bad_request)
+      co_return account_error{account_errc::bad_request, "account already exists"};
+    co_return from_backend(r->err(), "database");
+  }
+  co_return (*r)->last_insert_id;
+}
+
+task<bool> verify_password(runtime::service& self, std::string hash, std::string password) {
+  co_return co_await runtime::offload(self, [hash = std::move(hash), pw = std::move(password)] {
+    return crypto_pwhash_str_verify(hash.c_str(), pw.data(), pw.size()) == 0;
+  });
+}
+
+// A fresh random token stored as session:<token> -> userid for token_ttl_s seconds.
+task<account_result<login_ok>> issue_token(runtime::service& self, std::int64_t userid) {
+  unsigned char raw[16];
+  randombytes_buf(raw, sizeof raw);
+  char hex[sizeof raw * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
+  auto ttl = static_cast<std::int32_t>(option(self, "token_ttl_s", 3600));
+  login_ok ok{userid, hex, ttl};
+  auto r = co_await self.call(cache_name, cache::set{"session:" + ok.token, std::to_string(userid),
+                                                     std::chrono::seconds(ttl)});
+  if (!r) co_return from_call(r.error(), "cache");
+  if (!*r) co_return from_backend(r->err(), "cache");
+  co_return ok;
+}
+
+std::optional<account_error> check_credentials(const std::string& account,
+                                               const std::string& password) {
+  if (account.empty() || account.size() > max_account_bytes)
+    return account_error{account_errc::bad_request, "account must be 1 to 64 bytes"};
+  if (password.empty()) return account_error{account_errc::bad_request, "empty password"};
+  if (sodium_init() < 0) return account_error{account_errc::internal, "internal error"};
+  return std::nullopt;
+}
+}  // namespace
+
+task<account_result<login_ok>> login(runtime::service& self, std::string account,
+                                     std::string password) {
+  if (auto bad = check_credentials(account, password)) co_return *bad;
+  auto found = co_await find_account(self, account);
+  if (!found) co_return found.error();
+  if (!*found) {
+    auto created = co_await create_account(self, account, password);
+    if (created) co_return co_await issue_token(self, *created);
+    if (created.error().code != account_errc::bad_request) co_return created.error();
+    found = co_await find_account(self, account);  // created by a concurrent first login
+    if (!found) co_return found.error();
+    if (!*found) co_return account_error{account_errc::internal, "internal error"};
+  }
+  stored_account acc = std::move(**found);
+  if (!co_await verify_password(self, std::move(acc.hash), std::move(password)))
+    co_return account_error{account_errc::unauthorized, "wrong account or password"};
+  co_return co_await issue_token(self, acc.id);
+}
+
+task<account_result<login_ok>> signup(runtime::service& self, std::string account,
+                                      std::string password) {
+  if (auto bad = check_credentials(account, password)) co_return *bad;
+  auto created = co_await create_account(self, account, password);
+  if (!created) co_return created.error();
+  co_return co_await issue_token(self, *created);
+}
+
+task<account_result<std::int64_t>> check_token(runtime::service& self, std::string token) {
+  if (token.empty()) co_return account_error{account_errc::unauthorized, "missing token"};
+  auto r = co_await self.call(cache_name, cache::get{"session:" + token});
+  if (!r) co_return from_call(r.error(), "cache");
+  if (!*r) co_return from_backend(r->err(), "cache");
+  const std::optional<std::string>& v = **r;
+  if (!v) co_return account_error{account_errc::unauthorized, "invalid or expired token"};
+  try {
+    co_return std::stoll(*v);
+  } catch (const std::exception&) {
+    co_return account_error{account_errc::internal, "internal error"};
+  }
+}
+
+}  // namespace stratus::app

@@ -1,0 +1,80 @@
+#pragma once
+// The demo game's account logic: signup, login (first login creates the account) and token
+// checks. Accounts live in `.dbproxyd` (Argon2id hashes, never clear passwords); session tokens
+// live in `.cacheproxyd` as `session:<token>` -> userid with TTL = expires_in.
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <variant>
+
+#include "runtime/service.hpp"
+#include "runtime/task.hpp"
+
+namespace stratus::app {
+
+/// Error codes of wire.md that the account logic produces.
+namespace account_errc {
+inline constexpr const char* unauthorized = "UNAUTHORIZED";
+inline constexpr const char* backend_unavailable = "BACKEND_UNAVAILABLE";
+inline constexpr const char* bad_request = "BAD_REQUEST";
+inline constexpr const char* internal = "INTERNAL";
+}  // namespace account_errc
+
+/// Why an account operation failed: a wire.md code and a sentence safe to show the client.
+struct account_error {
+  std::string code;     ///< one of account_errc
+  std::string message;  ///< reason; never contains a password
+};
+
+/// Either a T or an account_error.
+template <class T>
+class account_result {
+ public:
+  /// Success.
+  account_result(T value) : v_(std::in_place_index<0>, std::move(value)) {}  // NOLINT
+  /// Failure.
+  account_result(account_error e) : v_(std::in_place_index<1>, std::move(e)) {}  // NOLINT
+
+  /// True on success.
+  bool ok() const noexcept { return v_.index() == 0; }
+  /// Same as ok().
+  explicit operator bool() const noexcept { return ok(); }
+  /// The value; only when ok().
+  T& value() { return std::get<0>(v_); }
+  /// The value; only when ok().
+  const T& value() const { return std::get<0>(v_); }
+  /// Shorthand for value().
+  T& operator*() { return value(); }
+  /// Member access on the value.
+  T* operator->() { return &value(); }
+  /// The error; only when !ok().
+  const account_error& error() const { return std::get<1>(v_); }
+
+ private:
+  std::variant<T, account_error> v_;
+};
+
+/// A successful login.
+struct login_ok {
+  std::int64_t userid = 0;      ///< the account's id in the database
+  std::string token;            ///< random 128-bit token, 32 lowercase hex digits
+  std::int32_t expires_in = 0;  ///< seconds the token stays valid (config `token_ttl_s`)
+};
+
+/// Logs in; the first login of an unknown account creates it. A wrong password gives
+/// UNAUTHORIZED, an unreachable cache or database BACKEND_UNAVAILABLE, an empty or over-long
+/// name (> 64 bytes) or an empty password BAD_REQUEST. Config keys read (all optional):
+/// `token_ttl_s` (3600), `password_ops` / `password_mem_kib` (libsodium INTERACTIVE).
+runtime::task<account_result<login_ok>> login(runtime::service& self, std::string account,
+                                              std::string password);
+
+/// Creates an account and logs it in; an existing name gives BAD_REQUEST.
+runtime::task<account_result<login_ok>> signup(runtime::service& self, std::string account,
+                                               std::string password);
+
+/// The userid a live token belongs to; UNAUTHORIZED when unknown or expired,
+/// BACKEND_UNAVAILABLE when the cache is down.
+runtime::task<account_result<std::int64_t>> check_token(runtime::service& self, std::string token);
+
+}  // namespace stratus::app

@@ -1,0 +1,115 @@
+// The account logic on the embedded backends (memory cache, SQLite), through the services.
+#include "app/accounts.hpp"
+
+#include <gtest/gtest.h>
+
+#include "services/cache_messages.hpp"
+#include "services/db_messages.hpp"
+#include "services/test_node.hpp"
+
+namespace stratus::app {
+namespace {
+
+using runtime::service;
+using runtime::task;
+using services::testing::backend_node;
+using services::testing::embedded_config;
+using services::testing::temp_dir;
+using namespace std::string_literals;
+
+// Cheap hashing keeps the tests fast; the format (Argon2id) is the same.
+const std::string cheap = "password_ops = 1\npassword_mem_kib = 64\n";
+
+TEST(Accounts, FirstLoginCreatesThenPasswordIsChecked) {
+  temp_dir dir;
+  backend_node n(embedded_config(dir, cheap));
+  n.exec([](service& s) -> task<void> {
+    auto first = co_await login(s, "alice"s, "secret"s);
+    STRATUS_CO_ASSERT(first.ok());
+    EXPECT_GT(first->userid, 0);
+    EXPECT_EQ(first->token.size(), 32u);
+    EXPECT_EQ(first->expires_in, 3600);
+    auto again = co_await login(s, "alice"s, "secret"s);
+    STRATUS_CO_ASSERT(again.ok());
+    EXPECT_EQ(again->userid, first->userid);
+    EXPECT_NE(again->token, first->token);
+    auto wrong = co_await login(s, "alice"s, "Secret"s);
+    STRATUS_CO_ASSERT(!(wrong.ok()));
+    EXPECT_EQ(wrong.error().code, "UNAUTHORIZED");
+    // The stored hash is Argon2id, never the password.
+    auto q = co_await s.call(
+        ".dbproxyd",
+        services::db::query{"SELECT password_hash FROM accounts WHERE account = ?"s, {"alice"s}});
+    const auto& hash = std::get<std::string>((**q).at(0, "password_hash"));
+    EXPECT_EQ(hash.rfind("$argon2id$", 0), 0u);
+    EXPECT_EQ(hash.find("secret"), std::string::npos);
+  });
+}
+
+TEST(Accounts, InjectionInTheAccountNameIsStoredLiterally) {
+  temp_dir dir;
+  backend_node n(embedded_config(dir, cheap));
+  n.exec([](service& s) -> task<void> {
+    std::string evil = "bob' OR '1'='1";
+    auto r = co_await login(s, evil, "pw"s);
+    STRATUS_CO_ASSERT(r.ok());
+    auto other = co_await login(s, "bob"s, "pw"s);
+    STRATUS_CO_ASSERT(other.ok());
+    EXPECT_NE(other->userid, r->userid);
+    auto q = co_await s.call(
+        ".dbproxyd"s,
+        services::db::query{"SELECT account FROM accounts WHERE id = ?"s, {r->userid}});
+    EXPECT_EQ(std::get<std::string>((**q).at(0, "account")), evil);
+  });
+}
+
+TEST(Accounts, SignupRefusesAnExistingNameAndBadInput) {
+  temp_dir dir;
+  backend_node n(embedded_config(dir, cheap));
+  n.exec([](service& s) -> task<void> {
+    auto r = co_await signup(s, "carol"s, "pw"s);
+    STRATUS_CO_ASSERT(r.ok());
+    auto dup = co_await signup(s, "carol"s, "pw"s);
+    EXPECT_EQ(dup.error().code, "BAD_REQUEST");
+    auto empty = co_await login(s, ""s, "pw"s);
+    EXPECT_EQ(empty.error().code, "BAD_REQUEST");
+    auto longname = co_await login(s, std::string(65, 'x'), "pw"s);
+    EXPECT_EQ(longname.error().code, "BAD_REQUEST");
+  });
+}
+
+TEST(Accounts, TokenChecksAndExpires) {
+  temp_dir dir;
+  backend_node n(embedded_config(dir, cheap + "token_ttl_s = 1\n"));
+  n.exec([](service& s) -> task<void> {
+    auto r = co_await login(s, "dave"s, "pw"s);
+    STRATUS_CO_ASSERT(r.ok());
+    EXPECT_EQ(r->expires_in, 1);
+    auto id = co_await check_token(s, r->token);
+    STRATUS_CO_ASSERT(id.ok());
+    EXPECT_EQ(*id, r->userid);
+    auto bogus = co_await check_token(s, "00000000000000000000000000000000"s);
+    EXPECT_EQ(bogus.error().code, "UNAUTHORIZED");
+    co_await s.sleep(std::chrono::milliseconds(1200));
+    auto expired = co_await check_token(s, r->token);
+    EXPECT_EQ(expired.error().code, "UNAUTHORIZED");
+  });
+}
+
+TEST(Accounts, MissingServicesGiveBackendUnavailable) {
+  runtime::node n(runtime::node_options{});
+  n.start();
+  auto f = n.exec([](service& s) -> task<void> {
+    auto r = co_await check_token(s, "abc"s);
+    EXPECT_EQ(r.error().code, "BACKEND_UNAVAILABLE");
+    auto l = co_await login(s, "eve"s, "pw"s);
+    EXPECT_EQ(l.error().code, "BACKEND_UNAVAILABLE");
+  });
+  ASSERT_EQ(f.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  f.get();
+  n.stop();
+  n.wait();
+}
+
+}  // namespace
+}  // namespace stratus::app

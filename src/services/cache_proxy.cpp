@@ -1,0 +1,136 @@
+#include "services/cache_proxy.hpp"
+
+#include <stdexcept>
+
+#include "backend/memory_store.hpp"
+#include "backend/redis_store.hpp"
+#include "runtime/log.hpp"
+#include "runtime/offload.hpp"
+
+namespace stratus::services {
+
+namespace {
+using runtime::offload;
+using runtime::task;
+
+// Turns a result<void> into the result<bool> carried by messages (void is not a message value).
+backend::result<bool> to_bool(backend::result<void> r) {
+  if (!r) return r.err();
+  return true;
+}
+}  // namespace
+
+std::shared_ptr<backend::kv_store> make_kv_store(const runtime::config& cfg) {
+  const std::string& kind = cfg.get_string("cache");
+  if (kind == "memory") return std::make_shared<backend::memory_store>();
+  if (kind != "redis") throw std::runtime_error("cache: unknown backend \"" + kind + "\"");
+  backend::redis_options o;
+  o.host = cfg.get_string("redis_host");
+  if (o.host.empty()) throw std::runtime_error("cache = \"redis\" needs redis_host");
+  o.port = static_cast<int>(cfg.get_int("redis_port"));
+  o.password = cfg.get_string("redis_password");
+  o.db = static_cast<int>(cfg.get_int("redis_db"));
+  o.pool_size = static_cast<std::size_t>(cfg.get_int("redis_pool"));
+  o.command_timeout = std::chrono::milliseconds(cfg.get_int("redis_timeout_ms"));
+  o.connect_timeout = o.command_timeout;
+  auto store = std::make_shared<backend::redis_store>(std::move(o));
+  // Not fatal: the pool reconnects by itself once Redis is up.
+  if (auto up = store->warm_up(); !up) {
+    runtime::log::warn("cache: redis not reachable at start-up: {}", up.err().message);
+  }
+  return store;
+}
+
+cache_proxy::cache_proxy(std::shared_ptr<backend::kv_store> store,
+                         std::chrono::milliseconds stats_interval)
+    : store_(std::move(store)), stats_interval_(stats_interval) {}
+
+void cache_proxy::describe(runtime::handlers<cache_proxy>& h) {
+  h.on(&cache_proxy::on_get);
+  h.on(&cache_proxy::on_set);
+  h.on(&cache_proxy::on_del);
+  h.on(&cache_proxy::on_expire);
+  h.on(&cache_proxy::on_incr);
+  h.on(&cache_proxy::on_hset);
+  h.on(&cache_proxy::on_hmset);
+  h.on(&cache_proxy::on_hget);
+  h.on(&cache_proxy::on_hgetall);
+  h.on(&cache_proxy::on_command);
+  h.on(&cache_proxy::on_pipeline);
+  h.on(&cache_proxy::on_stats);
+}
+
+void cache_proxy::on_start() {
+  if (stats_interval_.count() > 0) fork(stats_loop());
+}
+
+task<void> cache_proxy::stats_loop() {
+  for (;;) {
+    co_await sleep(stats_interval_);
+    backend::kv_stats s = store_->stats();
+    runtime::log::info("cache stats: pool {} up {} ok {} failed {} error_replies {} reconnects {}",
+                       s.pool_size, s.connections_up, s.commands_ok, s.commands_failed,
+                       s.error_replies, s.reconnects);
+  }
+}
+
+// Each handler copies the shared store into the blocking job, so the store outlives a job
+// whose service exited meanwhile.
+task<cache::get::response> cache_proxy::on_get(cache::get m) {
+  co_return co_await offload(*this, [s = store_, m = std::move(m)] { return s->get(m.key); });
+}
+
+task<cache::set::response> cache_proxy::on_set(cache::set m) {
+  co_return co_await offload(
+      *this, [s = store_, m = std::move(m)] { return to_bool(s->set(m.key, m.value, m.ttl)); });
+}
+
+task<cache::del::response> cache_proxy::on_del(cache::del m) {
+  co_return co_await offload(*this, [s = store_, m = std::move(m)] { return s->del(m.key); });
+}
+
+task<cache::expire::response> cache_proxy::on_expire(cache::expire m) {
+  co_return co_await offload(*this,
+                             [s = store_, m = std::move(m)] { return s->expire(m.key, m.ttl); });
+}
+
+task<cache::incr::response> cache_proxy::on_incr(cache::incr m) {
+  co_return co_await offload(*this,
+                             [s = store_, m = std::move(m)] { return s->incr(m.key, m.by); });
+}
+
+task<cache::hset::response> cache_proxy::on_hset(cache::hset m) {
+  co_return co_await offload(
+      *this, [s = store_, m = std::move(m)] { return s->hset(m.key, m.field, m.value); });
+}
+
+task<cache::hmset::response> cache_proxy::on_hmset(cache::hmset m) {
+  co_return co_await offload(
+      *this, [s = store_, m = std::move(m)] { return to_bool(s->hmset(m.key, m.fields)); });
+}
+
+task<cache::hget::response> cache_proxy::on_hget(cache::hget m) {
+  co_return co_await offload(*this,
+                             [s = store_, m = std::move(m)] { return s->hget(m.key, m.field); });
+}
+
+task<cache::hgetall::response> cache_proxy::on_hgetall(cache::hgetall m) {
+  co_return co_await offload(*this, [s = store_, m = std::move(m)] { return s->hgetall(m.key); });
+}
+
+task<cache::command::response> cache_proxy::on_command(cache::command m) {
+  co_return co_await offload(
+      *this, [s = store_, m = std::move(m)]() mutable { return s->command(std::move(m.args)); });
+}
+
+task<cache::pipeline::response> cache_proxy::on_pipeline(cache::pipeline m) {
+  co_return co_await offload(*this, [s = store_, m = std::move(m)]() mutable {
+    return s->pipeline(std::move(m.commands));
+  });
+}
+
+cache::stats::response cache_proxy::on_stats(cache::stats) {
+  return store_->stats();
+}
+
+}  // namespace stratus::services
