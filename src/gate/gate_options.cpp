@@ -1,0 +1,27 @@
+#include "gate/gate_options.hpp"
+
+#include "runtime/config.hpp"
+
+namespace stratus::gate {
+
+gate_options options_from(const runtime::config& cfg) {
+  gate_options o;
+  auto& l = o.ws.listen;
+  l.host = cfg.get_string("ws_host");
+  l.port = static_cast<std::uint16_t>(cfg.get_int("ws_port"));
+  l.path = cfg.get_string("ws_path");
+  l.max_connections = static_cast<std::size_t>(cfg.get_int("max_connections"));
+  l.handshake_timeout = std::chrono::milliseconds(cfg.get_int("handshake_timeout_ms"));
+  l.allowed_origins = cfg.get_strings("ws_origins");
+  auto& c = o.ws.connection;
+  c.max_message_size = static_cast<std::size_t>(cfg.get_int("max_message_size"));
+  c.max_send_queue = static_cast<std::size_t>(cfg.get_int("max_send_queue"));
+  c.idle_timeout = std::chrono::milliseconds(cfg.get_int("idle_timeout_ms"));
+  c.ping_grace = std::min(c.ping_grace, c.idle_timeout);
+  o.protocol_type = cfg.get_string("protocol_type");
+  o.max_bad_packets = static_cast<int>(cfg.get_int("max_bad_packets"));
+  o.heartbeat = std::chrono::milliseconds(cfg.get_int("heartbeat_ms"));
+  return o;
+}
+
+}  // namespace stratus::gate

@@ -1,0 +1,39 @@
+#pragma once
+#include <functional>
+#include <future>
+#include <memory>
+#include <unordered_map>
+
+#include "gate/gate_options.hpp"
+#include "net/ws_listener.hpp"
+#include "runtime/node.hpp"
+
+namespace stratus::gate {
+
+/// Starts the agent of a new connection on `worker` (the connection's thread).
+using agent_factory =
+    std::function<void(runtime::node&, int worker, const net::ws_connection_ptr& conn)>;
+
+/// The listener service (the seed's ws_master + ws_worker): accepts on ws_host:ws_port,
+/// enforces the limits of the handshake, and starts one agent per connection on the
+/// connection's own worker thread.
+class gate_service : public runtime::service {
+ public:
+  /// `ready` receives the bound port, or the start-up error.
+  gate_service(gate_options opts, agent_factory make_agent, std::promise<std::uint16_t> ready);
+  ~gate_service() override;
+
+  void on_start() override;
+  void on_stop() override;
+
+ private:
+  void on_open(const net::ws_connection_ptr& conn);
+
+  gate_options opts_;
+  agent_factory make_agent_;
+  std::promise<std::uint16_t> ready_;
+  std::unordered_map<const boost::asio::io_context*, int> worker_of_;
+  std::unique_ptr<net::ws_listener> listener_;
+};
+
+}  // namespace stratus::gate

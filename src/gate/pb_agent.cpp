@@ -1,0 +1,137 @@
+#include "gate/pb_agent.hpp"
+
+#include "runtime/log.hpp"
+#include "runtime/node.hpp"
+
+namespace stratus::gate {
+
+namespace {
+runtime::log::limiter bad_packet_log(std::chrono::seconds(1));
+}
+
+pb_agent::pb_agent(net::ws_connection_ptr conn, std::shared_ptr<const pb_app> app)
+    : conn_(std::move(conn)),
+      app_(std::move(app)),
+      link_(std::make_shared<agent_link>(this)),
+      session_(*this, *conn_) {
+  conn_->set_handler(link_);
+}
+
+pb_agent::~pb_agent() {
+  link_->detach();
+}
+
+void pb_agent::describe(runtime::handlers<pb_agent>& h) {
+  h.on(&pb_agent::on_deliver);
+  h.on(&pb_agent::on_kick);
+}
+
+void pb_agent::on_start() {
+  send(".ws_proxyd", agent_opened{conn_->id(), self()});
+}
+
+void pb_agent::on_stop() {
+  link_->detach();
+  if (conn_->is_open()) conn_->close(1001, "server going away");
+  send(".ws_proxyd", agent_closed{conn_->id()});
+}
+
+void pb_agent::on_packet(std::span<const std::uint8_t> packet) {
+  enter([&] {
+    std::string_view bytes(reinterpret_cast<const char*>(packet.data()), packet.size());
+    if (busy_ || !waiting_.empty()) {
+      waiting_.emplace_back(bytes);
+      return;
+    }
+    handle(bytes);
+    pump();
+  });
+}
+
+void pb_agent::on_closed(const net::close_info& info) {
+  enter([&] {
+    runtime::log::debug("connection {} closed ({})", conn_->id(), info.code);
+    exit();
+  });
+}
+
+void pb_agent::on_deliver(write_packet m) {
+  conn_->send({reinterpret_cast<const std::uint8_t*>(m.packet.data()), m.packet.size()});
+}
+
+void pb_agent::on_kick(kick m) {
+  conn_->close(m.code, m.reason);
+}
+
+void pb_agent::handle(std::string_view packet) {
+  auto decoded = app_->handlers.registry().decode_packet(packet);
+  if (!decoded) {
+    const codec::decode_error& e = decoded.error();
+    runtime::log::warn_limited(bad_packet_log, "connection {}: {} ({})", conn_->id(),
+                               codec::to_wire(e.code), e.reason);
+    codec::encode_error(e, out_);
+    send_out();
+    if (e.code == codec::error_code::invalid_message && ++bad_in_a_row_ >= app_->max_bad_packets) {
+      conn_->close(1008, "too many malformed packets");
+    }
+    return;
+  }
+  bad_in_a_row_ = 0;
+  busy_ = true;
+  fork(run(std::move(decoded).value()));
+}
+
+void pb_agent::pump() {
+  if (pumping_) return;
+  pumping_ = true;
+  while (!busy_ && !waiting_.empty() && !exiting()) {
+    std::string packet = std::move(waiting_.front());
+    waiting_.pop_front();
+    handle(packet);
+  }
+  pumping_ = false;
+}
+
+bool pb_agent::authorized(const std::string& token) const {
+  return !token.empty() && token == session_.token();
+}
+
+runtime::task<void> pb_agent::run(codec::decoded_request<pb_handlers::entry> req) {
+  const std::int32_t session = req.header.session_id();
+  bool allowed = req.handler->who == access::anyone || authorized(req.header.token());
+  if (!allowed && !req.header.token().empty() && app_->check_token) {
+    std::optional<std::int64_t> user = co_await app_->check_token(*this, req.header.token());
+    if (user) {
+      session_.set_user(*user, req.header.token());
+      allowed = true;
+    }
+  }
+  if (!allowed) {
+    codec::encode_error(codec::error_code::unauthorized, "log in first: missing or expired token",
+                        session, out_);
+  } else {
+    try {
+      co_await req.handler->run(session_, *req.message, session, out_);
+    } catch (const std::exception& e) {
+      report_exception(req.header.msg_type(), e.what());
+      codec::encode_error(codec::error_code::internal, "internal error", session, out_);
+    }
+  }
+  send_out();
+  busy_ = false;
+  pump();
+}
+
+void pb_agent::send_out() {
+  if (out_.size() > 4 &&
+      !conn_->send({reinterpret_cast<const std::uint8_t*>(out_.data()), out_.size()})) {
+    runtime::log::debug("reply to connection {} not sent (closed or send queue full)", conn_->id());
+  }
+}
+
+void start_pb_agent(runtime::node& node, int worker, const net::ws_connection_ptr& conn,
+                    const std::shared_ptr<const pb_app>& app) {
+  node.launch_on<pb_agent>(worker, conn, app);
+}
+
+}  // namespace stratus::gate

@@ -1,0 +1,90 @@
+#pragma once
+// The protobuf-mode handler model: typed coroutine handlers registered by message type.
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "codec/encode.hpp"
+#include "codec/error_code.hpp"
+#include "codec/message_registry.hpp"
+#include "runtime/service.hpp"
+
+namespace stratus::gate {
+
+/// A request that cannot be served: a wire.md error code and a message for the client.
+struct handler_error {
+  codec::error_code code;
+  std::string message;
+};
+
+/// What a handler returns: the response, or an error.
+template <class Resp>
+class reply {
+ public:
+  reply(Resp r) : v_(std::move(r)) {}           // NOLINT: implicit by design
+  reply(handler_error e) : v_(std::move(e)) {}  // NOLINT
+  bool ok() const noexcept { return v_.index() == 0; }
+  Resp& value() { return std::get<0>(v_); }
+  handler_error& error() { return std::get<1>(v_); }
+
+ private:
+  std::variant<Resp, handler_error> v_;
+};
+
+class pb_session;
+
+/// Who may send a request type.
+enum class access { anyone, logged_in };
+
+/// The handlers of protobuf mode, filled once from one explicit list (see app/pb_game.cpp).
+class pb_handlers {
+ public:
+  /// One registered handler: runs it and encodes its reply (or error) into `out`.
+  struct entry {
+    access who;
+    std::function<runtime::task<void>(pb_session&, const google::protobuf::Message&,
+                                      std::int32_t session, std::string& out)>
+        run;
+  };
+
+  /// Registers `fn` for request type Req:
+  ///     runtime::task<gate::reply<game::EchoResp>> echo(gate::pb_session&, const game::EchoReq&);
+  ///     handlers.add(&echo);
+  template <class Req, class Resp>
+  pb_handlers& add(runtime::task<reply<Resp>> (*fn)(pb_session&, const Req&),
+                   access who = access::logged_in) {
+    registry_.add<Req>(entry{who,
+                             [fn](pb_session& s, const google::protobuf::Message& m,
+                                  std::int32_t session, std::string& out) -> runtime::task<void> {
+                               reply<Resp> r = co_await fn(s, static_cast<const Req&>(m));
+                               if (r.ok()) {
+                                 codec::encode(r.value(), session, out);
+                               } else {
+                                 codec::encode_error(r.error().code, r.error().message, session,
+                                                     out);
+                               }
+                             }});
+    return *this;
+  }
+
+  const codec::message_registry<entry>& registry() const noexcept { return registry_; }
+
+ private:
+  codec::message_registry<entry> registry_;
+};
+
+/// Checks a token presented by a client that did not log in on this connection (a
+/// reconnect); returns the user id, or nullopt when the token is unknown or expired.
+using token_checker = std::function<runtime::task<std::optional<std::int64_t>>(
+    runtime::service& self, const std::string& token)>;
+
+/// What every protobuf agent shares, read-only.
+struct pb_app {
+  pb_handlers handlers;
+  token_checker check_token;  ///< may be empty: then only this connection's login counts
+  int max_bad_packets = 3;
+};
+
+}  // namespace stratus::gate

@@ -1,0 +1,45 @@
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "codec/encode.hpp"
+#include "net/ws_connection.hpp"
+#include "runtime/service.hpp"
+
+namespace stratus::gate {
+
+/// What a protobuf handler sees of its client's session: the user, pushes, and the agent
+/// service to `co_await self().call(...)` from.
+class pb_session {
+ public:
+  pb_session(runtime::service& agent, net::ws_connection& conn) : agent_(agent), conn_(conn) {}
+
+  /// The agent service of this connection (for call/send/sleep).
+  runtime::service& self() noexcept { return agent_; }
+  /// The logged-in user's id, or 0.
+  std::int64_t userid() const noexcept { return userid_; }
+  /// The token issued at login on this connection, or empty.
+  const std::string& token() const noexcept { return token_; }
+  /// Marks the connection as logged in.
+  void set_user(std::int64_t userid, std::string token) {
+    userid_ = userid;
+    token_ = std::move(token);
+  }
+  /// Sends a push (header session 0) to this client; false if the connection is gone.
+  template <class M>
+  bool push(M& message) {
+    codec::encode(message, 0, scratch_);
+    return conn_.send({reinterpret_cast<const std::uint8_t*>(scratch_.data()), scratch_.size()});
+  }
+  /// This connection's id.
+  std::uint64_t connection_id() const noexcept { return conn_.id(); }
+
+ private:
+  runtime::service& agent_;
+  net::ws_connection& conn_;
+  std::int64_t userid_ = 0;
+  std::string token_;
+  std::string scratch_;
+};
+
+}  // namespace stratus::gate
