@@ -128,6 +128,7 @@ class ErrorReply(WireError):
 
     def __init__(self, error):
         super().__init__("%s: %s" % (error.code, error.message))
+        self.error = error
         self.code = error.code
         self.message = error.message
 
