@@ -174,7 +174,7 @@ void sproto_agent::pump() {
 }
 
 runtime::task<void> sproto_agent::run(sproto::incoming_request req, const sproto_handler* fn) {
-  std::optional<reply<sproto::value>> r;
+  std::optional<gate::reply<sproto::value>> r;
   try {
     r.emplace(co_await (*fn)(session_, req.args));
   } catch (const std::exception& e) {
