@@ -55,16 +55,16 @@ struct stored_account {
 // The account row, nullopt when the name is unknown.
 task<account_result<std::optional<stored_account>>> find_account(runtime::service& self,
                                                                  const std::string& account) {
-  auto r = co_await self.call(
-      db_name, db::query{std::string("SELECT id, password_hash FROM accounts WHERE account = ?"),
-                         {account}});
+  // Built outside the co_await: GCC 12 cannot keep an initializer_list array in a frame.
+  db::query q{"SELECT id, password_hash FROM accounts WHERE account = ?", {account}};
+  auto r = co_await self.call(db_name, std::move(q));
   if (!r) co_return from_call(r.error(), "database");
   if (!*r) co_return from_backend(r->err(), "database");
   const backend::sql_rows& rows = **r;
   if (rows.empty()) co_return std::optional<stored_account>{};
   const auto* id = std::get_if<std::int64_t>(&rows.at(0, "id"));
   const auto* hash = std::get_if<std::string>(&rows.at(0, "password_hash"));
-  if (!id || !hash) co_return account_error{account_errc::internal, "internal error"};
+  if (!id || !hash) co_return account_error{account_errc::internal, std::string("internal error")};
   co_return std::optional<stored_account>{stored_account{*id, *hash}};
 }
 
@@ -78,30 +78,32 @@ task<account_result<std::int64_t>> create_account(runtime::service& self,
       option(self, "password_mem_kib", crypto_pwhash_MEMLIMIT_INTERACTIVE / 1024) * 1024);
   ops = std::max<unsigned long long>(ops, crypto_pwhash_OPSLIMIT_MIN);
   mem = std::max<std::size_t>(mem, crypto_pwhash_MEMLIMIT_MIN);
-  std::optional<std::string> hash =
-      co_await runtime::offload(self, [password, ops, mem]() -> std::optional<std::string> {
-        char out[crypto_pwhash_STRBYTES];
-        if (crypto_pwhash_str(out, password.data(), password.size(), ops, mem) != 0)
-          return std::nullopt;  // out of memory
-        return std::string(out);
-      });
-  if (!hash) co_return account_error{account_errc::internal, "internal error"};
-  auto r = co_await self.call(
-      db_name, db::exec{std::string("INSERT INTO accounts (account, password_hash) VALUES (?, ?)"),
-                        {account, *hash}});
+  // Named job: GCC 12 mis-destroys non-trivial temporaries inside a co_await expression.
+  auto job = [password, ops, mem]() -> std::optional<std::string> {
+    char out[crypto_pwhash_STRBYTES];
+    if (crypto_pwhash_str(out, password.data(), password.size(), ops, mem) != 0)
+      return std::nullopt;  // out of memory
+    return std::string(out);
+  };
+  std::optional<std::string> hash = co_await runtime::offload(self, std::move(job));
+  if (!hash) co_return account_error{account_errc::internal, std::string("internal error")};
+  db::exec ins{"INSERT INTO accounts (account, password_hash) VALUES (?, ?)", {account, *hash}};
+  auto r = co_await self.call(db_name, std::move(ins));
   if (!r) co_return from_call(r.error(), "database");
   if (!*r) {
     if (r->err().code == backend::error_code::bad_request)
-      co_return account_error{account_errc::bad_request, "account already exists"};
+      co_return account_error{account_errc::bad_request, std::string("account already exists")};
     co_return from_backend(r->err(), "database");
   }
   co_return (*r)->last_insert_id;
 }
 
 task<bool> verify_password(runtime::service& self, std::string hash, std::string password) {
-  co_return co_await runtime::offload(self, [hash = std::move(hash), pw = std::move(password)] {
+  auto job = [hash = std::move(hash), pw = std::move(password)] {
     return crypto_pwhash_str_verify(hash.c_str(), pw.data(), pw.size()) == 0;
-  });
+  };
+  bool ok = co_await runtime::offload(self, std::move(job));
+  co_return ok;
 }
 
 // A fresh random token stored as session:<token> -> userid for token_ttl_s seconds.
@@ -112,8 +114,8 @@ task<account_result<login_ok>> issue_token(runtime::service& self, std::int64_t 
   sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
   auto ttl = static_cast<std::int32_t>(option(self, "token_ttl_s", 3600));
   login_ok ok{userid, hex, ttl};
-  auto r = co_await self.call(cache_name, cache::set{"session:" + ok.token, std::to_string(userid),
-                                                     std::chrono::seconds(ttl)});
+  cache::set put{"session:" + ok.token, std::to_string(userid), std::chrono::seconds(ttl)};
+  auto r = co_await self.call(cache_name, std::move(put));
   if (!r) co_return from_call(r.error(), "cache");
   if (!*r) co_return from_backend(r->err(), "cache");
   co_return ok;
@@ -122,9 +124,11 @@ task<account_result<login_ok>> issue_token(runtime::service& self, std::int64_t 
 std::optional<account_error> check_credentials(const std::string& account,
                                                const std::string& password) {
   if (account.empty() || account.size() > max_account_bytes)
-    return account_error{account_errc::bad_request, "account must be 1 to 64 bytes"};
-  if (password.empty()) return account_error{account_errc::bad_request, "empty password"};
-  if (sodium_init() < 0) return account_error{account_errc::internal, "internal error"};
+    return account_error{account_errc::bad_request, std::string("account must be 1 to 64 bytes")};
+  if (password.empty())
+    return account_error{account_errc::bad_request, std::string("empty password")};
+  if (sodium_init() < 0)
+    return account_error{account_errc::internal, std::string("internal error")};
   return std::nullopt;
 }
 }  // namespace
@@ -140,11 +144,11 @@ task<account_result<login_ok>> login(runtime::service& self, std::string account
     if (created.error().code != account_errc::bad_request) co_return created.error();
     found = co_await find_account(self, account);  // created by a concurrent first login
     if (!found) co_return found.error();
-    if (!*found) co_return account_error{account_errc::internal, "internal error"};
+    if (!*found) co_return account_error{account_errc::internal, std::string("internal error")};
   }
   stored_account acc = std::move(**found);
   if (!co_await verify_password(self, std::move(acc.hash), std::move(password)))
-    co_return account_error{account_errc::unauthorized, "wrong account or password"};
+    co_return account_error{account_errc::unauthorized, std::string("wrong account or password")};
   co_return co_await issue_token(self, acc.id);
 }
 
@@ -157,16 +161,19 @@ task<account_result<login_ok>> signup(runtime::service& self, std::string accoun
 }
 
 task<account_result<std::int64_t>> check_token(runtime::service& self, std::string token) {
-  if (token.empty()) co_return account_error{account_errc::unauthorized, "missing token"};
-  auto r = co_await self.call(cache_name, cache::get{"session:" + token});
+  if (token.empty())
+    co_return account_error{account_errc::unauthorized, std::string("missing token")};
+  cache::get lookup{"session:" + token};
+  auto r = co_await self.call(cache_name, std::move(lookup));
   if (!r) co_return from_call(r.error(), "cache");
   if (!*r) co_return from_backend(r->err(), "cache");
   const std::optional<std::string>& v = **r;
-  if (!v) co_return account_error{account_errc::unauthorized, "invalid or expired token"};
+  if (!v)
+    co_return account_error{account_errc::unauthorized, std::string("invalid or expired token")};
   try {
     co_return std::stoll(*v);
   } catch (const std::exception&) {
-    co_return account_error{account_errc::internal, "internal error"};
+    co_return account_error{account_errc::internal, std::string("internal error")};
   }
 }
 

@@ -5,12 +5,11 @@
 #include "backend/memory_store.hpp"
 #include "backend/redis_store.hpp"
 #include "runtime/log.hpp"
-#include "runtime/offload.hpp"
+#include "services/blocking.hpp"
 
 namespace stratus::services {
 
 namespace {
-using runtime::offload;
 using runtime::task;
 
 // Turns a result<void> into the result<bool> carried by messages (void is not a message value).
@@ -77,55 +76,60 @@ task<void> cache_proxy::stats_loop() {
 // Each handler copies the shared store into the blocking job, so the store outlives a job
 // whose service exited meanwhile.
 task<cache::get::response> cache_proxy::on_get(cache::get m) {
-  co_return co_await offload(*this, [s = store_, m = std::move(m)] { return s->get(m.key); });
+  return blocking<cache::get::response>(
+      *this, [s = store_, msg = std::move(m)] { return s->get(msg.key); });
 }
 
 task<cache::set::response> cache_proxy::on_set(cache::set m) {
-  co_return co_await offload(
-      *this, [s = store_, m = std::move(m)] { return to_bool(s->set(m.key, m.value, m.ttl)); });
+  return blocking<cache::set::response>(*this, [s = store_, msg = std::move(m)] {
+    return to_bool(s->set(msg.key, msg.value, msg.ttl));
+  });
 }
 
 task<cache::del::response> cache_proxy::on_del(cache::del m) {
-  co_return co_await offload(*this, [s = store_, m = std::move(m)] { return s->del(m.key); });
+  return blocking<cache::del::response>(
+      *this, [s = store_, msg = std::move(m)] { return s->del(msg.key); });
 }
 
 task<cache::expire::response> cache_proxy::on_expire(cache::expire m) {
-  co_return co_await offload(*this,
-                             [s = store_, m = std::move(m)] { return s->expire(m.key, m.ttl); });
+  return blocking<cache::expire::response>(
+      *this, [s = store_, msg = std::move(m)] { return s->expire(msg.key, msg.ttl); });
 }
 
 task<cache::incr::response> cache_proxy::on_incr(cache::incr m) {
-  co_return co_await offload(*this,
-                             [s = store_, m = std::move(m)] { return s->incr(m.key, m.by); });
+  return blocking<cache::incr::response>(
+      *this, [s = store_, msg = std::move(m)] { return s->incr(msg.key, msg.by); });
 }
 
 task<cache::hset::response> cache_proxy::on_hset(cache::hset m) {
-  co_return co_await offload(
-      *this, [s = store_, m = std::move(m)] { return s->hset(m.key, m.field, m.value); });
+  return blocking<cache::hset::response>(
+      *this, [s = store_, msg = std::move(m)] { return s->hset(msg.key, msg.field, msg.value); });
 }
 
 task<cache::hmset::response> cache_proxy::on_hmset(cache::hmset m) {
-  co_return co_await offload(
-      *this, [s = store_, m = std::move(m)] { return to_bool(s->hmset(m.key, m.fields)); });
+  return blocking<cache::hmset::response>(
+      *this, [s = store_, msg = std::move(m)] { return to_bool(s->hmset(msg.key, msg.fields)); });
 }
 
 task<cache::hget::response> cache_proxy::on_hget(cache::hget m) {
-  co_return co_await offload(*this,
-                             [s = store_, m = std::move(m)] { return s->hget(m.key, m.field); });
+  return blocking<cache::hget::response>(
+      *this, [s = store_, msg = std::move(m)] { return s->hget(msg.key, msg.field); });
 }
 
 task<cache::hgetall::response> cache_proxy::on_hgetall(cache::hgetall m) {
-  co_return co_await offload(*this, [s = store_, m = std::move(m)] { return s->hgetall(m.key); });
+  return blocking<cache::hgetall::response>(
+      *this, [s = store_, msg = std::move(m)] { return s->hgetall(msg.key); });
 }
 
 task<cache::command::response> cache_proxy::on_command(cache::command m) {
-  co_return co_await offload(
-      *this, [s = store_, m = std::move(m)]() mutable { return s->command(std::move(m.args)); });
+  return blocking<cache::command::response>(*this, [s = store_, msg = std::move(m)]() mutable {
+    return s->command(std::move(msg.args));
+  });
 }
 
 task<cache::pipeline::response> cache_proxy::on_pipeline(cache::pipeline m) {
-  co_return co_await offload(*this, [s = store_, m = std::move(m)]() mutable {
-    return s->pipeline(std::move(m.commands));
+  return blocking<cache::pipeline::response>(*this, [s = store_, msg = std::move(m)]() mutable {
+    return s->pipeline(std::move(msg.commands));
   });
 }
 

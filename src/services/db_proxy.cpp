@@ -6,12 +6,11 @@
 #include "backend/mysql_database.hpp"
 #include "backend/sqlite_database.hpp"
 #include "runtime/log.hpp"
-#include "runtime/offload.hpp"
+#include "services/blocking.hpp"
 
 namespace stratus::services {
 
 namespace {
-using runtime::offload;
 using runtime::task;
 
 // The statement text only: parameters may hold passwords or hashes.
@@ -103,31 +102,33 @@ task<void> db_proxy::stats_loop() {
 }
 
 task<db::query::response> db_proxy::on_query(db::query m) {
-  co_return co_await offload(*this, [d = db_, m = std::move(m)]() mutable {
-    return d->query(m.sql, std::move(m.params));
+  return blocking<db::query::response>(*this, [d = db_, msg = std::move(m)]() mutable {
+    return d->query(msg.sql, std::move(msg.params));
   });
 }
 
 task<db::exec::response> db_proxy::on_exec(db::exec m) {
-  co_return co_await offload(
-      *this, [d = db_, m = std::move(m)]() mutable { return d->exec(m.sql, std::move(m.params)); });
+  return blocking<db::exec::response>(*this, [d = db_, msg = std::move(m)]() mutable {
+    return d->exec(msg.sql, std::move(msg.params));
+  });
 }
 
 task<db::transaction::response> db_proxy::on_transaction(db::transaction m) {
-  co_return co_await offload(*this, [d = db_, m = std::move(m)]() -> db::transaction::response {
-    std::vector<backend::exec_result> out;
-    auto r = d->transaction([&](backend::sql_connection& c) -> backend::result<void> {
-      out.clear();
-      for (auto& st : m.statements) {
-        auto e = c.exec(st.sql, st.params);
-        if (!e) return e.err();
-        out.push_back(*e);
-      }
-      return {};
-    });
-    if (!r) return r.err();
-    return out;
-  });
+  return blocking<db::transaction::response>(
+      *this, [d = db_, msg = std::move(m)]() -> db::transaction::response {
+        std::vector<backend::exec_result> out;
+        auto r = d->transaction([&](backend::sql_connection& c) -> backend::result<void> {
+          out.clear();
+          for (auto& st : msg.statements) {
+            auto e = c.exec(st.sql, st.params);
+            if (!e) return e.err();
+            out.push_back(*e);
+          }
+          return {};
+        });
+        if (!r) return r.err();
+        return out;
+      });
 }
 
 db::stats::response db_proxy::on_stats(db::stats) {
