@@ -109,8 +109,8 @@ std::vector<std::string> sproto_search_path() {
   std::error_code ec;
   const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
   if (!ec) {
-    dirs.push_back((exe.parent_path() / "../../../proto").lexically_normal().string());
-    dirs.push_back((exe.parent_path() / "../proto").lexically_normal().string());
+    for (const char* up : {"../../../proto", "../../proto", "../proto"})
+      dirs.push_back((exe.parent_path() / up).lexically_normal().string());
   }
   return dirs;
 }
