@@ -100,7 +100,8 @@ runtime::task<void> pb_agent::run(codec::decoded_request<pb_handlers::entry> req
   const std::int32_t session = req.header.session_id();
   bool allowed = req.handler->who == access::anyone || authorized(req.header.token());
   if (!allowed && !req.header.token().empty() && app_->check_token) {
-    std::optional<std::int64_t> user = co_await app_->check_token(*this, req.header.token());
+    auto pending = app_->check_token(*this, req.header.token());
+    std::optional<std::int64_t> user = co_await std::move(pending);
     if (user) {
       session_.set_user(*user, req.header.token());
       allowed = true;
@@ -111,7 +112,8 @@ runtime::task<void> pb_agent::run(codec::decoded_request<pb_handlers::entry> req
                         session, out_);
   } else {
     try {
-      co_await req.handler->run(session_, *req.message, session, out_);
+      auto handled = req.handler->run(session_, *req.message, session, out_);
+      co_await std::move(handled);
     } catch (const std::exception& e) {
       report_exception(req.header.msg_type(), e.what());
       codec::encode_error(codec::error_code::internal, "internal error", session, out_);

@@ -58,7 +58,8 @@ class pb_handlers {
     registry_.add<Req>(entry{who,
                              [fn](pb_session& s, const google::protobuf::Message& m,
                                   std::int32_t session, std::string& out) -> runtime::task<void> {
-                               reply<Resp> r = co_await fn(s, static_cast<const Req&>(m));
+                               auto pending = fn(s, static_cast<const Req&>(m));
+                               reply<Resp> r = co_await std::move(pending);
                                if (r.ok()) {
                                  codec::encode(r.value(), session, out);
                                } else {

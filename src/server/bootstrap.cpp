@@ -1,15 +1,51 @@
 #include "server/bootstrap.hpp"
 
+#include <chrono>
+#include <future>
+#include <stdexcept>
+
+#include "app/pb_game.hpp"
+#include "codec/protobuf_log.hpp"
+#include "gate/connection_registry.hpp"
+#include "gate/gate_service.hpp"
+#include "gate/pb_agent.hpp"
 #include "runtime/log.hpp"
+#include "services/backends.hpp"
 
 namespace stratus::server {
 
+namespace {
+
+/// The agent started for each connection, by `protocol_type`.
+gate::agent_factory agent_factory_for(const gate::gate_options& opts) {
+  if (opts.protocol_type == "protobuf") {
+    auto app = app::make_pb_game(opts.max_bad_packets);
+    return [app](runtime::node& n, int worker, const net::ws_connection_ptr& conn) {
+      gate::start_pb_agent(n, worker, conn, app);
+    };
+  }
+  throw std::runtime_error("protocol_type '" + opts.protocol_type + "' is not available");
+}
+
+}  // namespace
+
 void bootstrap(runtime::node& node, const runtime::config& cfg) {
-  // Later issues add, in this order: the cache and database proxies (`.cacheproxyd`,
-  // `.dbproxyd`), then the gateway on ws_host:ws_port, e.g.
-  //   node.register_type<services::cache_proxy>("cacheproxyd");
-  //   node.launch("cacheproxyd", {});
   runtime::log::info("bootstrap: {} worker threads, config {}", node.threads(), cfg.file());
+  codec::silence_protobuf_parse_logs();
+
+  // 1. The cache and database proxies (`.cacheproxyd`, `.dbproxyd`).
+  services::launch_backends(node, cfg);
+
+  // 2. The connection registry, then the gateway; start-up waits until the port is bound.
+  if (node.launch_named<gate::connection_registry>(".ws_proxyd") == runtime::no_address)
+    throw std::runtime_error("cannot launch .ws_proxyd");
+  gate::gate_options opts = gate::options_from(cfg);
+  std::promise<std::uint16_t> ready;
+  std::future<std::uint16_t> bound = ready.get_future();
+  node.launch_named<gate::gate_service>(".gate", opts, agent_factory_for(opts), std::move(ready));
+  if (bound.wait_for(std::chrono::seconds(10)) != std::future_status::ready)
+    throw std::runtime_error("the gateway did not start listening within 10 s");
+  bound.get();  // rethrows a bind failure
 }
 
 }  // namespace stratus::server
