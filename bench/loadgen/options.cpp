@@ -31,6 +31,8 @@ std::string usage() {
          "  --warmup S             seconds run before measuring (default 0)\n"
          "  --payload BYTES        echo payload size (default 32)\n"
          "  --protocol P           protobuf | sproto (default protobuf)\n"
+         "  --request R            echo | login: the closed loop repeats R (login: protobuf\n"
+         "                         mode; each connection logs in again and again)\n"
          "  --threads T            client io threads (default 1)\n"
          "  --connect-only         open N connections, log in, hold them idle\n"
          "  --account-prefix S     connection i logs in as S<i> (default bench)\n"
@@ -81,6 +83,8 @@ std::variant<options, std::string> parse_options(int argc, const char* const* ar
       ok = parse_number(value(), o.payload);
     else if (arg == "--protocol")
       o.protocol = std::string(value());
+    else if (arg == "--request")
+      o.request = std::string(value());
     else if (arg == "--threads")
       ok = parse_number(value(), o.threads) && o.threads > 0;
     else if (arg == "--json")
@@ -104,6 +108,12 @@ std::variant<options, std::string> parse_options(int argc, const char* const* ar
   if (!split_url(o)) return "--url must look like ws://host:port/path, got " + o.url;
   if (o.protocol != "protobuf" && o.protocol != "sproto") {
     return "--protocol must be protobuf or sproto, got " + o.protocol;
+  }
+  if (o.request != "echo" && o.request != "login") {
+    return "--request must be echo or login, got " + o.request;
+  }
+  if (o.request == "login" && o.protocol != "protobuf") {
+    return "--request login needs --protocol protobuf (sproto's signin carries no password)";
   }
   return o;
 }

@@ -19,6 +19,7 @@ struct options {
   double warmup = 0;                         ///< seconds run before measuring
   std::size_t payload = 32;                  ///< echo payload bytes
   std::string protocol = "protobuf";         ///< packet format: protobuf or sproto
+  std::string request = "echo";              ///< what the loop sends: echo, or login (protobuf)
   int threads = 1;                           ///< client io threads
   bool json = false;                         ///< print the summary as JSON
   bool connect_only = false;                 ///< open, log in, hold idle; no requests

@@ -47,7 +47,10 @@ TEST(options, rejects_bad_values_with_a_message) {
                                                          {"--url", "http://host/"},
                                                          {"--protocol", "json"},
                                                          {"--bogus"},
-                                                         {"--duration", "-1"}}) {
+                                                         {"--duration", "-1"},
+                                                         {"--request", "chat"},
+                                                         {"--protocol", "sproto", "--request",
+                                                          "login"}}) {
     auto parsed = parse(args);
     ASSERT_TRUE(std::holds_alternative<std::string>(parsed)) << args[0];
     EXPECT_FALSE(std::get<std::string>(parsed).empty());

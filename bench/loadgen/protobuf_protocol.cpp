@@ -14,7 +14,8 @@ bool parse_body(M& message, std::string_view body) {
 
 }  // namespace
 
-protobuf_protocol::protobuf_protocol(std::size_t payload_size) {
+protobuf_protocol::protobuf_protocol(std::size_t payload_size, bool login_loop)
+    : login_loop_(login_loop) {
   std::string data(payload_size, '\0');
   for (std::size_t i = 0; i < payload_size; ++i) data[i] = static_cast<char>('a' + i % 26);
   request_.set_data(std::move(data));
@@ -22,14 +23,17 @@ protobuf_protocol::protobuf_protocol(std::size_t payload_size) {
 
 void protobuf_protocol::login_packet(std::string_view account, std::string_view password,
                                      std::int32_t session, std::string& out) {
-  game::LoginReq login;
-  login.set_account(std::string(account));
-  login.set_password(std::string(password));
-  codec::encode(login, session, out);
+  relogin_.set_account(std::string(account));
+  relogin_.set_password(std::string(password));
+  codec::encode(relogin_, session, out);
 }
 
 void protobuf_protocol::request_packet(std::int32_t session, std::string& out) {
-  codec::encode(request_, session, out);
+  if (login_loop_) {
+    codec::encode(relogin_, session, out);
+  } else {
+    codec::encode(request_, session, out);
+  }
 }
 
 reply protobuf_protocol::parse_reply(std::string_view packet) {

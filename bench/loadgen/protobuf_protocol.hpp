@@ -1,5 +1,6 @@
 #pragma once
-// protobuf mode for the load generator: game.LoginReq, then game.EchoReq with the token.
+// protobuf mode for the load generator: game.LoginReq, then game.EchoReq with the token (or
+// LoginReq again and again, for login latency).
 
 #include "game.pb.h"
 #include "loadgen/protocol.hpp"
@@ -10,8 +11,9 @@ namespace stratus::loadgen {
 /// once and only their session changes per request.
 class protobuf_protocol final : public bench_protocol {
  public:
-  /// An echo payload of `payload_size` bytes.
-  explicit protobuf_protocol(std::size_t payload_size);
+  /// An echo payload of `payload_size` bytes; with `login_loop`, every request is the
+  /// connection's LoginReq again (to measure login round trips).
+  explicit protobuf_protocol(std::size_t payload_size, bool login_loop = false);
 
   void login_packet(std::string_view account, std::string_view password, std::int32_t session,
                     std::string& out) override;
@@ -26,6 +28,8 @@ class protobuf_protocol final : public bench_protocol {
   game::EchoResp echo_;    // reused for every reply
   common::Error error_;    // reused for error replies
   game::LoginResp login_;  // reused for login replies
+  game::LoginReq relogin_; // the login request, resent by request_packet in a login loop
+  bool login_loop_ = false;
   std::string detail_;     // backing store for reply::detail
 };
 

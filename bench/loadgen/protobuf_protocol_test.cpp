@@ -45,6 +45,22 @@ TEST(protobuf_protocol, login_then_requests_carry_the_token) {
   EXPECT_EQ(echo.data().size(), 8u);
 }
 
+TEST(protobuf_protocol, login_loop_sends_the_login_again_each_time) {
+  protobuf_protocol p(8, /*login_loop=*/true);
+  std::string out;
+  p.login_packet("bench3", "pw3", 1, out);
+  EXPECT_EQ(p.parse_reply(login_reply(1, "tok-a")).what, reply::kind::ok);
+  p.request_packet(9, out);
+  const auto again = decode<game::LoginReq>(out);
+  EXPECT_EQ(again.header().msg_type(), "game.LoginReq");
+  EXPECT_EQ(again.header().session_id(), 9);
+  EXPECT_EQ(again.account(), "bench3");
+  EXPECT_EQ(again.password(), "pw3");
+  const reply r = p.parse_reply(login_reply(9, "tok-b"));
+  EXPECT_EQ(r.what, reply::kind::ok);
+  EXPECT_EQ(r.session, 9);
+}
+
 TEST(protobuf_protocol, echo_reply_must_return_the_payload) {
   protobuf_protocol p(4);
   std::string request;

@@ -6,7 +6,9 @@
 namespace stratus::loadgen {
 
 std::variant<std::unique_ptr<bench_protocol>, std::string> make_protocol(const options& o) {
-  if (o.protocol == "protobuf") return std::make_unique<protobuf_protocol>(o.payload);
+  if (o.protocol == "protobuf") {
+    return std::make_unique<protobuf_protocol>(o.payload, o.request == "login");
+  }
   if (o.protocol == "sproto") {
     auto p = sproto_protocol::create(o.payload);
     if (auto* error = std::get_if<std::string>(&p)) return std::move(*error);

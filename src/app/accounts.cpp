@@ -52,9 +52,43 @@ struct stored_account {
   std::string hash;
 };
 
-// The account row, nullopt when the name is unknown.
+constexpr std::chrono::seconds account_cache_ttl{300};
+
+// "<id>:<hash>" as cached under account:<name>; nullopt when the text is not of that form.
+std::optional<stored_account> parse_cached(const std::string& text) {
+  const auto colon = text.find(':');
+  if (colon == 0 || colon == std::string::npos || colon > 18) return std::nullopt;
+  stored_account a;
+  for (char c : std::string_view(text).substr(0, colon)) {
+    if (c < '0' || c > '9') return std::nullopt;
+    a.id = a.id * 10 + (c - '0');
+  }
+  a.hash = text.substr(colon + 1);
+  return a;
+}
+
+// The cached row of `account`; nullopt on a miss. A cache that is down counts as a miss: the
+// database still answers, and whatever needs the cache next reports it.
+task<std::optional<stored_account>> cached_account(runtime::service& self,
+                                                   const std::string& account) {
+  cache::get lookup{"account:" + account};
+  auto r = co_await self.call(cache_name, std::move(lookup));
+  if (!r || !*r || !**r) co_return std::nullopt;
+  co_return parse_cached(***r);
+}
+
+task<void> remember_account(runtime::service& self, const std::string& account,
+                            const stored_account& a) {
+  cache::set put{"account:" + account, std::to_string(a.id) + ":" + a.hash, account_cache_ttl};
+  auto r = co_await self.call(cache_name, std::move(put));
+  (void)r;  // best effort: a miss next time costs one query
+}
+
+// The account row, nullopt when the name is unknown; the cache first, then the database.
 task<account_result<std::optional<stored_account>>> find_account(runtime::service& self,
                                                                  const std::string& account) {
+  std::optional<stored_account> hit = co_await cached_account(self, account);
+  if (hit) co_return std::move(hit);
   // Built outside the co_await: GCC 12 cannot keep an initializer_list array in a frame.
   db::query q{"SELECT id, password_hash FROM accounts WHERE account = ?", {account}};
   auto r = co_await self.call(db_name, std::move(q));
@@ -65,11 +99,28 @@ task<account_result<std::optional<stored_account>>> find_account(runtime::servic
   const auto* id = std::get_if<std::int64_t>(&rows.at(0, "id"));
   const auto* hash = std::get_if<std::string>(&rows.at(0, "password_hash"));
   if (!id || !hash) co_return account_error{account_errc::internal, std::string("internal error")};
-  co_return std::optional<stored_account>{stored_account{*id, *hash}};
+  stored_account found{*id, *hash};
+  co_await remember_account(self, account, found);
+  co_return std::optional<stored_account>{std::move(found)};
+}
+
+// Inserts the row; BAD_REQUEST when the name exists.
+task<account_result<std::int64_t>> insert_account(runtime::service& self,
+                                                  const std::string& account,
+                                                  const std::string& hash) {
+  db::exec ins{"INSERT INTO accounts (account, password_hash) VALUES (?, ?)", {account, hash}};
+  auto r = co_await self.call(db_name, std::move(ins));
+  if (!r) co_return from_call(r.error(), "database");
+  if (!*r) {
+    if (r->err().code == backend::error_code::bad_request)
+      co_return account_error{account_errc::bad_request, std::string("account already exists")};
+    co_return from_backend(r->err(), "database");
+  }
+  co_return (*r)->last_insert_id;
 }
 
 // Hashes with Argon2id on the blocking pool and inserts; BAD_REQUEST when the name exists.
-task<account_result<std::int64_t>> create_account(runtime::service& self,
+task<account_result<stored_account>> create_account(runtime::service& self,
                                                   const std::string& account,
                                                   const std::string& password) {
   auto ops = static_cast<unsigned long long>(
@@ -87,15 +138,11 @@ task<account_result<std::int64_t>> create_account(runtime::service& self,
   };
   std::optional<std::string> hash = co_await runtime::offload(self, std::move(job));
   if (!hash) co_return account_error{account_errc::internal, std::string("internal error")};
-  db::exec ins{"INSERT INTO accounts (account, password_hash) VALUES (?, ?)", {account, *hash}};
-  auto r = co_await self.call(db_name, std::move(ins));
-  if (!r) co_return from_call(r.error(), "database");
-  if (!*r) {
-    if (r->err().code == backend::error_code::bad_request)
-      co_return account_error{account_errc::bad_request, std::string("account already exists")};
-    co_return from_backend(r->err(), "database");
-  }
-  co_return (*r)->last_insert_id;
+  auto id = co_await insert_account(self, account, *hash);
+  if (!id) co_return id.error();
+  stored_account created{*id, std::move(*hash)};
+  co_await remember_account(self, account, created);
+  co_return created;
 }
 
 task<bool> verify_password(runtime::service& self, std::string hash, std::string password) {
@@ -121,10 +168,15 @@ task<account_result<login_ok>> issue_token(runtime::service& self, std::int64_t 
   co_return ok;
 }
 
-std::optional<account_error> check_credentials(const std::string& account,
-                                               const std::string& password) {
+std::optional<account_error> check_name(const std::string& account) {
   if (account.empty() || account.size() > max_account_bytes)
     return account_error{account_errc::bad_request, std::string("account must be 1 to 64 bytes")};
+  return std::nullopt;
+}
+
+std::optional<account_error> check_credentials(const std::string& account,
+                                               const std::string& password) {
+  if (auto bad = check_name(account)) return bad;
   if (password.empty())
     return account_error{account_errc::bad_request, std::string("empty password")};
   if (sodium_init() < 0)
@@ -140,7 +192,7 @@ task<account_result<login_ok>> login(runtime::service& self, std::string account
   if (!found) co_return found.error();
   if (!*found) {
     auto created = co_await create_account(self, account, password);
-    if (created) co_return co_await issue_token(self, *created);
+    if (created) co_return co_await issue_token(self, created->id);
     if (created.error().code != account_errc::bad_request) co_return created.error();
     found = co_await find_account(self, account);  // created by a concurrent first login
     if (!found) co_return found.error();
@@ -157,7 +209,35 @@ task<account_result<login_ok>> signup(runtime::service& self, std::string accoun
   if (auto bad = check_credentials(account, password)) co_return *bad;
   auto created = co_await create_account(self, account, password);
   if (!created) co_return created.error();
-  co_return co_await issue_token(self, *created);
+  co_return co_await issue_token(self, created->id);
+}
+
+task<account_result<bool>> create_without_password(runtime::service& self, std::string account) {
+  if (auto bad = check_name(account)) co_return *bad;
+  const std::string no_password;  // named: GCC 12 mis-destroys temporaries in co_await operands
+  auto created = co_await insert_account(self, account, no_password);
+  if (created) co_return true;
+  if (created.error().code == account_errc::bad_request) co_return false;  // name taken
+  co_return created.error();
+}
+
+task<account_result<std::int64_t>> find_or_create(runtime::service& self, std::string account) {
+  if (auto bad = check_name(account)) co_return *bad;
+  auto found = co_await find_account(self, account);
+  if (!found) co_return found.error();
+  if (!*found) {
+    const std::string no_password;  // named: see signup
+    auto created = co_await insert_account(self, account, no_password);
+    if (created || created.error().code != account_errc::bad_request) co_return created;
+    found = co_await find_account(self, account);  // created by a concurrent first sign-in
+    if (!found) co_return found.error();
+    if (!*found) co_return account_error{account_errc::internal, std::string("internal error")};
+  }
+  // sproto's signin carries no password: it must not open an account that has one.
+  if (!(*found)->hash.empty())
+    co_return account_error{account_errc::unauthorized,
+                            std::string("this account logs in with a password")};
+  co_return (*found)->id;
 }
 
 task<account_result<std::int64_t>> check_token(runtime::service& self, std::string token) {

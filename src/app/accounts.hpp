@@ -1,7 +1,8 @@
 #pragma once
 // The demo game's account logic: signup, login (first login creates the account) and token
 // checks. Accounts live in `.dbproxyd` (Argon2id hashes, never clear passwords); session tokens
-// live in `.cacheproxyd` as `session:<token>` -> userid with TTL = expires_in.
+// live in `.cacheproxyd` as `session:<token>` -> userid with TTL = expires_in, and account
+// lookups are cached there as `account:<name>` -> "<id>:<hash>" (cache-aside, 5 minutes).
 
 #include <cstdint>
 #include <string>
@@ -72,6 +73,17 @@ runtime::task<account_result<login_ok>> login(runtime::service& self, std::strin
 /// Creates an account and logs it in; an existing name gives BAD_REQUEST.
 runtime::task<account_result<login_ok>> signup(runtime::service& self, std::string account,
                                                std::string password);
+
+/// sproto mode's `signup` (its request carries a name only): creates `account` with no
+/// password; false when the name is taken. A password-less account cannot log in by password
+/// (protobuf mode's login answers UNAUTHORIZED).
+runtime::task<account_result<bool>> create_without_password(runtime::service& self,
+                                                            std::string account);
+
+/// sproto mode's `signin`: the id of `account`, created with no password on first use (as a
+/// first protobuf login creates the account); UNAUTHORIZED for an account with a password.
+runtime::task<account_result<std::int64_t>> find_or_create(runtime::service& self,
+                                                           std::string account);
 
 /// The userid a live token belongs to; UNAUTHORIZED when unknown or expired,
 /// BACKEND_UNAVAILABLE when the cache is down.

@@ -28,6 +28,18 @@ task<account_result<login_ok>> signup_(service& s, const char* a, const char* p)
 task<account_result<std::int64_t>> check_token_(service& s, const char* t) {
   return check_token(s, t);
 }
+task<account_result<bool>> create_np_(service& s, const char* a) {
+  return create_without_password(s, a);
+}
+task<account_result<std::int64_t>> find_or_create_(service& s, const char* a) {
+  return find_or_create(s, a);
+}
+task<std::optional<std::string>> cached_(service& s, const char* key) {
+  services::cache::get g{key};
+  auto r = co_await s.call(".cacheproxyd", std::move(g));
+  if (!r || !*r) co_return std::nullopt;
+  co_return **r;
+}
 
 // Cheap hashing keeps the tests fast; the format (Argon2id) is the same.
 const std::string cheap = "password_ops = 1\npassword_mem_kib = 64\n";
@@ -105,6 +117,62 @@ TEST(Accounts, TokenChecksAndExpires) {
     co_await s.sleep(std::chrono::milliseconds(1200));
     auto expired = co_await check_token_(s, r->token.c_str());
     EXPECT_EQ(expired.error().code, "UNAUTHORIZED");
+  });
+}
+
+TEST(Accounts, PasswordlessAccountsForSprotoMode) {
+  temp_dir dir;
+  backend_node n(embedded_config(dir, cheap));
+  n.exec([](service& s) -> task<void> {
+    auto made = co_await create_np_(s, "erin");
+    STRATUS_CO_ASSERT(made.ok());
+    EXPECT_TRUE(*made);
+    auto again = co_await create_np_(s, "erin");
+    STRATUS_CO_ASSERT(again.ok());
+    EXPECT_FALSE(*again);  // taken
+    auto id = co_await find_or_create_(s, "erin");
+    STRATUS_CO_ASSERT(id.ok());
+    auto fresh = co_await find_or_create_(s, "frank");  // first sign-in creates
+    STRATUS_CO_ASSERT(fresh.ok());
+    EXPECT_NE(*fresh, *id);
+    auto same = co_await find_or_create_(s, "frank");
+    STRATUS_CO_ASSERT(same.ok());
+    EXPECT_EQ(*same, *fresh);
+    // No password: a password login cannot open it.
+    auto by_password = co_await login_(s, "erin", "anything");
+    EXPECT_EQ(by_password.error().code, "UNAUTHORIZED");
+    // A password account cannot be opened by a password-less sign-in.
+    auto pw = co_await login_(s, "grace", "pw");
+    STRATUS_CO_ASSERT(pw.ok());
+    auto signin = co_await find_or_create_(s, "grace");
+    EXPECT_EQ(signin.error().code, "UNAUTHORIZED");
+    auto empty = co_await create_np_(s, "");
+    EXPECT_EQ(empty.error().code, "BAD_REQUEST");
+  });
+}
+
+TEST(Accounts, LookupsAreCachedAndABadCacheEntryFallsBackToTheDatabase) {
+  temp_dir dir;
+  backend_node n(embedded_config(dir, cheap));
+  n.exec([](service& s) -> task<void> {
+    auto first = co_await login_(s, "heidi", "pw");
+    STRATUS_CO_ASSERT(first.ok());
+    auto entry = co_await cached_(s, "account:heidi");
+    STRATUS_CO_ASSERT(entry.has_value());
+    EXPECT_EQ(entry->substr(0, entry->find(':')), std::to_string(first->userid));
+    EXPECT_NE(entry->find("$argon2id$"), std::string::npos);
+    // A damaged entry is a miss: the database answers and the entry is written again.
+    services::cache::set damage{"account:heidi", "garbage", std::nullopt};
+    auto damaged = co_await s.call(".cacheproxyd", std::move(damage));
+    STRATUS_CO_ASSERT(damaged.ok());
+    auto second = co_await login_(s, "heidi", "pw");
+    STRATUS_CO_ASSERT(second.ok());
+    EXPECT_EQ(second->userid, first->userid);
+    auto wrong = co_await login_(s, "heidi", "nope");
+    EXPECT_EQ(wrong.error().code, "UNAUTHORIZED");
+    auto repaired = co_await cached_(s, "account:heidi");
+    STRATUS_CO_ASSERT(repaired.has_value());
+    EXPECT_EQ(*repaired, *entry);
   });
 }
 

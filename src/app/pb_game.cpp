@@ -60,11 +60,12 @@ runtime::task<std::optional<std::int64_t>> check(runtime::service& self, const s
 
 }  // namespace
 
-std::shared_ptr<const gate::pb_app> make_pb_game(int max_bad_packets) {
+std::shared_ptr<const gate::pb_app> make_pb_game(const gate::gate_options& opts) {
   auto app = std::make_shared<gate::pb_app>();
   app->handlers.add(&login, gate::access::anyone).add(&ping).add(&echo);
   app->check_token = &check;
-  app->max_bad_packets = max_bad_packets;
+  app->max_bad_packets = opts.max_bad_packets;
+  app->max_pending = opts.max_pending_requests;
   return app;
 }
 

@@ -1,14 +1,14 @@
 // The demo game in sproto mode. To add a protocol: declare it in proto/proto.c2s.sproto, write
-// a handler like echo() below, and add one line to register().
+// a handler like echo() below, and add one line to finish().
 #include "app/sproto_handlers.hpp"
 
 #include <filesystem>
 #include <fstream>
-#include <mutex>
 #include <sstream>
 #include <stdexcept>
-#include <unordered_set>
 
+#include "app/accounts.hpp"
+#include "codec/error_code.hpp"
 #include "sproto/parser.hpp"
 
 namespace stratus::app {
@@ -20,12 +20,6 @@ using gate::reply;
 using gate::sproto_session;
 using sproto::value;
 using task = runtime::task<reply<value>>;
-
-/// Accounts created by `signup`, shared by every connection of the process.
-struct signup_book {
-  std::mutex mutex;
-  std::unordered_set<std::string> users;
-};
 
 value ok(bool b) {
   value v;
@@ -50,11 +44,26 @@ task echo(sproto_session&, const value& args) {
   co_return resp;
 }
 
-/// signin: sets the session's user, then pushes a welcome `push`.
+handler_error to_handler_error(const account_error& e) {
+  return {codec::error_code_from_wire(e.code).value_or(codec::error_code::internal), e.message};
+}
+
+/// signup: creates the account (in `.dbproxyd`, as protobuf mode's login does); ok = false when
+/// the userid is taken.
+task signup(sproto_session& s, const value& args) {
+  auto pending = app::create_without_password(s.self(), userid_of(args));
+  auto created = co_await std::move(pending);
+  if (!created) co_return to_handler_error(created.error());
+  co_return ok(*created);
+}
+
+/// signin: the account (created on first sign-in) becomes the session's user, then a welcome
+/// `push` follows the reply.
 task signin(sproto_session& s, const value& args) {
   std::string user = userid_of(args);
-  if (user.empty() || user.size() > 64)
-    co_return handler_error{codec::error_code::bad_request, "userid must be 1-64 bytes"};
+  auto pending = app::find_or_create(s.self(), user);
+  auto found = co_await std::move(pending);
+  if (!found) co_return to_handler_error(found.error());
   s.set_user(user);
   value text;
   text["text"] = "welcome, " + user;
@@ -68,21 +77,13 @@ task login(sproto_session& s, const value&) {
   co_return ok(true);
 }
 
-/// Registers the demo handlers; signup's accounts live as long as the app.
+/// Registers the demo handlers: the one list of this mode.
 std::shared_ptr<const gate::sproto_app> finish(std::shared_ptr<gate::sproto_app> app,
                                                const gate::gate_options& opts) {
-  auto book = std::make_shared<signup_book>();
-  // signup: creates the account; ok = false when the userid is taken.
-  auto signup = [book](sproto_session&, const value& args) -> task {
-    std::string user = userid_of(args);
-    if (user.empty() || user.size() > 64)
-      co_return handler_error{codec::error_code::bad_request, "userid must be 1-64 bytes"};
-    std::lock_guard lock(book->mutex);
-    co_return ok(book->users.insert(std::move(user)).second);
-  };
-  app->add("ping", &ping).add("signup", signup).add("signin", &signin).add("login", &login);
+  app->add("ping", &ping).add("signup", &signup).add("signin", &signin).add("login", &login);
   app->add("echo", &echo);
   app->max_bad_packets = opts.max_bad_packets;
+  app->max_pending = opts.max_pending_requests;
   app->heartbeat = opts.heartbeat;
   return app;
 }

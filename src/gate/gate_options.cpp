@@ -20,6 +20,7 @@ gate_options options_from(const runtime::config& cfg) {
   c.ping_grace = std::min(c.ping_grace, c.idle_timeout);
   o.protocol_type = cfg.get_string("protocol_type");
   o.max_bad_packets = static_cast<int>(cfg.get_int("max_bad_packets"));
+  o.max_pending_requests = static_cast<std::size_t>(cfg.get_int("max_pending_requests"));
   o.heartbeat = std::chrono::milliseconds(cfg.get_int("heartbeat_ms"));
   return o;
 }

@@ -40,6 +40,14 @@ void pb_agent::on_packet(std::span<const std::uint8_t> packet) {
   enter([&] {
     std::string_view bytes(reinterpret_cast<const char*>(packet.data()), packet.size());
     if (busy_ || !waiting_.empty()) {
+      // A client that pipelines faster than its handlers finish is cut off, not buffered
+      // without bound.
+      if (waiting_.size() >= app_->max_pending) {
+        runtime::log::warn_limited(bad_packet_log, "connection {}: over {} requests waiting",
+                                   conn_->id(), app_->max_pending);
+        conn_->close(1008, "too many requests waiting");
+        return;
+      }
       waiting_.emplace_back(bytes);
       return;
     }

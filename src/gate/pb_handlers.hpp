@@ -85,7 +85,8 @@ using token_checker = std::function<runtime::task<std::optional<std::int64_t>>(
 struct pb_app {
   pb_handlers handlers;
   token_checker check_token;  ///< may be empty: then only this connection's login counts
-  int max_bad_packets = 3;
+  int max_bad_packets = 3;            ///< malformed in a row -> 1008
+  std::size_t max_pending = 256;      ///< requests queued behind a running handler -> 1008
 };
 
 }  // namespace stratus::gate

@@ -91,6 +91,14 @@ void sproto_agent::on_stop() {
 void sproto_agent::on_packet(std::span<const std::uint8_t> packet) {
   enter([&] {
     if (busy_ || !waiting_.empty()) {
+      // A client that pipelines faster than its handlers finish is cut off, not buffered
+      // without bound.
+      if (waiting_.size() >= app_->max_pending) {
+        runtime::log::warn_limited(bad_packet_log, "connection {}: over {} requests waiting",
+                                   conn_->id(), app_->max_pending);
+        conn_->close(1008, "too many requests waiting");
+        return;
+      }
       waiting_.emplace_back(as_chars(packet));
       return;
     }

@@ -64,6 +64,7 @@ struct sproto_app {
   sproto::schema_ptr s2c;                                    ///< pushes the server sends
   std::unordered_map<std::string, sproto_handler> handlers;  ///< by protocol name
   int max_bad_packets = 3;                                   ///< malformed in a row -> 1008
+  std::size_t max_pending = 256;  ///< requests queued behind a running handler -> 1008
   std::chrono::milliseconds heartbeat{5000};                 ///< `heartbeat` push interval
 
   /// Registers `fn` for the c2s protocol `name`; an unknown name is a bug (logic_error).

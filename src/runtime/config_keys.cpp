@@ -72,7 +72,7 @@ std::vector<config_key> make_keys() {
       {"ws_path", t::string, str{"/"}, "HTTP path clients upgrade on"},
       {"protocol_type",
        t::string,
-       str{"protobuf"},
+       str{"sproto"},
        "wire protocol of the gateway",
        false,
        false,
@@ -109,6 +109,9 @@ std::vector<config_key> make_keys() {
        false,
        {},
        1},
+      {"max_pending_requests", t::integer, int64_t{256},
+       "requests one connection may queue behind a running handler; more closes it (1008)",
+       false, false, {}, 1, 1 << 20},
       {"handshake_timeout_ms",
        t::integer,
        int64_t{5000},
@@ -126,7 +129,7 @@ std::vector<config_key> make_keys() {
        {},
        1},
       {"ws_origins", t::string_list, std::vector<str>{}, "allowed Origin headers; empty: any"},
-      {"heartbeat_ms", t::integer, int64_t{5000}, "interval of server pings", false, false, {}, 1},
+      {"heartbeat_ms", t::integer, int64_t{5000}, "interval of heartbeat pushes in sproto mode", false, false, {}, 1},
       // cache
       {"cache", t::string, str{"memory"}, "cache backend", false, false, {"memory", "redis"}},
       {"redis_host", t::string, str{}, "Redis host (required when cache = \"redis\")"},
@@ -168,6 +171,15 @@ std::vector<config_key> make_keys() {
        false,
        {},
        1},
+      {"migrations_dir", t::string, std::string("migrations"),
+       "numbered SQL files applied once at start-up", false, false, {}},
+      // demo game accounts
+      {"token_ttl_s", t::integer, int64_t{3600}, "lifetime of a login token (expires_in)", false,
+       false, {}, 1},
+      {"password_ops", t::integer, int64_t{2}, "Argon2id passes (libsodium INTERACTIVE: 2)", false,
+       false, {}, 1, 16},
+      {"password_mem_kib", t::integer, int64_t{65536},
+       "Argon2id memory in KiB (libsodium INTERACTIVE: 65536)", false, false, {}, 8, 4194304},
   };
 }
 

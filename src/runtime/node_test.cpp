@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 #include <thread>
 
 #include "runtime/log.hpp"
@@ -145,6 +146,39 @@ TEST(Node, StatsCountHandledMessages) {
 }
 
 std::promise<std::vector<int>>* fork_result = nullptr;
+std::promise<std::vector<int>>* timeout_result = nullptr;
+
+// timeout(d, fn) fires in deadline order, and a throwing callback leaves the service alive.
+class timeouts : public service {
+ public:
+  void on_start() override {
+    timeout(std::chrono::milliseconds(60), [this] { done(3); });
+    timeout(std::chrono::milliseconds(10), [] { throw std::runtime_error("boom"); });
+    timeout(std::chrono::milliseconds(20), [this] { order_.push_back(1); });
+    timeout(std::chrono::milliseconds(40), [this] { order_.push_back(2); });
+  }
+  void done(int i) {
+    order_.push_back(i);
+    timeout_result->set_value(order_);
+    exit();
+  }
+
+ private:
+  std::vector<int> order_;
+};
+
+TEST(Node, TimeoutRunsCallbacksInDeadlineOrder) {
+  std::promise<std::vector<int>> result;
+  timeout_result = &result;
+  auto fut = result.get_future();
+  node n(two_threads());
+  n.start();
+  n.launch_service<timeouts>();
+  ASSERT_EQ(fut.wait_for(5s), std::future_status::ready);
+  EXPECT_EQ(fut.get(), (std::vector<int>{1, 2, 3}));
+  n.stop();
+  n.wait();
+}
 
 class fork_sleep : public service {
  public:

@@ -231,6 +231,17 @@ sleep_awaiter service::sleep(std::chrono::milliseconds d) {
   return {*this, d};
 }
 
+namespace {
+task<void> run_later(service& s, std::chrono::milliseconds d, std::function<void()> fn) {
+  co_await s.sleep(d);
+  fn();
+}
+}  // namespace
+
+void service::timeout(std::chrono::milliseconds d, std::function<void()> fn) {
+  fork(run_later(*this, d, std::move(fn)));
+}
+
 void sleep_awaiter::await_suspend(std::coroutine_handle<> h) {
   waiter_ = h;
   fire = [](timer_node* n) {

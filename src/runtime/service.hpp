@@ -4,6 +4,7 @@
 #include <chrono>
 #include <coroutine>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -111,6 +112,9 @@ class service {
   void fork(task<void> t);
   /// Suspends the calling coroutine for `d` (resolution 5 ms); `co_await sleep(100ms)`.
   sleep_awaiter sleep(std::chrono::milliseconds d);
+  /// Runs `fn` on this service after `d` (skynet.timeout); dropped if the service exits first.
+  /// An exception from `fn` is logged once with the service's name.
+  void timeout(std::chrono::milliseconds d, std::function<void()> fn);
   /// Exits after the current handler: queued and in-progress callers get dead_service errors.
   void exit() noexcept { exiting_ = true; }
   /// True once exit() was called.

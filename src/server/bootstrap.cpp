@@ -5,10 +5,12 @@
 #include <stdexcept>
 
 #include "app/pb_game.hpp"
+#include "app/sproto_handlers.hpp"
 #include "codec/protobuf_log.hpp"
 #include "gate/connection_registry.hpp"
 #include "gate/gate_service.hpp"
 #include "gate/pb_agent.hpp"
+#include "gate/sproto_agent.hpp"
 #include "runtime/log.hpp"
 #include "services/backends.hpp"
 
@@ -19,12 +21,19 @@ namespace {
 /// The agent started for each connection, by `protocol_type`.
 gate::agent_factory agent_factory_for(const gate::gate_options& opts) {
   if (opts.protocol_type == "protobuf") {
-    auto app = app::make_pb_game(opts.max_bad_packets);
+    auto app = app::make_pb_game(opts);
     return [app](runtime::node& n, int worker, const net::ws_connection_ptr& conn) {
       gate::start_pb_agent(n, worker, conn, app);
     };
   }
-  throw std::runtime_error("protocol_type '" + opts.protocol_type + "' is not available");
+  if (opts.protocol_type == "sproto") {
+    auto app = app::make_sproto_game(opts);  // schemas parsed once, shared read-only
+    return [app](runtime::node& n, int worker, const net::ws_connection_ptr& conn) {
+      gate::start_sproto_agent(n, worker, conn, app);
+    };
+  }
+  throw std::runtime_error("protocol_type '" + opts.protocol_type +
+                           "' is unknown (\"protobuf\" or \"sproto\")");
 }
 
 }  // namespace

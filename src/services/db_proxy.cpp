@@ -58,10 +58,22 @@ std::shared_ptr<backend::sql_database> open_engine(const runtime::config& cfg) {
 }  // namespace
 
 std::filesystem::path migrations_dir_of(const runtime::config& cfg) {
+  std::filesystem::path dir = "migrations";
   if (const auto* v = cfg.find("migrations_dir")) {
-    if (const auto* s = std::get_if<std::string>(v)) return *s;
+    if (const auto* s = std::get_if<std::string>(v)) dir = *s;
   }
-  return "migrations";
+  std::error_code ec;
+  if (dir.is_absolute() || std::filesystem::is_directory(dir, ec)) return dir;
+  // A relative folder missing here: look beside the binary, as for the sproto schemas
+  // (build/<preset>/bin/../../.., build/bin/../.., bin/..).
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    for (const char* up : {"../../..", "../..", ".."}) {
+      auto candidate = (exe.parent_path() / up / dir).lexically_normal();
+      if (std::filesystem::is_directory(candidate, ec)) return candidate;
+    }
+  }
+  return dir;  // start-up then fails naming this folder
 }
 
 std::shared_ptr<backend::sql_database> open_database(const runtime::config& cfg,

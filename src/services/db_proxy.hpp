@@ -19,7 +19,8 @@ namespace stratus::services {
 std::shared_ptr<backend::sql_database> open_database(const runtime::config& cfg,
                                                      const std::filesystem::path& migrations_dir);
 
-/// The migrations folder: config key `migrations_dir` when set, else `migrations` (run.sh runs
+/// The migrations folder: config key `migrations_dir` (default `migrations`); a relative folder
+/// missing from the working directory is looked for beside the binary's source tree. (run.sh runs
 /// from the repository root).
 std::filesystem::path migrations_dir_of(const runtime::config& cfg);
 
