@@ -20,6 +20,7 @@ node_core::~node_core() {
     wait();
   }
   shutdown_all_now();
+  for (auto& w : workers) w->drop_pending_handlers();
 }
 
 address node_core::spawn(std::unique_ptr<service> svc, const handler_table& table, std::string name,

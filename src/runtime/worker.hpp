@@ -9,6 +9,15 @@
 
 namespace stratus::runtime {
 
+/// An io_context whose pending handlers can be destroyed before the context itself.
+class worker_context : public boost::asio::io_context {
+ public:
+  using boost::asio::io_context::io_context;
+  /// Destroys every pending handler (execution_context::shutdown, which the destructor would
+  /// run anyway); later calls do nothing.
+  using boost::asio::execution_context::shutdown;
+};
+
 /// One thread running one io_context. Services pinned here run only on this thread, so a
 /// service's socket and its handlers share a thread and never hop.
 class worker {
@@ -29,6 +38,10 @@ class worker {
   /// Lets the thread finish once no work is left, or at once with `now`.
   void stop(bool now);
   void join();
+  /// Destroys the handlers still queued on this worker's io_context; the node calls it on every
+  /// worker before destroying any, because a pending operation may hold an object (an accepted
+  /// socket) that belongs to another worker's io_context.
+  void drop_pending_handlers() { ioc_.shutdown(); }
   /// True on this worker's own thread.
   bool on_this_thread() const noexcept { return current() == this; }
   /// The worker the calling thread runs, or nullptr.
@@ -42,7 +55,7 @@ class worker {
   void on_tick();
 
   int index_;
-  boost::asio::io_context ioc_;
+  worker_context ioc_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_;
   timer_wheel wheel_;
   boost::asio::steady_timer ticker_;
