@@ -33,6 +33,16 @@ std::string cell::name_copy() const {
   return name_;
 }
 
+std::string cell::note_copy() const {
+  std::lock_guard lock(mu_);
+  return note_;
+}
+
+void cell::set_note(std::string note) {
+  std::lock_guard lock(mu_);
+  note_ = std::move(note);
+}
+
 bool cell::push(envelope& env) {
   bool schedule_now = false;
   std::size_t overload = 0;

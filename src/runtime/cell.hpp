@@ -30,6 +30,9 @@ class cell {
   /// A copy of the name, from any thread.
   std::string name_copy() const;
   void set_name(std::string name);
+  /// The service's own figures for node::stats() (pool state, error counts), from any thread.
+  std::string note_copy() const;
+  void set_note(std::string note);
 
   /// Queues a message; false when the service has exited (the message is left in `env`).
   bool push(envelope& env);
@@ -56,6 +59,7 @@ class cell {
   const address addr_;
   worker& home_;
   std::string name_;
+  std::string note_;  // guarded by mu_
   std::unique_ptr<service> svc_;
   std::atomic<int> refs_{1};
   std::atomic<bool> closed_flag_{false};

@@ -96,7 +96,7 @@ std::vector<service_stats> node::stats() const {
     out.push_back({c->addr(), c->name_copy(), c->home().index(),
                    c->handled.load(std::memory_order_relaxed),
                    c->queued.load(std::memory_order_relaxed),
-                   cycles_to_ns(c->cpu_cycles.load(std::memory_order_relaxed))});
+                   cycles_to_ns(c->cpu_cycles.load(std::memory_order_relaxed)), c->note_copy()});
   }
   return out;
 }

@@ -167,6 +167,27 @@ class timeouts : public service {
   std::vector<int> order_;
 };
 
+class noted : public service {
+ public:
+  void on_start() override { publish_stats("pool 4 up 3"); }
+};
+
+TEST(Node, PublishedFiguresShowInStats) {
+  node n(two_threads());
+  n.start();
+  address a = n.launch_service<noted>();
+  bool found = false;
+  for (int i = 0; i < 200 && !found; ++i) {
+    for (const service_stats& s : n.stats()) {
+      if (s.addr == a && s.note == "pool 4 up 3") found = true;
+    }
+    if (!found) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_TRUE(found);
+  n.stop();
+  n.wait();
+}
+
 TEST(Node, TimeoutRunsCallbacksInDeadlineOrder) {
   std::promise<std::vector<int>> result;
   timeout_result = &result;

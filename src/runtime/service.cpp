@@ -242,6 +242,10 @@ void service::timeout(std::chrono::milliseconds d, std::function<void()> fn) {
   fork(run_later(*this, d, std::move(fn)));
 }
 
+void service::publish_stats(std::string note) {
+  cell_->set_note(std::move(note));
+}
+
 void sleep_awaiter::await_suspend(std::coroutine_handle<> h) {
   waiter_ = h;
   fire = [](timer_node* n) {

@@ -120,6 +120,10 @@ class service {
   /// True once exit() was called.
   bool exiting() const noexcept { return exiting_; }
 
+  /// Shows `note` (this service's own figures: pool state, error counts) next to its counters
+  /// in node::stats() and the SIGUSR1 report; replaces the previous note.
+  void publish_stats(std::string note);
+
   /// Binds a unique name (".cacheproxyd"); false if another live service holds it.
   bool register_name(std::string name);
   /// The address bound to `name`, or no_address.

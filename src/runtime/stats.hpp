@@ -14,6 +14,7 @@ struct service_stats {
   std::uint64_t handled = 0;  ///< messages handled
   std::uint32_t queued = 0;   ///< messages waiting in the mailbox now
   std::uint64_t cpu_ns = 0;   ///< time spent running its handlers
+  std::string note;           ///< the service's own figures (service::publish_stats), or empty
 };
 
 }  // namespace stratus::runtime

@@ -13,7 +13,8 @@ std::string usage() {
          "  -c CONFIG        the config file (skynet style, Lua syntax)\n"
          "  --print-key KEY  print the value of KEY (its default when unset) and exit\n"
          "  --list-keys      print every key the framework reads, with default and meaning\n"
-         "signals: SIGINT/SIGTERM stop gracefully (exit 0), SIGHUP reopens the log file\n";
+         "signals: SIGINT/SIGTERM stop gracefully (exit 0), SIGHUP reopens the log file,\n"
+         "         SIGUSR1 logs every service's counters\n";
 }
 
 std::variant<command_line, std::string> parse_command_line(std::span<const char* const> args) {

@@ -4,6 +4,7 @@
 // 2 usage or config error.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -25,6 +26,28 @@ using namespace stratus;
 using runtime::config;
 
 constexpr const char* default_daemon_log = "run/stratus.log";
+
+/// The SIGUSR1 report: one log line per live service, busiest first.
+void log_stats(const runtime::node& node) {
+  auto all = node.stats();
+  // Named services (.cacheproxyd, ...) first, then the busiest.
+  std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
+    const bool an = !a.name.empty() && a.name[0] == '.', bn = !b.name.empty() && b.name[0] == '.';
+    return an != bn ? an : a.cpu_ns > b.cpu_ns;
+  });
+  runtime::log::info("SIGUSR1: {} services (address name worker handled queued cpu_ms [figures])",
+                     all.size());
+  std::size_t shown = 0;
+  for (const runtime::service_stats& s : all) {
+    if (++shown > 200) {  // 10,000 connection agents would drown the log
+      runtime::log::info("  ... {} more", all.size() - 200);
+      break;
+    }
+    runtime::log::info("  {} {} w{} handled {} queued {} cpu_ms {:.1f}{}{}",
+                       runtime::format_address(s.addr), s.name, s.worker, s.handled, s.queued,
+                       static_cast<double>(s.cpu_ns) / 1e6, s.note.empty() ? "" : " ", s.note);
+  }
+}
 
 /// `--print-key KEY`: the value as a shell script wants it (strings unquoted, lists one per line).
 int print_key(const config& cfg, const std::string& key) {
@@ -99,7 +122,7 @@ int run_server(const server::command_line& cmd, std::shared_ptr<const config> cf
   opts.mailbox_warn = static_cast<std::size_t>(cfg->get_int("mailbox_warn"));
   runtime::node node(opts, cfg);
   node.start();
-  server::signal_watcher signals([&node] { node.stop(); });
+  server::signal_watcher signals([&node] { node.stop(); }, [&node] { log_stats(node); });
   try {
     server::bootstrap(node, *cfg);
   } catch (const std::exception& e) {

@@ -16,6 +16,7 @@ sigset_t watched_signals() {
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGHUP);
+  sigaddset(&set, SIGUSR1);
   return set;
 }
 
@@ -27,8 +28,8 @@ void block_signals() {
   ::signal(SIGPIPE, SIG_IGN);  // a closed socket is an error code, not a process kill
 }
 
-signal_watcher::signal_watcher(std::function<void()> on_stop)
-    : on_stop_(std::move(on_stop)), thread_([this] { loop(); }) {}
+signal_watcher::signal_watcher(std::function<void()> on_stop, std::function<void()> on_report)
+    : on_stop_(std::move(on_stop)), on_report_(std::move(on_report)), thread_([this] { loop(); }) {}
 
 signal_watcher::~signal_watcher() {
   closing_.store(true);
@@ -46,6 +47,10 @@ void signal_watcher::loop() {
       runtime::log::info("SIGHUP: reopening the log file");
       runtime::log::reopen();
       runtime::log::info("log file reopened");
+      continue;
+    }
+    if (sig == SIGUSR1) {
+      if (on_report_) on_report_();
       continue;
     }
     int expected = 0;

@@ -8,16 +8,17 @@
 
 namespace stratus::server {
 
-/// Blocks SIGINT, SIGTERM and SIGHUP in the calling thread and every thread it starts later,
+/// Blocks SIGINT, SIGTERM, SIGHUP and SIGUSR1 in the calling thread and every thread it starts later,
 /// and ignores SIGPIPE. Call it before any other thread exists.
 void block_signals();
 
 /// The thread that waits for signals: SIGINT/SIGTERM call `on_stop` (once), SIGHUP reopens the
-/// log file. Destroying it wakes and joins the thread.
+/// log file, SIGUSR1 calls `on_report` (skynet's debug console `stat`, as a log report).
+/// Destroying it wakes and joins the thread.
 class signal_watcher {
  public:
   /// Starts the thread; block_signals() must have run first.
-  explicit signal_watcher(std::function<void()> on_stop);
+  explicit signal_watcher(std::function<void()> on_stop, std::function<void()> on_report = {});
   /// Wakes the thread and joins it.
   ~signal_watcher();
   signal_watcher(const signal_watcher&) = delete;
@@ -30,6 +31,7 @@ class signal_watcher {
   void loop();
 
   std::function<void()> on_stop_;
+  std::function<void()> on_report_;
   std::atomic<bool> closing_{false};
   std::atomic<int> stop_signal_{0};
   std::thread thread_;

@@ -1,5 +1,7 @@
 #include "services/cache_proxy.hpp"
 
+#include <fmt/format.h>
+
 #include <stdexcept>
 
 #include "backend/memory_store.hpp"
@@ -64,12 +66,21 @@ void cache_proxy::on_start() {
 }
 
 task<void> cache_proxy::stats_loop() {
+  // The note for node::stats() every second; a log line every stats_interval.
+  const auto tick = std::min<std::chrono::milliseconds>(stats_interval_, std::chrono::seconds(1));
+  auto since_log = std::chrono::milliseconds(0);
   for (;;) {
-    co_await sleep(stats_interval_);
     backend::kv_stats s = store_->stats();
-    runtime::log::info("cache stats: pool {} up {} ok {} failed {} error_replies {} reconnects {}",
-                       s.pool_size, s.connections_up, s.commands_ok, s.commands_failed,
-                       s.error_replies, s.reconnects);
+    std::string line = fmt::format("pool {} up {} ok {} failed {} error_replies {} reconnects {}",
+                                   s.pool_size, s.connections_up, s.commands_ok,
+                                   s.commands_failed, s.error_replies, s.reconnects);
+    if (since_log >= stats_interval_) {
+      runtime::log::info("cache stats: {}", line);
+      since_log = std::chrono::milliseconds(0);
+    }
+    publish_stats(std::move(line));
+    co_await sleep(tick);
+    since_log += tick;
   }
 }
 

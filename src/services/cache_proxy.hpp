@@ -19,7 +19,8 @@ std::shared_ptr<backend::kv_store> make_kv_store(const runtime::config& cfg);
 /// the store works on the node's blocking pool, so one slow Redis never blocks a worker thread.
 class cache_proxy : public runtime::service {
  public:
-  /// Wraps `store`; logs its counters every `stats_interval` (0: never).
+  /// Wraps `store`; publishes its counters (publish_stats) each second and logs them every
+  /// `stats_interval` (0: neither).
   explicit cache_proxy(std::shared_ptr<backend::kv_store> store,
                        std::chrono::milliseconds stats_interval = std::chrono::minutes(1));
 

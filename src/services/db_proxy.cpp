@@ -1,5 +1,7 @@
 #include "services/db_proxy.hpp"
 
+#include <fmt/format.h>
+
 #include <stdexcept>
 
 #include "backend/migrations.hpp"
@@ -104,12 +106,21 @@ void db_proxy::on_start() {
 }
 
 task<void> db_proxy::stats_loop() {
+  // The note for node::stats() every second; a log line every stats_interval.
+  const auto tick = std::min<std::chrono::milliseconds>(stats_interval_, std::chrono::seconds(1));
+  auto since_log = std::chrono::milliseconds(0);
   for (;;) {
-    co_await sleep(stats_interval_);
     backend::sql_stats s = db_->stats();
-    runtime::log::info("db stats: pool {} up {} ok {} failed {} slow {} reconnects {}", s.pool_size,
-                       s.connections_up, s.queries_ok, s.queries_failed, s.slow_queries,
-                       s.reconnects);
+    std::string line = fmt::format("pool {} up {} ok {} failed {} slow {} reconnects {}",
+                                   s.pool_size, s.connections_up, s.queries_ok, s.queries_failed,
+                                   s.slow_queries, s.reconnects);
+    if (since_log >= stats_interval_) {
+      runtime::log::info("db stats: {}", line);
+      since_log = std::chrono::milliseconds(0);
+    }
+    publish_stats(std::move(line));
+    co_await sleep(tick);
+    since_log += tick;
   }
 }
 

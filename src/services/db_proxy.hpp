@@ -27,7 +27,8 @@ std::filesystem::path migrations_dir_of(const runtime::config& cfg);
 /// Serves the database messages of db_messages.hpp on a shared sql_database.
 class db_proxy : public runtime::service {
  public:
-  /// Wraps `db`; logs its counters every `stats_interval` (0: never).
+  /// Wraps `db`; publishes its counters (publish_stats) each second and logs them every
+  /// `stats_interval` (0: neither).
   explicit db_proxy(std::shared_ptr<backend::sql_database> db,
                     std::chrono::milliseconds stats_interval = std::chrono::minutes(1));
 

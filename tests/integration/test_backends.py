@@ -240,6 +240,48 @@ def test_redis_killed_under_load_fails_fast_and_recovers(stratus_server, redis_s
     run(backend_outage(srv, redis.kill, redis.start, 0.5, "r", returning_served=False))
 
 
+def test_sigusr1_reports_pool_state_and_error_counts_without_secrets(stratus_server, redis_server,
+                                                                     mariadb_server):
+    redis = redis_server(password="cache-pw")
+    database = mariadb_server.create_database()
+    srv = stratus_server(protocol_type="protobuf", wait_port=True, log_level="debug",
+                         cache="redis", redis_host=redis.host, redis_port=redis.port,
+                         redis_password=redis.password, redis_timeout_ms=300,
+                         **mariadb_server.config_keys(database), **FAST_HASH)
+
+    async def scenario():
+        c, _ = await login(srv, "watcher", "hunter2-pw")
+        await c.close()
+        redis.kill()
+        assert await login_error(srv, "watcher", "hunter2-pw") == "BACKEND_UNAVAILABLE"
+
+    run(scenario())
+    time.sleep(1.3)  # the proxies publish their figures each second
+    srv.proc.send_signal(signal.SIGUSR1)
+    srv.wait_for_log("SIGUSR1:")
+    assert wait_until_log(srv, ".dbproxyd")
+    lines = srv.log_text().split("SIGUSR1:")[1].splitlines()
+    cache = next(line for line in lines if ".cacheproxyd" in line)
+    db = next(line for line in lines if ".dbproxyd" in line)
+    assert "pool 4 up" in cache and "failed" in cache, cache
+    failed = int(cache.split(" failed ")[1].split()[0])
+    assert failed >= 1, cache
+    assert "pool 4 up" in db and " ok " in db, db
+    assert srv.proc.poll() is None  # a report, not a stop
+    log = srv.log_text()
+    for secret in ("cache-pw", mariadb_server.password, "hunter2-pw"):
+        assert secret not in log, secret
+
+
+def wait_until_log(srv, text, timeout=5):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if text in srv.log_text().split("SIGUSR1:")[-1]:
+            return True
+        time.sleep(0.05)
+    return False
+
+
 def test_mariadb_killed_under_load_fails_fast_and_recovers(stratus_server, mariadb_server):
     database = mariadb_server.create_database()
     srv = stratus_server(protocol_type="protobuf", wait_port=True, cache="memory",
