@@ -24,7 +24,7 @@ runtime::task<gate::reply<game::LoginResp>> login(gate::pb_session& s, const gam
   auto pending = app::login(s.self(), req.account(), req.password());
   auto r = co_await std::move(pending);
   if (!r) co_return gate::handler_error{to_code(r.error().code), r.error().message};
-  s.set_user(r->userid, r->token);
+  s.set_user(r->userid, r->token, std::chrono::seconds(r->expires_in));
   game::Notice notice;
   notice.set_text("welcome, " + req.account());
   s.push(notice);

@@ -7,6 +7,9 @@ namespace stratus::gate {
 
 namespace {
 runtime::log::limiter bad_packet_log(std::chrono::seconds(1));
+// A token verified by the token check (not issued on this connection) is asked again after
+// this long, so one that expires or is revoked stops working here too.
+constexpr std::chrono::seconds token_recheck{30};
 }
 
 pb_agent::pb_agent(net::ws_connection_ptr conn, std::shared_ptr<const pb_app> app)
@@ -101,7 +104,7 @@ void pb_agent::pump() {
 }
 
 bool pb_agent::authorized(const std::string& token) const {
-  return !token.empty() && token == session_.token();
+  return session_.holds(token);
 }
 
 runtime::task<void> pb_agent::run(codec::decoded_request<pb_handlers::entry> req) {
@@ -111,7 +114,7 @@ runtime::task<void> pb_agent::run(codec::decoded_request<pb_handlers::entry> req
     auto pending = app_->check_token(*this, req.header.token());
     std::optional<std::int64_t> user = co_await std::move(pending);
     if (user) {
-      session_.set_user(*user, req.header.token());
+      session_.set_user(*user, req.header.token(), token_recheck);
       allowed = true;
     }
   }

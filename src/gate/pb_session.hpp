@@ -1,9 +1,11 @@
 #pragma once
+#include <chrono>
 #include <cstdint>
 #include <string>
 
 #include "codec/encode.hpp"
 #include "net/ws_connection.hpp"
+#include "runtime/clocks.hpp"
 #include "runtime/service.hpp"
 
 namespace stratus::gate {
@@ -20,10 +22,17 @@ class pb_session {
   std::int64_t userid() const noexcept { return userid_; }
   /// The token issued at login on this connection, or empty.
   const std::string& token() const noexcept { return token_; }
-  /// Marks the connection as logged in.
-  void set_user(std::int64_t userid, std::string token) {
+  /// Marks the connection as logged in. The token counts on this connection for `valid_for`
+  /// (its `expires_in`); after that the agent asks the token check again, so an expired token
+  /// gets UNAUTHORIZED even on the connection that logged in.
+  void set_user(std::int64_t userid, std::string token, std::chrono::seconds valid_for) {
     userid_ = userid;
     token_ = std::move(token);
+    valid_until_ = runtime::coarse_now() + valid_for;
+  }
+  /// True when `token` is this connection's token and still within its validity.
+  bool holds(const std::string& token) const noexcept {
+    return !token.empty() && token == token_ && runtime::coarse_now() < valid_until_;
   }
   /// Sends a push (header session 0) to this client; false if the connection is gone.
   template <class M>
@@ -39,6 +48,7 @@ class pb_session {
   net::ws_connection& conn_;
   std::int64_t userid_ = 0;
   std::string token_;
+  std::chrono::steady_clock::time_point valid_until_{};
   std::string scratch_;
 };
 

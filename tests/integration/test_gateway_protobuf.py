@@ -75,6 +75,24 @@ def test_requests_before_login_get_unauthorized(server):
     run(body())
 
 
+def test_an_expired_token_gets_unauthorized_even_on_its_own_connection(stratus_server):
+    server = stratus_server(protocol_type="protobuf", wait_port=True, token_ttl_s=1, **FAST_HASH)
+
+    async def body():
+        c = await logged_in(server, "brief")
+        try:
+            assert (await c.request(game_pb2.EchoReq, data=b"x")).data == b"x"
+            await asyncio.sleep(1.6)
+            with pytest.raises(stratus_pb.ErrorReply) as e:
+                await c.request(game_pb2.EchoReq, data=b"x")
+            assert e.value.code == "UNAUTHORIZED"
+            await c.login("brief", "secret")  # a fresh login works again
+            assert (await c.request(game_pb2.EchoReq, data=b"y")).data == b"y"
+        finally:
+            await c.close()
+    run(body())
+
+
 def test_a_token_from_another_connection_is_accepted(server):
     async def body():
         first = await logged_in(server, "bob")
