@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Benchmarks a stratus server with stratus-bench and prints a table.
 #   bench/run.sh [--protocol protobuf|sproto] [--duration S] [--warmup S] [--idle N]
-#                [--threads T] [--quick]
+#                [--threads T] [--repeat R] [--quick]
 # Builds the release preset if needed, starts build/release/bin/stratus with a temporary
-# config on a free port, runs the matrix (100x1, 1000x1, 100x16 connections x in-flight,
-# 32-byte echo), sampling the server's CPU% and RSS from /proc during each measured window,
-# then the idle test: N connections (default 10000) opened, logged in and held idle on a fresh
-# server; RSS per connection = (RSS with N idle - RSS before) / N.
+# config on a free port, runs the matrix (100x1, 1000x1, 100x16, 1000x16 connections x
+# in-flight, 32-byte echo) R times (default 3) and prints the median run of each case,
+# sampling the server's CPU% and RSS from /proc during each measured window; then the idle
+# test: N connections (default 10000) opened, logged in and held idle on a fresh server;
+# RSS per connection = (RSS with N idle - RSS before) / N.
 # Environment: STRATUS_BIN / STRATUS_BENCH_BIN use those binaries and skip the build.
 # Raw results (one JSON object per case) go to build/bench/<date>-<protocol>.jsonl.
 set -euo pipefail
@@ -18,10 +19,11 @@ duration=10
 warmup=2
 idle=10000
 threads=1
+repeat=3
 payload=32
 
 usage() {
-  sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
   exit "${1:-0}"
 }
 
@@ -32,7 +34,8 @@ while [ $# -gt 0 ]; do
     --warmup) warmup="$2"; shift ;;
     --idle) idle="$2"; shift ;;
     --threads) threads="$2"; shift ;;
-    --quick) duration=3; warmup=1; idle=2000 ;;
+    --repeat) repeat="$2"; shift ;;
+    --quick) duration=3; warmup=1; idle=2000; repeat=1 ;;
     -h | --help) usage 0 ;;
     *) echo "bench/run.sh: unknown argument '$1'" >&2; usage 2 ;;
   esac
@@ -59,6 +62,8 @@ for b in "$server_bin" "$bench_bin"; do
 done
 
 tmp="$(mktemp -d /tmp/stratus-bench.XXXXXX)"
+rows_file="$tmp/rows"
+: >"$rows_file"
 server_pid=""
 stop_server() {
   if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
@@ -137,7 +142,6 @@ json_field() { "$py" -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv
 mkdir -p "$root/build/bench"
 results="$root/build/bench/$(date +%Y%m%d-%H%M%S)-$protocol.jsonl"
 : >"$results"
-rows=()
 
 # 3. The matrix: connections x in-flight; CPU/RSS sampled inside the measured window.
 run_case() {
@@ -169,16 +173,22 @@ run_case() {
   read -r cli_cpu _ <"$tmp/client.sample"
   echo "$out" | "$py" -c 'import json,sys; d=json.load(sys.stdin); d.update(server_cpu_percent=int(sys.argv[1]), server_rss_kb=int(sys.argv[2]), client_cpu_percent=int(sys.argv[3])); print(json.dumps(d))' \
     "$srv_cpu" "$srv_rss" "$cli_cpu" >>"$results"
-  rows+=("$(printf '%-12s %10.0f %8s %8s %8s %8s %7s %8s %8s %9.1f' "${conns}x${inflight}" \
+  printf '%-12s %10.0f %8s %8s %8s %8s %7s %8s %8s %9.1f\n' "${conns}x${inflight}" \
     "$(json_field "$out" requests_per_second)" "$(json_field "$out" p50_us)" \
     "$(json_field "$out" p99_us)" "$(json_field "$out" p999_us)" "$(json_field "$out" max_us)" \
-    "$(json_field "$out" errors)" "$srv_cpu" "$cli_cpu" "$(awk -v k="$srv_rss" 'BEGIN{print k/1024}')")")
+    "$(json_field "$out" errors)" "$srv_cpu" "$cli_cpu" "$(awk -v k="$srv_rss" 'BEGIN{print k/1024}')" >>"$rows_file"
 }
 
+cases=("100 1" "1000 1" "100 16" "1000 16")
+
 start_server
-run_case 100 1
-run_case 1000 1
-run_case 100 16
+for run in $(seq "$repeat"); do
+  for c in "${cases[@]}"; do
+    echo "-- run $run of $repeat" >&2
+    # shellcheck disable=SC2086 # "conns inflight"
+    run_case $c
+  done
+done
 stop_server
 
 # 4. Idle connections on a fresh server: memory per connection and connect time.
@@ -209,7 +219,13 @@ echo
 echo "stratus bench: protocol=$protocol, ${payload}-byte echo, ${duration}s measured after ${warmup}s warm-up, $(nproc) cores shared by server and client"
 printf '%-12s %10s %8s %8s %8s %8s %7s %8s %8s %9s\n' "conns x k" "req/s" "p50 us" "p99 us" \
   "p99.9 us" "max us" "errors" "srv CPU%" "cli CPU%" "srv RSS MB"
-for row in "${rows[@]}"; do echo "$row"; done
+for c in "${cases[@]}"; do
+  key="${c% *}x${c#* }"
+  # The median run by req/s (of R runs; with an even R the lower middle).
+  n="$(grep -c "^$key " "$rows_file" || true)"
+  [ "$n" -gt 0 ] && grep "^$key " "$rows_file" | sort -k2 -n | sed -n "$(((n + 1) / 2))p"
+done
+echo "(median of $repeat runs per case; every run is in $results)"
 if [ -n "$idle_out" ]; then
   connected="$(json_field "$idle_out" connected)"
   awk -v n="$connected" -v want="$idle" -v b="$rss_before" -v i="$rss_idle" \

@@ -62,9 +62,9 @@ std::string format_json(const options& o, const summary& s) {
   std::string out = "{";
   out += printf_string(
       "\"protocol\":\"%s\",\"url\":\"%s\",\"connections\":%d,\"inflight\":%d,\"payload\":%zu,"
-      "\"threads\":%d,\"connect_only\":%s,",
+      "\"threads\":%d,\"connect_only\":%s,\"request\":\"%s\",",
       json_escape(o.protocol).c_str(), json_escape(o.url).c_str(), o.connections, o.inflight,
-      o.payload, o.threads, o.connect_only ? "true" : "false");
+      o.payload, o.threads, o.connect_only ? "true" : "false", json_escape(o.request).c_str());
   out += printf_string(
       "\"connected\":%llu,\"connect_failed\":%llu,\"connect_seconds\":%.6f,"
       "\"connect_p50_us\":%llu,\"connect_p99_us\":%llu,\"connect_max_us\":%llu,",
