@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Benchmarks a stratus server with stratus-bench and prints a table.
 #   bench/run.sh [--protocol protobuf|sproto] [--duration S] [--warmup S] [--idle N]
-#                [--threads T] [--repeat R] [--quick]
+#                [--threads T] [--repeat R] [--no-baseline] [--quick]
 # Builds the release preset if needed, starts build/release/bin/stratus with a temporary
 # config on a free port, runs the matrix (100x1, 1000x1, 100x16, 1000x16 connections x
 # in-flight, 32-byte echo) R times (default 3) and prints the median run of each case,
 # sampling the server's CPU% and RSS from /proc during each measured window; then the idle
 # test: N connections (default 10000) opened, logged in and held idle on a fresh server;
-# RSS per connection = (RSS with N idle - RSS before) / N.
+# RSS per connection = (RSS with N idle - RSS before) / N. The baseline: each case also runs,
+# interleaved in the same run and with the same client, against bench/net_echo (a bare
+# WebSocket echo on stratus::net, no codec, no services; --protocol raw), and the table gives
+# stratus as a ratio of it.
 # Environment: STRATUS_BIN / STRATUS_BENCH_BIN use those binaries and skip the build.
 # Raw results (one JSON object per case) go to build/bench/<date>-<protocol>.jsonl.
 set -euo pipefail
@@ -20,10 +23,11 @@ warmup=2
 idle=10000
 threads=1
 repeat=3
+baseline=1
 payload=32
 
 usage() {
-  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
   exit "${1:-0}"
 }
 
@@ -35,6 +39,7 @@ while [ $# -gt 0 ]; do
     --idle) idle="$2"; shift ;;
     --threads) threads="$2"; shift ;;
     --repeat) repeat="$2"; shift ;;
+    --no-baseline) baseline=0 ;;
     --quick) duration=3; warmup=1; idle=2000; repeat=1 ;;
     -h | --help) usage 0 ;;
     *) echo "bench/run.sh: unknown argument '$1'" >&2; usage 2 ;;
@@ -52,10 +57,11 @@ fi
 # 1. Binaries.
 server_bin="${STRATUS_BIN:-$root/build/release/bin/stratus}"
 bench_bin="${STRATUS_BENCH_BIN:-$root/build/release/bin/stratus-bench}"
+echo_bin="${STRATUS_ECHO_BIN:-$root/build/release/bin/net_echo}"
 if [ -z "${STRATUS_BIN:-}" ] || [ -z "${STRATUS_BENCH_BIN:-}" ]; then
   cd "$root"
   [ -f build/release/build.ninja ] || cmake --preset release
-  cmake --build --preset release --target stratus stratus-bench
+  cmake --build --preset release --target stratus stratus-bench net_echo
 fi
 for b in "$server_bin" "$bench_bin"; do
   [ -x "$b" ] || { echo "bench/run.sh: $b is missing" >&2; exit 1; }
@@ -65,6 +71,11 @@ tmp="$(mktemp -d /tmp/stratus-bench.XXXXXX)"
 rows_file="$tmp/rows"
 : >"$rows_file"
 server_pid=""
+bare_pid=""
+stop_echo() {
+  if [ -n "$bare_pid" ]; then kill -TERM "$bare_pid" 2>/dev/null || true; wait "$bare_pid" 2>/dev/null || true; fi
+  bare_pid=""
+}
 stop_server() {
   if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
     kill -TERM "$server_pid" 2>/dev/null || true
@@ -74,7 +85,7 @@ stop_server() {
   fi
   server_pid=""
 }
-trap 'stop_server; rm -rf "$tmp"' EXIT
+trap 'stop_server; stop_echo; rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
 
 free_port() {
@@ -97,6 +108,10 @@ idle_timeout_ms = 600000
 cache = "memory"
 db = "sqlite"
 sqlite_path = "$tmp/stratus.db"
+-- The matrix measures the gateway, not Argon2id: each connection's one login (account creation
+-- on the first) uses the cheapest hash. bench/login_latency.py measures logins at full cost.
+password_ops = 1
+password_mem_kib = 8
 EOF
   (cd "$tmp" && exec "$server_bin" -c "$tmp/config" >"$tmp/server.out" 2>&1) &
   server_pid=$!
@@ -110,6 +125,19 @@ EOF
     sleep 0.1
   done
   echo "bench/run.sh: the server did not listen on port $port within 20 s" >&2
+  exit 1
+}
+
+# The baseline server: bench/net_echo on a free port, 2 threads like stratus.
+start_echo() {
+  bare_port="$(free_port)"
+  "$echo_bin" --port "$bare_port" --threads 2 --max-connections $((idle + 1000)) >"$tmp/echo.out" 2>&1 &
+  bare_pid=$!
+  for _ in $(seq 100); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$bare_port") 2>/dev/null; then return; fi
+    sleep 0.1
+  done
+  echo "bench/run.sh: net_echo did not listen on port $bare_port" >&2
   exit 1
 }
 
@@ -145,9 +173,11 @@ results="$root/build/bench/$(date +%Y%m%d-%H%M%S)-$protocol.jsonl"
 
 # 3. The matrix: connections x in-flight; CPU/RSS sampled inside the measured window.
 run_case() {
-  local conns="$1" inflight="$2" out bench_pid
-  echo "== $conns connections x $inflight in flight, ${payload}-byte echo, ${warmup}s warm-up + ${duration}s" >&2
-  "$bench_bin" --url "ws://127.0.0.1:$port/" --protocol "$protocol" --connections "$conns" \
+  local conns="$1" inflight="$2" target="${3:-stratus}" out bench_pid
+  local server_pid="$server_pid" port="$port" proto="$protocol" key=""
+  if [ "$target" = bare ]; then server_pid="$bare_pid" port="$bare_port" proto=raw key="bare:"; fi
+  echo "== $target: $conns connections x $inflight in flight, ${payload}-byte echo, ${warmup}s warm-up + ${duration}s" >&2
+  "$bench_bin" --url "ws://127.0.0.1:$port/" --protocol "$proto" --connections "$conns" \
     --inflight "$inflight" --payload "$payload" --duration "$duration" --warmup "$warmup" \
     --threads "$threads" --json >"$tmp/case.json" &
   bench_pid=$!
@@ -173,7 +203,7 @@ run_case() {
   read -r cli_cpu _ <"$tmp/client.sample"
   echo "$out" | "$py" -c 'import json,sys; d=json.load(sys.stdin); d.update(server_cpu_percent=int(sys.argv[1]), server_rss_kb=int(sys.argv[2]), client_cpu_percent=int(sys.argv[3])); print(json.dumps(d))' \
     "$srv_cpu" "$srv_rss" "$cli_cpu" >>"$results"
-  printf '%-12s %10.0f %8s %8s %8s %8s %7s %8s %8s %9.1f\n' "${conns}x${inflight}" \
+  printf '%-12s %10.0f %8s %8s %8s %8s %7s %8s %8s %9.1f\n' "${key}${conns}x${inflight}" \
     "$(json_field "$out" requests_per_second)" "$(json_field "$out" p50_us)" \
     "$(json_field "$out" p99_us)" "$(json_field "$out" p999_us)" "$(json_field "$out" max_us)" \
     "$(json_field "$out" errors)" "$srv_cpu" "$cli_cpu" "$(awk -v k="$srv_rss" 'BEGIN{print k/1024}')" >>"$rows_file"
@@ -182,14 +212,18 @@ run_case() {
 cases=("100 1" "1000 1" "100 16" "1000 16")
 
 start_server
+[ "$baseline" -eq 1 ] && start_echo
 for run in $(seq "$repeat"); do
   for c in "${cases[@]}"; do
     echo "-- run $run of $repeat" >&2
     # shellcheck disable=SC2086 # "conns inflight"
-    run_case $c
+    run_case $c stratus
+    # shellcheck disable=SC2086
+    [ "$baseline" -eq 1 ] && run_case $c bare
   done
 done
 stop_server
+stop_echo
 
 # 4. Idle connections on a fresh server: memory per connection and connect time.
 start_server
@@ -219,12 +253,23 @@ echo
 echo "stratus bench: protocol=$protocol, ${payload}-byte echo, ${duration}s measured after ${warmup}s warm-up, $(nproc) cores shared by server and client"
 printf '%-12s %10s %8s %8s %8s %8s %7s %8s %8s %9s\n' "conns x k" "req/s" "p50 us" "p99 us" \
   "p99.9 us" "max us" "errors" "srv CPU%" "cli CPU%" "srv RSS MB"
-for c in "${cases[@]}"; do
-  key="${c% *}x${c#* }"
-  # The median run by req/s (of R runs; with an even R the lower middle).
-  n="$(grep -c "^$key " "$rows_file" || true)"
-  [ "$n" -gt 0 ] && grep "^$key " "$rows_file" | sort -k2 -n | sed -n "$(((n + 1) / 2))p"
-done
+# The median run by req/s of one case (of R runs; with an even R the lower middle).
+median_row() {
+  local n
+  n="$(grep -c "^$1 " "$rows_file" || true)"
+  [ "$n" -gt 0 ] && grep "^$1 " "$rows_file" | sort -k2 -n | sed -n "$(((n + 1) / 2))p"
+}
+for c in "${cases[@]}"; do median_row "${c% *}x${c#* }"; done
+if [ "$baseline" -eq 1 ]; then
+  echo "baseline: bench/net_echo (bare WebSocket echo, no codec, no services), same client, same run"
+  for c in "${cases[@]}"; do median_row "bare:${c% *}x${c#* }"; done
+  for c in "${cases[@]}"; do
+    key="${c% *}x${c#* }"
+    awk -v k="$key" -v s="$(median_row "$key" | awk '{print $2}')" \
+      -v b="$(median_row "bare:$key" | awk '{print $2}')" \
+      'BEGIN { if (b > 0) printf "stratus / bare echo at %s: %.2f\n", k, s / b }'
+  done
+fi
 echo "(median of $repeat runs per case; every run is in $results)"
 if [ -n "$idle_out" ]; then
   connected="$(json_field "$idle_out" connected)"

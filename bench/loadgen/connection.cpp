@@ -116,9 +116,13 @@ asio::awaitable<bool> connection::open() {
 
 asio::awaitable<void> connection::run() {
   stats_.open.fetch_add(1, std::memory_order_relaxed);
-  asio::co_spawn(io_, write_loop(), asio::detached);
-  for (std::uint32_t i = 0; i < slots_.size(); ++i) ready_.push_back(i);
-  wake_writer();
+  // Requests are written synchronously into the coalescing stream and flushed only when the
+  // reader needs the socket: the replies of one read are answered with one write, as a
+  // pipelining game client would do (and as the server batches its replies).
+  ws_->next_layer().hold_flush(true);
+  for (std::uint32_t i = 0; i < slots_.size(); ++i) send_request(i);
+  ws_->next_layer().flush();
+  asio::co_spawn(io_, close_when_stopped(), asio::detached);
   boost::system::error_code ec;
   for (;;) {
     co_await ws_->async_read(read_buffer_, redirect_error(use_awaitable, ec));
@@ -133,15 +137,11 @@ asio::awaitable<void> connection::run() {
   }
   closed_ = true;
   stats_.open.fetch_sub(1, std::memory_order_relaxed);
-  wake_writer();
+  stop();
 }
 
 void connection::stop() {
-  wake_writer();
-}
-
-void connection::wake_writer() {
-  if (writer_waiting_) wake_.cancel();
+  if (closer_waiting_) wake_.cancel();
 }
 
 connection::slot* connection::find_slot(std::int32_t session) noexcept {
@@ -176,38 +176,38 @@ void connection::on_reply(const reply& r, bench_clock::time_point now) {
   }
   if (s != nullptr) {  // an answered slot (even by an error) sends its next request
     s->session = 0;
-    ready_.push_back(static_cast<std::uint32_t>(s - slots_.data()));
-    wake_writer();
+    if (!run_.stopping.load(std::memory_order_relaxed)) {
+      send_request(static_cast<std::uint32_t>(s - slots_.data()));
+    }
   }
 }
 
-asio::awaitable<void> connection::write_loop() {
-  boost::system::error_code ec;
+void connection::send_request(std::uint32_t index) {
+  slot& s = slots_[index];
   const auto k = static_cast<std::int64_t>(slots_.size());
+  // session = first + index + k * generation, so the slot is found again by modulo.
+  std::int64_t session = first_request_session + index + k * ++s.generation;
+  if (session > std::numeric_limits<std::int32_t>::max()) {
+    s.generation = 0;
+    session = first_request_session + index;
+  }
+  s.session = static_cast<std::int32_t>(session);
+  s.sent = bench_clock::now();
+  protocol_->request_packet(s.session, write_buffer_);
+  boost::system::error_code ec;
+  ws_->write(asio::buffer(write_buffer_), ec);  // appends; the reader sees a failure
+}
+
+asio::awaitable<void> connection::close_when_stopped() {
+  boost::system::error_code ec;
   while (!closed_ && !run_.stopping.load(std::memory_order_relaxed)) {
-    if (ready_.empty()) {
-      writer_waiting_ = true;
-      wake_.expires_at(bench_clock::time_point::max());
-      co_await wake_.async_wait(redirect_error(use_awaitable, ec));
-      writer_waiting_ = false;
-      continue;
-    }
-    const std::uint32_t index = ready_.front();
-    ready_.pop_front();
-    slot& s = slots_[index];
-    // session = first + index + k * generation, so the slot is found again by modulo.
-    std::int64_t session = first_request_session + index + k * ++s.generation;
-    if (session > std::numeric_limits<std::int32_t>::max()) {
-      s.generation = 0;
-      session = first_request_session + index;
-    }
-    s.session = static_cast<std::int32_t>(session);
-    s.sent = bench_clock::now();
-    protocol_->request_packet(s.session, write_buffer_);
-    co_await ws_->async_write(asio::buffer(write_buffer_), redirect_error(use_awaitable, ec));
-    if (ec) co_return;  // the reader sees the failure and counts it
+    closer_waiting_ = true;
+    wake_.expires_at(bench_clock::time_point::max());
+    co_await wake_.async_wait(redirect_error(use_awaitable, ec));
+    closer_waiting_ = false;
   }
   if (!closed_) {
+    ws_->next_layer().hold_flush(false);
     arm_deadline(std::chrono::seconds(2));
     co_await ws_->async_close(websocket::close_code::normal, redirect_error(use_awaitable, ec));
     deadline_.cancel();

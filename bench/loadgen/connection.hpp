@@ -2,7 +2,6 @@
 // One WebSocket client connection of the load generator.
 
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -45,11 +44,11 @@ class connection : public std::enable_shared_from_this<connection> {
     bench_clock::time_point sent;
   };
 
-  boost::asio::awaitable<void> write_loop();
+  boost::asio::awaitable<void> close_when_stopped();
+  void send_request(std::uint32_t index);
   void arm_deadline(bench_clock::duration timeout);
   void on_reply(const reply& r, bench_clock::time_point now);
   slot* find_slot(std::int32_t session) noexcept;
-  void wake_writer();
 
   run_state& run_;
   worker_stats& stats_;
@@ -63,8 +62,7 @@ class connection : public std::enable_shared_from_this<connection> {
   boost::beast::flat_buffer read_buffer_;
   std::string write_buffer_;
   std::vector<slot> slots_;
-  std::deque<std::uint32_t> ready_;  // slots whose next request is due
-  bool writer_waiting_ = false;
+  bool closer_waiting_ = false;
   bool closed_ = false;
 };
 

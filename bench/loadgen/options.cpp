@@ -30,7 +30,8 @@ std::string usage() {
          "  --duration S           measured seconds, or idle hold time (default 10)\n"
          "  --warmup S             seconds run before measuring (default 0)\n"
          "  --payload BYTES        echo payload size (default 32)\n"
-         "  --protocol P           protobuf | sproto (default protobuf)\n"
+         "  --protocol P           protobuf | sproto | raw (default protobuf; raw: no codec,\n"
+         "                         the bytes echoed back, for bench/net_echo as a baseline)\n"
          "  --request R            echo | login: the closed loop repeats R (login: protobuf\n"
          "                         mode; each connection logs in again and again)\n"
          "  --threads T            client io threads (default 1)\n"
@@ -106,8 +107,8 @@ std::variant<options, std::string> parse_options(int argc, const char* const* ar
     if (!ok) return "bad value for " + std::string(arg) + "\n" + usage();
   }
   if (!split_url(o)) return "--url must look like ws://host:port/path, got " + o.url;
-  if (o.protocol != "protobuf" && o.protocol != "sproto") {
-    return "--protocol must be protobuf or sproto, got " + o.protocol;
+  if (o.protocol != "protobuf" && o.protocol != "sproto" && o.protocol != "raw") {
+    return "--protocol must be protobuf, sproto or raw, got " + o.protocol;
   }
   if (o.request != "echo" && o.request != "login") {
     return "--request must be echo or login, got " + o.request;

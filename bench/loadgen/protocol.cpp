@@ -1,6 +1,7 @@
 #include "loadgen/protocol.hpp"
 
 #include "loadgen/protobuf_protocol.hpp"
+#include "loadgen/raw_protocol.hpp"
 #include "loadgen/sproto_protocol.hpp"
 
 namespace stratus::loadgen {
@@ -14,6 +15,7 @@ std::variant<std::unique_ptr<bench_protocol>, std::string> make_protocol(const o
     if (auto* error = std::get_if<std::string>(&p)) return std::move(*error);
     return std::unique_ptr<bench_protocol>(std::move(std::get<0>(p)));
   }
+  if (o.protocol == "raw") return std::make_unique<raw_protocol>(o.payload);
   return "unknown protocol " + o.protocol;
 }
 
