@@ -35,7 +35,8 @@ def measure(tmp, name, keys, args):
     base = {"protocol_type": "protobuf", "log_level": "warn", "password_ops": args.password_ops,
             "password_mem_kib": args.password_mem_kib,
             "migrations_dir": str(ROOT / "migrations")}
-    server = StratusServer.start(SERVER, tmp / name, wait_port=True, **base, **keys)
+    server = StratusServer.start(SERVER, tmp / name, wait_for=None, wait_port=True, **base,
+                                 **keys)
     try:
         url = f"ws://127.0.0.1:{server.port}/"
         common = [BENCH, "--url", url, "--protocol", "protobuf", "--connections",
