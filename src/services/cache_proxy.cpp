@@ -8,6 +8,7 @@
 #include "backend/redis_store.hpp"
 #include "runtime/log.hpp"
 #include "services/blocking.hpp"
+#include "services/stats_loop.hpp"
 
 namespace stratus::services {
 
@@ -62,25 +63,13 @@ void cache_proxy::describe(runtime::handlers<cache_proxy>& h) {
 }
 
 void cache_proxy::on_start() {
-  if (stats_interval_.count() > 0) fork(stats_loop());
-}
-
-task<void> cache_proxy::stats_loop() {
-  // The note for node::stats() every second; a log line every stats_interval.
-  const auto tick = std::min<std::chrono::milliseconds>(stats_interval_, std::chrono::seconds(1));
-  auto since_log = std::chrono::milliseconds(0);
-  for (;;) {
-    backend::kv_stats s = store_->stats();
-    std::string line = fmt::format("pool {} up {} ok {} failed {} error_replies {} reconnects {}",
-                                   s.pool_size, s.connections_up, s.commands_ok,
-                                   s.commands_failed, s.error_replies, s.reconnects);
-    if (since_log >= stats_interval_) {
-      runtime::log::info("cache stats: {}", line);
-      since_log = std::chrono::milliseconds(0);
-    }
-    publish_stats(std::move(line));
-    co_await sleep(tick);
-    since_log += tick;
+  if (stats_interval_.count() > 0) {
+    fork(services::stats_loop(*this, stats_interval_, "cache", [store = store_] {
+      backend::kv_stats s = store->stats();
+      return fmt::format("pool {} up {} ok {} failed {} error_replies {} reconnects {}",
+                         s.pool_size, s.connections_up, s.commands_ok, s.commands_failed,
+                         s.error_replies, s.reconnects);
+    }));
   }
 }
 

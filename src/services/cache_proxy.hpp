@@ -56,7 +56,6 @@ class cache_proxy : public runtime::service {
   cache::stats::response on_stats(cache::stats m);
 
  private:
-  runtime::task<void> stats_loop();
 
   std::shared_ptr<backend::kv_store> store_;
   std::chrono::milliseconds stats_interval_;

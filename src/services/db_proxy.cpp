@@ -9,6 +9,7 @@
 #include "backend/sqlite_database.hpp"
 #include "runtime/log.hpp"
 #include "services/blocking.hpp"
+#include "services/stats_loop.hpp"
 
 namespace stratus::services {
 
@@ -102,25 +103,13 @@ void db_proxy::describe(runtime::handlers<db_proxy>& h) {
 }
 
 void db_proxy::on_start() {
-  if (stats_interval_.count() > 0) fork(stats_loop());
-}
-
-task<void> db_proxy::stats_loop() {
-  // The note for node::stats() every second; a log line every stats_interval.
-  const auto tick = std::min<std::chrono::milliseconds>(stats_interval_, std::chrono::seconds(1));
-  auto since_log = std::chrono::milliseconds(0);
-  for (;;) {
-    backend::sql_stats s = db_->stats();
-    std::string line = fmt::format("pool {} up {} ok {} failed {} slow {} reconnects {}",
-                                   s.pool_size, s.connections_up, s.queries_ok, s.queries_failed,
-                                   s.slow_queries, s.reconnects);
-    if (since_log >= stats_interval_) {
-      runtime::log::info("db stats: {}", line);
-      since_log = std::chrono::milliseconds(0);
-    }
-    publish_stats(std::move(line));
-    co_await sleep(tick);
-    since_log += tick;
+  if (stats_interval_.count() > 0) {
+    fork(services::stats_loop(*this, stats_interval_, "db", [db = db_] {
+      backend::sql_stats s = db->stats();
+      return fmt::format("pool {} up {} ok {} failed {} slow {} reconnects {}", s.pool_size,
+                         s.connections_up, s.queries_ok, s.queries_failed, s.slow_queries,
+                         s.reconnects);
+    }));
   }
 }
 

@@ -47,7 +47,6 @@ class db_proxy : public runtime::service {
   db::stats::response on_stats(db::stats m);
 
  private:
-  runtime::task<void> stats_loop();
 
   std::shared_ptr<backend::sql_database> db_;
   std::chrono::milliseconds stats_interval_;
