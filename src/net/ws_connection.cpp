@@ -137,7 +137,9 @@ void ws_connection::on_read_failed(boost::system::error_code ec) {
   auto& stream = ws_.next_layer();
   if (info.code == 1006) {
     stream.close_now();  // the peer vanished: nothing left to say
-  } else if (!stream.is_down()) {
+  } else if (stream.next_layer().is_open()) {
+    // Also while the stream drains after its shutdown: a peer that never stops sending would
+    // otherwise keep the socket forever.
     arm_timer(std::chrono::steady_clock::now() + context_->options.connection.close_timeout);
   }
   if (counted_open_) context_->stats.open.fetch_sub(1, std::memory_order_relaxed);

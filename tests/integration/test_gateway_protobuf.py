@@ -212,10 +212,13 @@ def test_a_client_that_stops_reading_is_dropped_and_others_keep_going(stratus_se
         loop = asyncio.get_running_loop()
         deadline = loop.time() + 20
         dropped = False
+        unsent = b""  # the rest of a frame the socket took only part of
         while loop.time() < deadline:
             try:
-                slow.send(frame_hdr + req)
-                sent += 1
+                if not unsent:
+                    unsent = frame_hdr + req
+                    sent += 1
+                unsent = unsent[slow.send(unsent):]
             except BlockingIOError:
                 await asyncio.sleep(0.01)
             except (BrokenPipeError, ConnectionResetError):
@@ -226,6 +229,36 @@ def test_a_client_that_stops_reading_is_dropped_and_others_keep_going(stratus_se
                 assert (await asyncio.wait_for(good.request(game_pb2.EchoReq, data=b"ok"), 2)).data == b"ok"
         assert dropped, "the server kept a client that never reads"
         assert (await good.request(game_pb2.EchoReq, data=b"still")).data == b"still"
+    run(body())
+
+
+def test_a_peer_that_breaks_the_protocol_and_keeps_sending_is_cut_off(server):
+    # An unmasked client frame is a protocol error (1002). The server then drains until the
+    # peer closes; a peer that never stops sending must still lose the socket (close timeout).
+    async def body():
+        s = socket.create_connection(("127.0.0.1", server.port))
+        s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                  b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+        s.sendall(b"\x82\x02hi")  # unmasked
+        s.setblocking(False)
+        loop = asyncio.get_running_loop()
+        began = loop.time()
+        cut = False
+        while loop.time() - began < 15:
+            try:
+                s.send(b"\x00" * 4096)
+            except BlockingIOError:
+                pass
+            except (BrokenPipeError, ConnectionResetError):
+                cut = True
+                break
+            await asyncio.sleep(0.005)
+        s.close()
+        assert cut, "the server kept draining a peer that never stops sending"
+        assert loop.time() - began < 10
+        c = await logged_in(server, "after", "pw")  # and it still serves others
+        assert (await c.request(game_pb2.EchoReq, data=b"ok")).data == b"ok"
+        await c.close()
     run(body())
 
 
