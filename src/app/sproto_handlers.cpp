@@ -9,6 +9,7 @@
 
 #include "app/accounts.hpp"
 #include "codec/error_code.hpp"
+#include "runtime/install_paths.hpp"
 #include "sproto/parser.hpp"
 
 namespace stratus::app {
@@ -106,13 +107,8 @@ sproto::schema_ptr parse_or_throw(std::string_view text, const std::string& name
 }  // namespace
 
 std::vector<std::string> sproto_search_path() {
-  std::vector<std::string> dirs{"proto"};
-  std::error_code ec;
-  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    for (const char* up : {"../../../proto", "../../proto", "../proto"})
-      dirs.push_back((exe.parent_path() / up).lexically_normal().string());
-  }
+  std::vector<std::string> dirs;
+  for (const auto& dir : runtime::install_candidates("proto")) dirs.push_back(dir.string());
   return dirs;
 }
 

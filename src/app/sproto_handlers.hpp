@@ -9,9 +9,8 @@
 
 namespace stratus::app {
 
-/// Folders searched for proto.c2s.sproto / proto.s2c.sproto, in order: ./proto, then the
-/// `proto` folder of the source tree the binary was built in (build/<preset>/bin/../../../proto
-/// or build/bin/../../proto), then bin/../proto (an installed layout).
+/// Folders searched for proto.c2s.sproto / proto.s2c.sproto, in order: ./proto, then beside
+/// the binary (runtime::install_candidates).
 std::vector<std::string> sproto_search_path();
 
 /// Parses the two schemas once (shared, read-only, by every agent) and registers the demo

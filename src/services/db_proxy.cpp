@@ -8,6 +8,7 @@
 #include "backend/mysql_database.hpp"
 #include "backend/sqlite_database.hpp"
 #include "runtime/log.hpp"
+#include "runtime/install_paths.hpp"
 #include "services/blocking.hpp"
 #include "services/stats_loop.hpp"
 
@@ -66,15 +67,8 @@ std::filesystem::path migrations_dir_of(const runtime::config& cfg) {
     if (const auto* s = std::get_if<std::string>(v)) dir = *s;
   }
   std::error_code ec;
-  if (dir.is_absolute() || std::filesystem::is_directory(dir, ec)) return dir;
-  // A relative folder missing here: look beside the binary, as for the sproto schemas
-  // (build/<preset>/bin/../../.., build/bin/../.., bin/..).
-  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    for (const char* up : {"../../..", "../..", ".."}) {
-      auto candidate = (exe.parent_path() / up / dir).lexically_normal();
-      if (std::filesystem::is_directory(candidate, ec)) return candidate;
-    }
+  for (const auto& candidate : runtime::install_candidates(dir)) {
+    if (std::filesystem::is_directory(candidate, ec)) return candidate;
   }
   return dir;  // start-up then fails naming this folder
 }
