@@ -38,3 +38,12 @@ def test_config_table_names_declared_keys(stratus_bin):
     named = {k for k in named if not k.endswith("_")}
     assert named, "no config table found"
     assert named <= declared, named - declared
+
+
+def test_config_protobuf_is_the_shipped_config_in_protobuf_mode(stratus_bin):
+    def key(config, name):
+        return subprocess.run([stratus_bin, "--print-key", name, "-c", str(ROOT / config)],
+                              capture_output=True, text=True, check=True, cwd="/").stdout.strip()
+    assert key("config", "protocol_type") == "sproto"
+    assert key("config.protobuf", "protocol_type") == "protobuf"
+    assert key("config.protobuf", "ws_port") == key("config", "ws_port")
