@@ -6,7 +6,8 @@
 
 namespace stratus::runtime {
 
-/// One service's counters, as reported by node::stats().
+/// One service's counters, as reported by node::stats(). handled and cpu_ns are added when a
+/// batch of messages ends, so a reply can reach its caller just before its message is counted.
 struct service_stats {
   address addr = no_address;
   std::string name;
