@@ -51,7 +51,7 @@ void pb_agent::on_packet(std::span<const std::uint8_t> packet) {
         conn_->close(1008, "too many requests waiting");
         return;
       }
-      waiting_.emplace_back(bytes);
+      waiting_.push(bytes);
       return;
     }
     handle(bytes);
@@ -96,8 +96,7 @@ void pb_agent::pump() {
   if (pumping_) return;
   pumping_ = true;
   while (!busy_ && !waiting_.empty() && !exiting()) {
-    std::string packet = std::move(waiting_.front());
-    waiting_.pop_front();
+    std::string packet = waiting_.pop();
     handle(packet);
   }
   pumping_ = false;

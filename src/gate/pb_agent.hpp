@@ -1,9 +1,9 @@
 #pragma once
-#include <deque>
 #include <memory>
 #include <string>
 
 #include "gate/agent_link.hpp"
+#include "gate/packet_queue.hpp"
 #include "gate/messages.hpp"
 #include "gate/pb_handlers.hpp"
 #include "gate/pb_session.hpp"
@@ -39,7 +39,7 @@ class pb_agent : public runtime::service, public connection_events {
   std::shared_ptr<const pb_app> app_;
   std::shared_ptr<agent_link> link_;
   pb_session session_;
-  std::deque<std::string> waiting_;  // packets that arrived while a handler was suspended
+  packet_queue waiting_;  // packets that arrived while a handler was suspended
   std::string out_;
   int bad_in_a_row_ = 0;
   bool busy_ = false;

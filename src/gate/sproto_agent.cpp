@@ -99,7 +99,7 @@ void sproto_agent::on_packet(std::span<const std::uint8_t> packet) {
         conn_->close(1008, "too many requests waiting");
         return;
       }
-      waiting_.emplace_back(as_chars(packet));
+      waiting_.push(as_chars(packet));
       return;
     }
     handle(as_chars(packet));
@@ -174,8 +174,7 @@ void sproto_agent::pump() {
   if (pumping_) return;
   pumping_ = true;
   while (!busy_ && !waiting_.empty() && !exiting()) {
-    std::string packet = std::move(waiting_.front());
-    waiting_.pop_front();
+    std::string packet = waiting_.pop();
     handle(packet);
   }
   pumping_ = false;

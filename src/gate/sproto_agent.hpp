@@ -2,13 +2,13 @@
 // sproto mode of the gateway (wire.md): packets are u16 big-endian length || pack(header ||
 // content); handlers are registered by protocol name and errors travel in the reply's `ud`.
 #include <chrono>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
 #include <unordered_map>
 
 #include "gate/agent_link.hpp"
+#include "gate/packet_queue.hpp"
 #include "gate/messages.hpp"
 #include "gate/pb_handlers.hpp"
 #include "runtime/service.hpp"
@@ -105,7 +105,7 @@ class sproto_agent : public runtime::service, public connection_events {
   std::shared_ptr<agent_link> link_;
   sproto::host host_;
   sproto_session session_;
-  std::deque<std::string> waiting_;  // packets that arrived while a handler was suspended
+  packet_queue waiting_;  // packets that arrived while a handler was suspended
   std::string out_;
   int bad_in_a_row_ = 0;
   bool busy_ = false;

@@ -18,6 +18,8 @@ namespace {
 std::atomic<std::uint64_t> next_connection_id{1};
 // Message buffers bigger than this are released after use, so idle connections stay small.
 constexpr std::size_t keep_read_capacity = 2048;
+// The most one read adds to the message buffer (see read_message).
+constexpr std::size_t read_chunk = 512;
 // A frame header is at most 10 bytes for an unmasked server frame.
 constexpr std::size_t max_frame_header = 10;
 }  // namespace
@@ -37,14 +39,18 @@ ws_connection::~ws_connection() {
 }
 
 void ws_connection::read_message() {
-  ws_.async_read(read_buffer_,
-                 [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
-                   self->on_message_read(ec);
-                 });
+  // read_some with a small limit, not read: Beast's whole-message read reserves 1.5 KiB in the
+  // buffer while it waits, and most connections wait most of the time. A bigger message takes
+  // a few turns of this loop; the message size limit still applies to the whole message.
+  ws_.async_read_some(read_buffer_, read_chunk,
+                      [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+                        self->on_message_read(ec);
+                      });
 }
 
 void ws_connection::on_message_read(boost::system::error_code ec) {
   if (ec) return on_read_failed(ec);
+  if (!ws_.is_message_done()) return read_message();
   if (!ws_.got_binary()) {
     begin_close(1003, "text messages are not accepted");
   } else if (state_ == state::open && handler_) {
