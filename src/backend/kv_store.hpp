@@ -28,6 +28,9 @@ class kv_store {
   virtual result<std::vector<kv_reply>> pipeline(std::vector<std::vector<std::string>> cmds) = 0;
   /// Current counters.
   virtual kv_stats stats() const = 0;
+  /// False for a store that never waits on I/O (the in-process one): its callers may run it
+  /// inline instead of handing each call to another thread.
+  virtual bool blocks() const noexcept { return true; }
 
   /// GET: the value, or nullopt when the key does not exist.
   result<std::optional<std::string>> get(std::string_view key);

@@ -27,6 +27,7 @@ class memory_store final : public kv_store {
   result<kv_reply> command(std::vector<std::string> args) override;
   result<std::vector<kv_reply>> pipeline(std::vector<std::vector<std::string>> cmds) override;
   kv_stats stats() const override;
+  bool blocks() const noexcept override { return false; }
 
   /// Number of keys held, including expired keys the sweeper has not yet removed.
   std::size_t key_count() const;

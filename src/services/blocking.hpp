@@ -17,4 +17,14 @@ runtime::task<R> blocking(runtime::service& self, std::function<R()> job) {
   co_return out;
 }
 
+/// blocking(), or the job run right here when `blocks` is false (a store that never waits:
+/// handing it to the pool would cost two thread wake-ups for microseconds of work).
+template <class R>
+runtime::task<R> blocking_if(runtime::service& self, bool blocks, std::function<R()> job) {
+  if (!blocks) co_return job();
+  runtime::detail::offload_awaiter<R> awaiter(self, std::move(job));
+  R out = co_await awaiter;
+  co_return out;
+}
+
 }  // namespace stratus::services

@@ -16,7 +16,8 @@ namespace stratus::services {
 std::shared_ptr<backend::kv_store> make_kv_store(const runtime::config& cfg);
 
 /// Serves the cache messages of cache_messages.hpp on a shared kv_store. Handlers suspend while
-/// the store works on the node's blocking pool, so one slow Redis never blocks a worker thread.
+/// the store works on the node's blocking pool, so one slow Redis never blocks a worker thread;
+/// the in-process store (kv_store::blocks() false) runs inline.
 class cache_proxy : public runtime::service {
  public:
   /// Wraps `store`; publishes its counters (publish_stats) each second and logs them every
