@@ -2,6 +2,8 @@
 #include <coroutine>
 #include <exception>
 
+#include "runtime/frame_pool.hpp"
+
 namespace stratus::runtime::detail {
 
 /// Intrusive list hook; a root coroutine links itself into its service's list while alive.
@@ -21,7 +23,7 @@ struct root_hook {
 /// the service adopts it and frees itself when done; an exiting service destroys the ones left.
 class root_task {
  public:
-  struct promise_type : root_hook {
+  struct promise_type : root_hook, pooled_frame {
     std::coroutine_handle<> self() noexcept {
       return std::coroutine_handle<promise_type>::from_promise(*this);
     }

@@ -4,6 +4,8 @@
 #include <utility>
 #include <variant>
 
+#include "runtime/frame_pool.hpp"
+
 namespace stratus::runtime {
 
 /// A lazily started coroutine returning T; `co_await` it from another coroutine.
@@ -22,7 +24,7 @@ struct final_awaiter {
   void await_resume() const noexcept {}
 };
 
-struct promise_base {
+struct promise_base : pooled_frame {
   std::coroutine_handle<> continuation = std::noop_coroutine();
   std::suspend_always initial_suspend() const noexcept { return {}; }
   final_awaiter final_suspend() const noexcept { return {}; }
