@@ -34,6 +34,44 @@ TEST(header, header_after_other_fields_is_still_found) {
   EXPECT_EQ(header->session_id(), 5);
 }
 
+TEST(header, field_one_given_twice_merges_as_a_message_field_does) {
+  game::EchoReq first;
+  first.mutable_header()->set_msg_type("game.EchoReq");
+  first.mutable_header()->set_session_id(5);
+  first.set_data("payload");
+  game::EchoReq second;
+  second.mutable_header()->set_token("tok");
+  // Two serialized messages back to back parse as one, with field 1 merged.
+  const std::string body = first.SerializeAsString() + second.SerializeAsString();
+  auto header = read_header(body);
+  ASSERT_TRUE(header.ok()) << header.error().reason;
+  EXPECT_EQ(header->msg_type(), "game.EchoReq");
+  EXPECT_EQ(header->session_id(), 5);
+  EXPECT_EQ(header->token(), "tok");
+  game::EchoReq full;
+  ASSERT_TRUE(full.ParseFromString(body));  // protobuf itself agrees
+  EXPECT_EQ(full.header().token(), "tok");
+  EXPECT_EQ(full.header().session_id(), 5);
+}
+
+TEST(header, each_peek_sees_only_its_own_packet) {
+  game::PingReq with_token;
+  with_token.mutable_header()->set_msg_type("game.PingReq");
+  with_token.mutable_header()->set_session_id(7);
+  with_token.mutable_header()->set_token(std::string(40, 't'));
+  game::PingReq without_token;
+  without_token.mutable_header()->set_msg_type("game.PingReq");
+  auto a = peek_header(with_token.SerializeAsString());
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->token.size(), 40u);
+  auto b = peek_header(without_token.SerializeAsString());  // reuses a's storage
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(b->token, "");
+  EXPECT_EQ(b->session_id, 0);
+  EXPECT_EQ(b->msg_type, "game.PingReq");
+  EXPECT_FALSE(peek_header("\x0a\x03\xff\xff\xff"s).ok());  // field 1 is not a header
+}
+
 TEST(header, garbage_body_is_invalid_without_session) {
   auto header = read_header("\xff\xff\xff\xff\xff"s);
   ASSERT_FALSE(header.ok());

@@ -2,6 +2,7 @@
 // msg_type name -> request type and the handler registered for it.
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <stdexcept>
@@ -9,6 +10,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include <google/protobuf/descriptor.h>
 #include <google/protobuf/message.h>
 
 #include "codec/framing.hpp"
@@ -18,11 +20,11 @@
 
 namespace stratus::codec {
 
-/// A request decoded in full: its header, the typed message, and its registered handler.
+/// A request decoded in full: the typed message, its header, and its registered handler.
 template <class Handler>
 struct decoded_request {
-  common::Header header;                               ///< as read first from field 1
   std::unique_ptr<google::protobuf::Message> message;  ///< the registered type, parsed fully
+  const common::Header* header = nullptr;              ///< field 1 of *message
   const Handler* handler = nullptr;                    ///< owned by the registry
 };
 
@@ -37,11 +39,17 @@ class message_registry {
  public:
   /// Registers request type M under its full protobuf name; registering a name twice is a
   /// bug and throws std::logic_error.
+  /// Field 1 of M must be a common.Header (wire.md); anything else throws std::logic_error.
   template <class M>
   message_registry& add(Handler handler) {
     const std::string& name = M::descriptor()->full_name();
+    const google::protobuf::FieldDescriptor* field = M::descriptor()->FindFieldByNumber(1);
+    if (field == nullptr || field->message_type() != common::Header::descriptor() ||
+        field->is_repeated()) {
+      throw std::logic_error("field 1 of " + name + " is not a common.Header");
+    }
     auto [it, inserted] =
-        entries_.try_emplace(name, entry{&M::default_instance(), std::move(handler)});
+        entries_.try_emplace(name, entry{&M::default_instance(), field, std::move(handler)});
     if (!inserted) throw std::logic_error("message type registered twice: " + name);
     return *this;
   }
@@ -58,22 +66,24 @@ class message_registry {
   /// Decodes one body: reads the header, finds the type (UNKNOWN_MESSAGE_TYPE if none), then
   /// parses the body fully as that type (INVALID_MESSAGE if it does not parse).
   result<decoded_request<Handler>> decode(std::string_view body) const {
-    result<common::Header> header = read_header(body);
+    result<header_view> header = peek_header(body);
     if (!header) return std::move(header).error();
-    auto it = entries_.find(header->msg_type());
+    auto it = entries_.find(header->msg_type);
     if (it == entries_.end()) {
       return decode_error{
           error_code::unknown_message_type,
-          "unknown message type '" + std::string(clip_utf8(header->msg_type(), 64)) + "'",
-          header->session_id()};
+          "unknown message type '" + std::string(clip_utf8(header->msg_type, 64)) + "'",
+          header->session_id};
     }
+    const std::int32_t session = header->session_id;
     std::unique_ptr<google::protobuf::Message> message(it->second.prototype->New());
     if (!message->ParseFromArray(body.data(), static_cast<int>(body.size()))) {
       return decode_error{error_code::invalid_message, "body does not parse as " + it->first,
-                          header->session_id()};
+                          session};
     }
-    return decoded_request<Handler>{std::move(header).value(), std::move(message),
-                                    &it->second.handler};
+    const auto& fields = message->GetReflection()->GetMessage(*message, it->second.header_field);
+    const auto* parsed_header = static_cast<const common::Header*>(&fields);
+    return decoded_request<Handler>{std::move(message), parsed_header, &it->second.handler};
   }
 
   /// Unframes one packet (length prefix then body), then decodes the body.
@@ -85,7 +95,8 @@ class message_registry {
 
  private:
   struct entry {
-    const google::protobuf::Message* prototype;  // default instance of the request type
+    const google::protobuf::Message* prototype;             // default instance of the request type
+    const google::protobuf::FieldDescriptor* header_field;  // its field 1, a common.Header
     Handler handler;
   };
   struct name_hash {

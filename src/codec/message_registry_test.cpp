@@ -44,12 +44,12 @@ TEST(message_registry, typed_echo_handler_round_trip) {
   request.set_data("\x00\x01payload"s);
   auto decoded = registry.decode_packet(packet_of(request, "game.EchoReq", 31));
   ASSERT_TRUE(decoded.ok()) << decoded.error().reason;
-  EXPECT_EQ(decoded->header.session_id(), 31);
+  EXPECT_EQ(decoded->header->session_id(), 31);
   ASSERT_NE(decoded->handler, nullptr);
   EXPECT_EQ(static_cast<const game::EchoReq&>(*decoded->message).data(), request.data());
 
   std::string out;
-  (*decoded->handler)(decoded->header, *decoded->message, out);
+  (*decoded->handler)(*decoded->header, *decoded->message, out);
   auto body = unframe(out);
   ASSERT_TRUE(body.ok());
   game::EchoResp reply;
@@ -110,6 +110,12 @@ TEST(message_registry, duplicate_registration_is_a_bug) {
   ASSERT_NE(registry.find("game.EchoReq"), nullptr);
   EXPECT_EQ(*registry.find("game.EchoReq"), 1);
   EXPECT_EQ(registry.find("game.EchoResp"), nullptr);
+}
+
+TEST(message_registry, a_type_whose_field_one_is_not_a_header_is_refused) {
+  message_registry<sync_handler> registry;
+  EXPECT_THROW(registry.add<common::Header>(sync_handler{}), std::logic_error);
+  EXPECT_EQ(registry.size(), 0u);
 }
 
 TEST(message_registry, clip_utf8_never_splits_a_character) {

@@ -107,13 +107,13 @@ bool pb_agent::authorized(const std::string& token) const {
 }
 
 runtime::task<void> pb_agent::run(codec::decoded_request<pb_handlers::entry> req) {
-  const std::int32_t session = req.header.session_id();
-  bool allowed = req.handler->who == access::anyone || authorized(req.header.token());
-  if (!allowed && !req.header.token().empty() && app_->check_token) {
-    auto pending = app_->check_token(*this, req.header.token());
+  const std::int32_t session = req.header->session_id();
+  bool allowed = req.handler->who == access::anyone || authorized(req.header->token());
+  if (!allowed && !req.header->token().empty() && app_->check_token) {
+    auto pending = app_->check_token(*this, req.header->token());
     std::optional<std::int64_t> user = co_await std::move(pending);
     if (user) {
-      session_.set_user(*user, req.header.token(), token_recheck);
+      session_.set_user(*user, req.header->token(), token_recheck);
       allowed = true;
     }
   }
@@ -125,7 +125,7 @@ runtime::task<void> pb_agent::run(codec::decoded_request<pb_handlers::entry> req
       auto handled = req.handler->run(session_, *req.message, session, out_);
       co_await std::move(handled);
     } catch (const std::exception& e) {
-      report_exception(req.header.msg_type(), e.what());
+      report_exception(req.header->msg_type(), e.what());
       codec::encode_error(codec::error_code::internal, "internal error", session, out_);
     }
   }
