@@ -7,10 +7,10 @@
 # in-flight, 32-byte echo) R times (default 3) and prints the median run of each case,
 # sampling the server's CPU% and RSS from /proc during each measured window; then the idle
 # test: N connections (default 10000) opened, logged in and held idle on a fresh server;
-# RSS per connection = (RSS with N idle - RSS before) / N. The baseline: each case also runs,
-# interleaved in the same run and with the same client, against bench/net_echo (a bare
-# WebSocket echo on stratus::net, no codec, no services; --protocol raw), and the table gives
-# stratus as a ratio of it.
+# RSS per connection = (RSS with N idle - RSS before) / N; then N opened without logging in.
+# The baseline: each case also runs, interleaved in the same run and with the same client,
+# against bench/net_echo (a bare WebSocket echo on stratus::net, no codec, no services;
+# --protocol raw), and the table gives stratus as a ratio of it.
 # Environment: STRATUS_BIN / STRATUS_BENCH_BIN use those binaries and skip the build.
 # Raw results (one JSON object per case) go to build/bench/<date>-<protocol>.jsonl.
 set -euo pipefail
@@ -248,6 +248,17 @@ if [ -n "$idle_out" ]; then
     "$rss_before" "$rss_idle" >>"$results"
 fi
 
+# The same count again on a fresh server, WebSocket handshake only: how much of the opening
+# time is the login (an account created in SQLite for each new name, and a hash).
+start_server
+sleep 1
+echo "== open: $idle connections, handshake only (no login)" >&2
+"$bench_bin" --url "ws://127.0.0.1:$port/" --protocol "$protocol" --connections "$idle" \
+  --connect-only --no-login --duration 1 --threads "$threads" --json >"$tmp/open.json" || true
+open_out="$(cat "$tmp/open.json")"
+stop_server
+[ -n "$open_out" ] && echo "$open_out" >>"$results"
+
 # 5. The table.
 echo
 echo "stratus bench: protocol=$protocol, ${payload}-byte echo, ${duration}s measured after ${warmup}s warm-up, $(nproc) cores shared by server and client"
@@ -276,5 +287,10 @@ if [ -n "$idle_out" ]; then
   awk -v n="$connected" -v want="$idle" -v b="$rss_before" -v i="$rss_idle" \
     -v t="$(json_field "$idle_out" connect_seconds)" -v p99="$(json_field "$idle_out" connect_p99_us)" \
     'BEGIN { printf "idle: %d/%d connections open in %.2f s (p99 %.1f ms each); server RSS %.1f MB -> %.1f MB = %.1f KB per connection\n", n, want, t, p99 / 1000, b / 1024, i / 1024, (n > 0 ? (i - b) / n : 0) }'
+fi
+if [ -n "$open_out" ]; then
+  awk -v n="$(json_field "$open_out" connected)" -v want="$idle" \
+    -v t="$(json_field "$open_out" connect_seconds)" \
+    'BEGIN { printf "open without login: %d/%d connections in %.2f s\n", n, want, t }'
 fi
 echo "raw results: $results"

@@ -83,7 +83,7 @@ asio::awaitable<bool> connection::open() {
     step = "handshake";
     co_await ws_->async_handshake(o.host + ":" + o.port, o.path, redirect_error(use_awaitable, ec));
   }
-  if (!ec) {
+  if (!ec && o.login) {
     step = "login";
     protocol_->login_packet(o.account_prefix + std::to_string(index_), o.password, login_session,
                             write_buffer_);

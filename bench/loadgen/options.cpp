@@ -36,6 +36,7 @@ std::string usage() {
          "                         mode; each connection logs in again and again)\n"
          "  --threads T            client io threads (default 1)\n"
          "  --connect-only         open N connections, log in, hold them idle\n"
+         "  --no-login             with --connect-only: WebSocket handshake only, no login\n"
          "  --account-prefix S     connection i logs in as S<i> (default bench)\n"
          "  --password S           password for every account (default bench)\n"
          "  --max-handshakes N     connections opening at once (default 256)\n"
@@ -94,6 +95,8 @@ std::variant<options, std::string> parse_options(int argc, const char* const* ar
       o.quiet = true;
     else if (arg == "--connect-only")
       o.connect_only = true;
+    else if (arg == "--no-login")
+      o.login = false;
     else if (arg == "--account-prefix")
       o.account_prefix = std::string(value());
     else if (arg == "--password")
@@ -112,6 +115,9 @@ std::variant<options, std::string> parse_options(int argc, const char* const* ar
   }
   if (o.request != "echo" && o.request != "login") {
     return "--request must be echo or login, got " + o.request;
+  }
+  if (!o.login && !o.connect_only) {
+    return "--no-login needs --connect-only (requests need the login's token)";
   }
   if (o.request == "login" && o.protocol != "protobuf") {
     return "--request login needs --protocol protobuf (sproto's signin carries no password)";

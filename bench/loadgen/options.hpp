@@ -23,6 +23,7 @@ struct options {
   int threads = 1;                           ///< client io threads
   bool json = false;                         ///< print the summary as JSON
   bool connect_only = false;                 ///< open, log in, hold idle; no requests
+  bool login = true;                         ///< log in after the handshake (--no-login: not)
   bool quiet = false;                        ///< no progress lines
   std::string account_prefix = "bench";      ///< connection i logs in as <prefix><i>
   std::string password = "bench";            ///< password for every account

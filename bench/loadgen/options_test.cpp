@@ -38,6 +38,7 @@ TEST(options, parses_the_matrix_flags) {
   EXPECT_EQ(o.threads, 2);
   EXPECT_TRUE(o.json);
   EXPECT_TRUE(o.connect_only);
+  EXPECT_TRUE(o.login);
   EXPECT_EQ(o.account_prefix, "load");
 }
 
@@ -50,7 +51,8 @@ TEST(options, rejects_bad_values_with_a_message) {
                                                          {"--duration", "-1"},
                                                          {"--request", "chat"},
                                                          {"--protocol", "sproto", "--request",
-                                                          "login"}}) {
+                                                          "login"},
+                                                         {"--no-login"}}) {
     auto parsed = parse(args);
     ASSERT_TRUE(std::holds_alternative<std::string>(parsed)) << args[0];
     EXPECT_FALSE(std::get<std::string>(parsed).empty());
