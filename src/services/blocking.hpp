@@ -10,17 +10,10 @@ namespace stratus::services {
 
 /// Like runtime::offload, with the awaiter held in a named local: GCC 12 destroys temporaries
 /// of a co_await operand twice in some cases (seen with non-trivial std::function targets).
+/// With `blocks` false the job runs right here instead (a store that never waits: handing it
+/// to the pool would cost two thread wake-ups for microseconds of work).
 template <class R>
-runtime::task<R> blocking(runtime::service& self, std::function<R()> job) {
-  runtime::detail::offload_awaiter<R> awaiter(self, std::move(job));
-  R out = co_await awaiter;
-  co_return out;
-}
-
-/// blocking(), or the job run right here when `blocks` is false (a store that never waits:
-/// handing it to the pool would cost two thread wake-ups for microseconds of work).
-template <class R>
-runtime::task<R> blocking_if(runtime::service& self, bool blocks, std::function<R()> job) {
+runtime::task<R> blocking(runtime::service& self, std::function<R()> job, bool blocks = true) {
   if (!blocks) co_return job();
   runtime::detail::offload_awaiter<R> awaiter(self, std::move(job));
   R out = co_await awaiter;

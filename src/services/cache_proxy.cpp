@@ -76,66 +76,68 @@ void cache_proxy::on_start() {
 // Each handler copies the shared store into the blocking job, so the store outlives a job
 // whose service exited meanwhile.
 task<cache::get::response> cache_proxy::on_get(cache::get m) {
-  return blocking_if<cache::get::response>(
-      *this, store_->blocks(), [s = store_, msg = std::move(m)] { return s->get(msg.key); });
+  return blocking<cache::get::response>(
+      *this, [s = store_, msg = std::move(m)] { return s->get(msg.key); }, store_->blocks());
 }
 
 task<cache::set::response> cache_proxy::on_set(cache::set m) {
-  return blocking_if<cache::set::response>(
-      *this, store_->blocks(),
-      [s = store_, msg = std::move(m)] { return to_bool(s->set(msg.key, msg.value, msg.ttl)); });
+  return blocking<cache::set::response>(
+      *this,
+      [s = store_, msg = std::move(m)] { return to_bool(s->set(msg.key, msg.value, msg.ttl)); },
+      store_->blocks());
 }
 
 task<cache::del::response> cache_proxy::on_del(cache::del m) {
-  return blocking_if<cache::del::response>(
-      *this, store_->blocks(), [s = store_, msg = std::move(m)] { return s->del(msg.key); });
+  return blocking<cache::del::response>(
+      *this, [s = store_, msg = std::move(m)] { return s->del(msg.key); }, store_->blocks());
 }
 
 task<cache::expire::response> cache_proxy::on_expire(cache::expire m) {
-  return blocking_if<cache::expire::response>(
-      *this, store_->blocks(),
-      [s = store_, msg = std::move(m)] { return s->expire(msg.key, msg.ttl); });
+  return blocking<cache::expire::response>(
+      *this, [s = store_, msg = std::move(m)] { return s->expire(msg.key, msg.ttl); },
+      store_->blocks());
 }
 
 task<cache::incr::response> cache_proxy::on_incr(cache::incr m) {
-  return blocking_if<cache::incr::response>(
-      *this, store_->blocks(),
-      [s = store_, msg = std::move(m)] { return s->incr(msg.key, msg.by); });
+  return blocking<cache::incr::response>(
+      *this, [s = store_, msg = std::move(m)] { return s->incr(msg.key, msg.by); },
+      store_->blocks());
 }
 
 task<cache::hset::response> cache_proxy::on_hset(cache::hset m) {
-  return blocking_if<cache::hset::response>(
-      *this, store_->blocks(),
-      [s = store_, msg = std::move(m)] { return s->hset(msg.key, msg.field, msg.value); });
+  return blocking<cache::hset::response>(
+      *this, [s = store_, msg = std::move(m)] { return s->hset(msg.key, msg.field, msg.value); },
+      store_->blocks());
 }
 
 task<cache::hmset::response> cache_proxy::on_hmset(cache::hmset m) {
-  return blocking_if<cache::hmset::response>(
-      *this, store_->blocks(),
-      [s = store_, msg = std::move(m)] { return to_bool(s->hmset(msg.key, msg.fields)); });
+  return blocking<cache::hmset::response>(
+      *this, [s = store_, msg = std::move(m)] { return to_bool(s->hmset(msg.key, msg.fields)); },
+      store_->blocks());
 }
 
 task<cache::hget::response> cache_proxy::on_hget(cache::hget m) {
-  return blocking_if<cache::hget::response>(
-      *this, store_->blocks(),
-      [s = store_, msg = std::move(m)] { return s->hget(msg.key, msg.field); });
+  return blocking<cache::hget::response>(
+      *this, [s = store_, msg = std::move(m)] { return s->hget(msg.key, msg.field); },
+      store_->blocks());
 }
 
 task<cache::hgetall::response> cache_proxy::on_hgetall(cache::hgetall m) {
-  return blocking_if<cache::hgetall::response>(
-      *this, store_->blocks(), [s = store_, msg = std::move(m)] { return s->hgetall(msg.key); });
+  return blocking<cache::hgetall::response>(
+      *this, [s = store_, msg = std::move(m)] { return s->hgetall(msg.key); }, store_->blocks());
 }
 
 task<cache::command::response> cache_proxy::on_command(cache::command m) {
-  return blocking_if<cache::command::response>(
-      *this, store_->blocks(),
-      [s = store_, msg = std::move(m)]() mutable { return s->command(std::move(msg.args)); });
+  return blocking<cache::command::response>(
+      *this, [s = store_, msg = std::move(m)]() mutable { return s->command(std::move(msg.args)); },
+      store_->blocks());
 }
 
 task<cache::pipeline::response> cache_proxy::on_pipeline(cache::pipeline m) {
-  return blocking_if<cache::pipeline::response>(
-      *this, store_->blocks(),
-      [s = store_, msg = std::move(m)]() mutable { return s->pipeline(std::move(msg.commands)); });
+  return blocking<cache::pipeline::response>(
+      *this,
+      [s = store_, msg = std::move(m)]() mutable { return s->pipeline(std::move(msg.commands)); },
+      store_->blocks());
 }
 
 cache::stats::response cache_proxy::on_stats(cache::stats) {
