@@ -9,6 +9,15 @@
 
 namespace stratus::codec {
 
+namespace {
+// Merges `bytes` into `message` (ParseFromArray without its Clear), as one whole message.
+bool merge_whole(google::protobuf::MessageLite& message, std::string_view bytes) {
+  google::protobuf::io::CodedInputStream in(reinterpret_cast<const std::uint8_t*>(bytes.data()),
+                                            static_cast<int>(bytes.size()));
+  return message.MergeFromCodedStream(&in) && in.ConsumedEntireMessage();
+}
+}  // namespace
+
 result<header_view> peek_header(std::string_view body) {
   thread_local stratus_codec::HeaderBytes envelope;
   thread_local stratus_codec::HeaderFields fields;
@@ -17,9 +26,7 @@ result<header_view> peek_header(std::string_view body) {
   }
   // Clear + merge is what ParseFromArray does; Clear keeps the strings' storage for reuse.
   envelope.Clear();
-  google::protobuf::io::CodedInputStream in(reinterpret_cast<const std::uint8_t*>(body.data()),
-                                            static_cast<int>(body.size()));
-  if (!envelope.MergeFromCodedStream(&in) || !in.ConsumedEntireMessage()) {
+  if (!merge_whole(envelope, body)) {
     return decode_error{
         error_code::invalid_message,
         "body is not a valid protobuf message (" + std::to_string(body.size()) + " bytes)",
@@ -31,9 +38,7 @@ result<header_view> peek_header(std::string_view body) {
   }
   fields.Clear();
   for (const std::string& part : envelope.header()) {
-    google::protobuf::io::CodedInputStream part_in(
-        reinterpret_cast<const std::uint8_t*>(part.data()), static_cast<int>(part.size()));
-    if (!fields.MergeFromCodedStream(&part_in) || !part_in.ConsumedEntireMessage()) {
+    if (!merge_whole(fields, part)) {
       return decode_error{error_code::invalid_message, "the header (field 1) does not parse",
                           std::nullopt};
     }
