@@ -6,6 +6,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "app/login_throttle.hpp"
 #include "runtime/config.hpp"
 #include "runtime/log.hpp"
 #include "runtime/offload.hpp"
@@ -38,8 +39,63 @@ std::int64_t option(runtime::service& self, std::string_view key, std::int64_t f
 account_error from_backend(const backend::error& e, std::string_view what) {
   if (e.code == backend::error_code::backend_unavailable || e.code == backend::error_code::timeout)
     return {account_errc::backend_unavailable, std::string(what) + " unavailable"};
+  if (e.code == backend::error_code::bad_request) {
+    runtime::log::warn("accounts: {} refused the data: {}", what, e.message);
+    return {account_errc::bad_request, "the " + std::string(what) + " refused this data"};
+  }
   runtime::log::error("accounts: {} failed: {}", what, e.message);
   return {account_errc::internal, "internal error"};
+}
+
+// The lane that runs Argon2id: its threads bound the memory hashing can take at once
+// (password_concurrency x password_mem_kib), its queue bounds the wait.
+runtime::work_lane_options password_lane(runtime::service& self) {
+  return {"password", static_cast<std::size_t>(option(self, "password_concurrency", 2)),
+          static_cast<std::size_t>(option(self, "password_queue", 64)), self.call_timeout()};
+}
+
+const account_error busy{account_errc::rate_limited,
+                         "too many logins at once; retry in a moment"};
+
+login_throttle& throttle(runtime::service& self) {
+  static login_throttle t([&] {
+    login_throttle_options o;
+    o.account_failures = static_cast<int>(option(self, "login_max_failures", o.account_failures));
+    o.address_failures =
+        static_cast<int>(option(self, "login_ip_max_failures", o.address_failures));
+    o.window = std::chrono::seconds(option(self, "login_window_s", o.window.count()));
+    o.lockout = std::chrono::seconds(option(self, "login_lockout_s", o.lockout.count()));
+    return o;
+  }());
+  return t;
+}
+
+// True when `s` is well-formed UTF-8 (no overlong forms, surrogates or values past U+10FFFF).
+bool valid_utf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = 0;  // continuation bytes
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    if ((c >> 5) == 0x6) n = 1;
+    else if ((c >> 4) == 0xe) n = 2;
+    else if ((c >> 3) == 0x1e) n = 3;
+    else return false;
+    if (s.size() - i <= n) return false;
+    std::uint32_t cp = c & (0x3fu >> n);
+    for (std::size_t k = 1; k <= n; ++k) {
+      const auto d = static_cast<unsigned char>(s[i + k]);
+      if ((d & 0xc0) != 0x80) return false;
+      cp = (cp << 6) | (d & 0x3f);
+    }
+    static constexpr std::uint32_t min_of[] = {0, 0x80, 0x800, 0x10000};
+    if (cp < min_of[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
+    i += n + 1;
+  }
+  return true;
 }
 
 account_error from_call(const runtime::call_error& e, std::string_view what) {
@@ -104,19 +160,22 @@ task<account_result<std::optional<stored_account>>> find_account(runtime::servic
   co_return std::optional<stored_account>{std::move(found)};
 }
 
-// Inserts the row; BAD_REQUEST when the name exists.
+const account_error name_taken{account_errc::conflict, "account already exists"};
+
+// Inserts the row; `name_taken` when the name exists. A statement the database certainly did
+// not run (deadlock, read-only moment) is tried once more.
 task<account_result<std::int64_t>> insert_account(runtime::service& self,
                                                   const std::string& account,
                                                   const std::string& hash) {
-  db::exec ins{"INSERT INTO accounts (account, password_hash) VALUES (?, ?)", {account, hash}};
-  auto r = co_await self.call(db_name, std::move(ins));
-  if (!r) co_return from_call(r.error(), "database");
-  if (!*r) {
-    if (r->err().code == backend::error_code::bad_request)
-      co_return account_error{account_errc::bad_request, std::string("account already exists")};
-    co_return from_backend(r->err(), "database");
+  for (int attempt = 0;; ++attempt) {
+    db::exec ins{"INSERT INTO accounts (account, password_hash) VALUES (?, ?)", {account, hash}};
+    auto r = co_await self.call(db_name, std::move(ins));
+    if (!r) co_return from_call(r.error(), "database");
+    if (*r) co_return (*r)->last_insert_id;
+    const backend::error& e = r->err();
+    if (e.code == backend::error_code::conflict) co_return name_taken;
+    if (!e.retry_safe || attempt > 0) co_return from_backend(e, "database");
   }
-  co_return (*r)->last_insert_id;
 }
 
 // Hashes with Argon2id on the blocking pool and inserts; BAD_REQUEST when the name exists.
@@ -136,7 +195,9 @@ task<account_result<stored_account>> create_account(runtime::service& self,
       return std::nullopt;  // out of memory
     return std::string(out);
   };
-  std::optional<std::string> hash = co_await runtime::offload(self, std::move(job));
+  auto hashed = co_await runtime::offload_to(self, password_lane(self), std::move(job));
+  if (!hashed) co_return busy;
+  std::optional<std::string> hash = std::move(*hashed);
   if (!hash) co_return account_error{account_errc::internal, std::string("internal error")};
   auto id = co_await insert_account(self, account, *hash);
   if (!id) co_return id.error();
@@ -145,12 +206,15 @@ task<account_result<stored_account>> create_account(runtime::service& self,
   co_return created;
 }
 
-task<bool> verify_password(runtime::service& self, std::string hash, std::string password) {
+// True when `password` matches; `busy` when the password lane cannot take the job now.
+task<account_result<bool>> verify_password(runtime::service& self, std::string hash,
+                                           std::string password) {
   auto job = [hash = std::move(hash), pw = std::move(password)] {
     return crypto_pwhash_str_verify(hash.c_str(), pw.data(), pw.size()) == 0;
   };
-  bool ok = co_await runtime::offload(self, std::move(job));
-  co_return ok;
+  auto ok = co_await runtime::offload_to(self, password_lane(self), std::move(job));
+  if (!ok) co_return busy;
+  co_return *ok;
 }
 
 // A fresh random token stored as session:<token> -> userid for token_ttl_s seconds.
@@ -171,6 +235,8 @@ task<account_result<login_ok>> issue_token(runtime::service& self, std::int64_t 
 std::optional<account_error> check_name(const std::string& account) {
   if (account.empty() || account.size() > max_account_bytes)
     return account_error{account_errc::bad_request, std::string("account must be 1 to 64 bytes")};
+  if (!valid_utf8(account))
+    return account_error{account_errc::bad_request, std::string("account must be UTF-8 text")};
   return std::nullopt;
 }
 
@@ -186,21 +252,34 @@ std::optional<account_error> check_credentials(const std::string& account,
 }  // namespace
 
 task<account_result<login_ok>> login(runtime::service& self, std::string account,
-                                     std::string password) {
+                                     std::string password, std::string address) {
   if (auto bad = check_credentials(account, password)) co_return *bad;
+  login_throttle& guard = throttle(self);
+  if (auto wait = guard.blocked(account, address))
+    co_return account_error{account_errc::rate_limited,
+                            "too many failed logins; retry in " + std::to_string(wait->count()) +
+                                " s"};
   auto found = co_await find_account(self, account);
   if (!found) co_return found.error();
   if (!*found) {
     auto created = co_await create_account(self, account, password);
     if (created) co_return co_await issue_token(self, created->id);
-    if (created.error().code != account_errc::bad_request) co_return created.error();
+    if (created.error().code != account_errc::conflict) co_return created.error();
     found = co_await find_account(self, account);  // created by a concurrent first login
     if (!found) co_return found.error();
     if (!*found) co_return account_error{account_errc::internal, std::string("internal error")};
   }
   stored_account acc = std::move(**found);
-  if (!co_await verify_password(self, std::move(acc.hash), std::move(password)))
+  if (acc.hash.empty())
+    co_return account_error{account_errc::unauthorized,
+                            "this account was made by sproto signin and has no password"};
+  auto match = co_await verify_password(self, std::move(acc.hash), std::move(password));
+  if (!match) co_return match.error();
+  if (!*match) {
+    guard.failed(account, address);
     co_return account_error{account_errc::unauthorized, std::string("wrong account or password")};
+  }
+  guard.succeeded(account);
   co_return co_await issue_token(self, acc.id);
 }
 
@@ -208,7 +287,11 @@ task<account_result<login_ok>> signup(runtime::service& self, std::string accoun
                                       std::string password) {
   if (auto bad = check_credentials(account, password)) co_return *bad;
   auto created = co_await create_account(self, account, password);
-  if (!created) co_return created.error();
+  if (!created) {
+    if (created.error().code == account_errc::conflict)
+      co_return account_error{account_errc::bad_request, std::string("account already exists")};
+    co_return created.error();
+  }
   co_return co_await issue_token(self, created->id);
 }
 
@@ -217,7 +300,7 @@ task<account_result<bool>> create_without_password(runtime::service& self, std::
   const std::string no_password;  // named: GCC 12 mis-destroys temporaries in co_await operands
   auto created = co_await insert_account(self, account, no_password);
   if (created) co_return true;
-  if (created.error().code == account_errc::bad_request) co_return false;  // name taken
+  if (created.error().code == account_errc::conflict) co_return false;  // name taken
   co_return created.error();
 }
 
@@ -228,7 +311,7 @@ task<account_result<std::int64_t>> find_or_create(runtime::service& self, std::s
   if (!*found) {
     const std::string no_password;  // named: see signup
     auto created = co_await insert_account(self, account, no_password);
-    if (created || created.error().code != account_errc::bad_request) co_return created;
+    if (created || created.error().code != account_errc::conflict) co_return created;
     found = co_await find_account(self, account);  // created by a concurrent first sign-in
     if (!found) co_return found.error();
     if (!*found) co_return account_error{account_errc::internal, std::string("internal error")};

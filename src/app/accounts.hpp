@@ -19,6 +19,9 @@ namespace account_errc {
 inline constexpr const char* unauthorized = "UNAUTHORIZED";
 inline constexpr const char* backend_unavailable = "BACKEND_UNAVAILABLE";
 inline constexpr const char* bad_request = "BAD_REQUEST";
+inline constexpr const char* rate_limited = "RATE_LIMITED";
+/// Internal to the account logic (a duplicate name); never sent to a client as is.
+inline constexpr const char* conflict = "CONFLICT";
 inline constexpr const char* internal = "INTERNAL";
 }  // namespace account_errc
 
@@ -64,11 +67,15 @@ struct login_ok {
 };
 
 /// Logs in; the first login of an unknown account creates it. A wrong password gives
-/// UNAUTHORIZED, an unreachable cache or database BACKEND_UNAVAILABLE, an empty or over-long
-/// name (> 64 bytes) or an empty password BAD_REQUEST. Config keys read (all optional):
-/// `token_ttl_s` (3600), `password_ops` / `password_mem_kib` (libsodium INTERACTIVE).
+/// UNAUTHORIZED, an unreachable cache or database BACKEND_UNAVAILABLE, an empty, over-long
+/// (> 64 bytes) or non-UTF-8 name or an empty password BAD_REQUEST. Failed logins are counted
+/// per account and per `address` (the client's IP; empty: not counted by address): past
+/// `login_max_failures` / `login_ip_max_failures` in `login_window_s`, attempts get
+/// RATE_LIMITED for `login_lockout_s` (doubling while it goes on) without hashing anything.
+/// RATE_LIMITED too when more than `password_queue` hashes wait for the `password_concurrency`
+/// hashing threads. Other keys: `token_ttl_s` (3600), `password_ops` / `password_mem_kib`.
 runtime::task<account_result<login_ok>> login(runtime::service& self, std::string account,
-                                              std::string password);
+                                              std::string password, std::string address = {});
 
 /// Creates an account and logs it in; an existing name gives BAD_REQUEST.
 runtime::task<account_result<login_ok>> signup(runtime::service& self, std::string account,

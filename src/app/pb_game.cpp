@@ -21,7 +21,7 @@ codec::error_code to_code(const std::string& wire) {
 /// game.Notice.
 runtime::task<gate::reply<game::LoginResp>> login(gate::pb_session& s, const game::LoginReq& req) {
   // g++ 12 miscompiles non-trivial temporaries inside a co_await expression: name them first.
-  auto pending = app::login(s.self(), req.account(), req.password());
+  auto pending = app::login(s.self(), req.account(), req.password(), s.peer_address());
   auto r = co_await std::move(pending);
   if (!r) co_return gate::handler_error{to_code(r.error().code), r.error().message};
   s.set_user(r->userid, r->token, std::chrono::seconds(r->expires_in));
@@ -51,10 +51,10 @@ runtime::task<gate::reply<game::EchoResp>> echo(gate::pb_session&, const game::E
   co_return resp;
 }
 
-runtime::task<std::optional<std::int64_t>> check(runtime::service& self, const std::string& token) {
+runtime::task<gate::reply<std::int64_t>> check(runtime::service& self, const std::string& token) {
   auto pending = app::check_token(self, token);
   auto r = co_await std::move(pending);
-  if (!r) co_return std::nullopt;
+  if (!r) co_return gate::handler_error{to_code(r.error().code), r.error().message};
   co_return *r;
 }
 
@@ -65,7 +65,7 @@ std::shared_ptr<const gate::pb_app> make_pb_game(const gate::gate_options& opts)
   app->handlers.add(&login, gate::access::anyone).add(&ping).add(&echo);
   app->check_token = &check;
   app->max_bad_packets = opts.max_bad_packets;
-  app->max_pending = opts.max_pending_requests;
+  app->intake = opts.intake;
   return app;
 }
 

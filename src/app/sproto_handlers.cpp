@@ -84,7 +84,7 @@ std::shared_ptr<const gate::sproto_app> finish(std::shared_ptr<gate::sproto_app>
   app->add("ping", &ping).add("signup", &signup).add("signin", &signin).add("login", &login);
   app->add("echo", &echo);
   app->max_bad_packets = opts.max_bad_packets;
-  app->max_pending = opts.max_pending_requests;
+  app->intake = opts.intake;
   app->heartbeat = opts.heartbeat;
   return app;
 }

@@ -130,16 +130,34 @@ error mysql_connection::failure(unsigned int code, const char* message) {
     return fail(error_code::backend_unavailable, "mysql connection to " + where_ + " lost: " + why);
   }
   switch (code) {
-    case 1205:  // ER_LOCK_WAIT_TIMEOUT
+    case 1062:  // ER_DUP_ENTRY
+    case 1586:  // ER_DUP_ENTRY_WITH_KEY_NAME
+      return fail(error_code::conflict, why);
+    case 1205:  // ER_LOCK_WAIT_TIMEOUT (the statement was rolled back)
+      return fail_retry_safe(error_code::timeout, why);
     case 1969:  // ER_STATEMENT_TIMEOUT (max_statement_time)
       return fail(error_code::timeout, why);
+    case 1213:  // ER_LOCK_DEADLOCK (the transaction was rolled back)
+    case 1290:  // ER_OPTION_PREVENTS_STATEMENT (--read-only)
+    case 1792:  // ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION
+    case 1836:  // ER_READ_ONLY_MODE
+      return fail_retry_safe(error_code::backend_unavailable, why);
     case 1053:  // ER_SERVER_SHUTDOWN
     case 1927:  // ER_CONNECTION_KILLED
     case 4031:  // ER_CLIENT_INTERACTION_TIMEOUT
       broken_ = lost_ = true;
       return fail(error_code::backend_unavailable, why);
-    default:
+    case 1264:  // ER_WARN_DATA_OUT_OF_RANGE
+    case 1300:  // ER_INVALID_CHARACTER_STRING
+    case 1366:  // ER_TRUNCATED_WRONG_VALUE_FOR_FIELD (e.g. invalid UTF-8)
+    case 1406:  // ER_DATA_TOO_LONG
+    case 1048:  // ER_BAD_NULL_ERROR
+    case 1452:  // ER_NO_REFERENCED_ROW_2 (foreign key)
+    case 3140:  // ER_INVALID_JSON_TEXT
+    case 4025:  // ER_CONSTRAINT_FAILED (CHECK)
       return fail(error_code::bad_request, why);
+    default:
+      return fail(error_code::internal, why);  // bad SQL and the unexpected: a bug to look at
   }
 }
 

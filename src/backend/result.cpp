@@ -10,6 +10,8 @@ std::string_view to_string(error_code code) {
       return "timeout";
     case error_code::bad_request:
       return "bad_request";
+    case error_code::conflict:
+      return "conflict";
     case error_code::internal:
       return "internal";
   }

@@ -121,15 +121,25 @@ TEST_P(sql_database_test, migrations_run_once_and_create_accounts) {
   EXPECT_NE(std::get<std::string>(row->at(0, "created_at")), "");
 }
 
-TEST_P(sql_database_test, unique_violation_is_bad_request) {
+TEST_P(sql_database_test, unique_violation_is_conflict) {
   ASSERT_TRUE(migrate().ok());
   const char* ins = "INSERT INTO accounts (account, password_hash) VALUES (?, ?)";
   ASSERT_TRUE(db_->exec(ins, {std::string("alice"), std::string("h")}).ok());
   auto dup = db_->exec(ins, {std::string("alice"), std::string("h")});
   ASSERT_FALSE(dup.ok());
-  EXPECT_EQ(dup.err().code, error_code::bad_request);
+  EXPECT_EQ(dup.err().code, error_code::conflict);
+  EXPECT_FALSE(dup.err().retry_safe);
   // The connection stays usable after a server-side error.
   EXPECT_TRUE(db_->exec(ins, {std::string("carol"), std::string("h")}).ok());
+}
+
+TEST_P(sql_database_test, invalid_utf8_is_bad_request_on_mariadb) {
+  if (GetParam() == "sqlite") GTEST_SKIP() << "SQLite stores any bytes; accounts check UTF-8 first";
+  ASSERT_TRUE(migrate().ok());
+  auto r = db_->exec("INSERT INTO accounts (account, password_hash) VALUES (?, ?)",
+                     {std::string("\xff\xfe"), std::string("h")});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.err().code, error_code::bad_request) << r.err().message;
 }
 
 TEST_P(sql_database_test, injection_strings_are_plain_data) {
@@ -148,17 +158,19 @@ TEST_P(sql_database_test, injection_strings_are_plain_data) {
   EXPECT_TRUE(none->empty());
 }
 
-TEST_P(sql_database_test, misuse_is_bad_request) {
+TEST_P(sql_database_test, misuse_is_bad_request_and_bad_sql_internal) {
   ASSERT_TRUE(db_->exec(items_ddl).ok());
   auto count = db_->exec("INSERT INTO items (id, name) VALUES (?, ?)", {std::int64_t{1}});
   ASSERT_FALSE(count.ok());
   EXPECT_EQ(count.err().code, error_code::bad_request);
+  // Bad SQL (two statements in one call, a syntax error) is a bug in the caller, not the
+  // client's fault: internal.
   auto two = db_->exec("DELETE FROM items; DROP TABLE items");
   ASSERT_FALSE(two.ok());
-  EXPECT_EQ(two.err().code, error_code::bad_request);
+  EXPECT_EQ(two.err().code, error_code::internal);
   auto syntax = db_->query("SELEKT 1");
   ASSERT_FALSE(syntax.ok());
-  EXPECT_EQ(syntax.err().code, error_code::bad_request);
+  EXPECT_EQ(syntax.err().code, error_code::internal);
   EXPECT_TRUE(db_->query("SELECT id FROM items").ok());
 }
 

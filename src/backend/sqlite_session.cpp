@@ -85,17 +85,23 @@ error sqlite_session::failure(int rc) {
       return fail(error_code::timeout, "sqlite: statement ran past the query timeout");
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      return fail(error_code::timeout, why);
+      return fail_retry_safe(error_code::timeout, why);
     case SQLITE_CONSTRAINT:
-    case SQLITE_ERROR:
+      if (const int ext = sqlite3_extended_errcode(db_);
+          ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY)
+        return fail(error_code::conflict, why);
+      return fail(error_code::bad_request, why);
     case SQLITE_MISMATCH:
     case SQLITE_RANGE:
     case SQLITE_TOOBIG:
       return fail(error_code::bad_request, why);
+    case SQLITE_ERROR:
+      return fail(error_code::internal, why);  // bad SQL: a bug to look at
+    case SQLITE_READONLY:
+      return fail_retry_safe(error_code::backend_unavailable, why);
     case SQLITE_CANTOPEN:
     case SQLITE_IOERR:
     case SQLITE_FULL:
-    case SQLITE_READONLY:
       return fail(error_code::backend_unavailable, why);
     default:
       return fail(error_code::internal, why);
@@ -116,7 +122,7 @@ result<sqlite3_stmt*> sqlite_session::prepare(std::string_view sql,
     if (!stmt) return fail(error_code::bad_request, "sqlite: empty statement");
     if (tail && !only_blank(tail)) {
       sqlite3_finalize(stmt);
-      return fail(error_code::bad_request, "sqlite: one statement per call");
+      return fail(error_code::internal, "sqlite: one statement per call");
     }
     if (cache_.size() >= max_cached_statements) {
       for (auto& [text, old] : cache_) sqlite3_finalize(old);

@@ -1,5 +1,7 @@
 #include "gate/gate_options.hpp"
 
+#include <algorithm>
+
 #include "runtime/config.hpp"
 
 namespace stratus::gate {
@@ -15,12 +17,24 @@ gate_options options_from(const runtime::config& cfg) {
   l.allowed_origins = cfg.get_strings("ws_origins");
   auto& c = o.ws.connection;
   c.max_message_size = static_cast<std::size_t>(cfg.get_int("max_message_size"));
+  if (c.max_message_size == 0) {
+    c.max_message_size = cfg.get_string("protocol_type") == "sproto" ? sproto_max_packet
+                                                                       : protobuf_default_max_packet;
+  }
+  l.max_per_address = static_cast<std::size_t>(cfg.get_int("max_connections_per_ip"));
   c.max_send_queue = static_cast<std::size_t>(cfg.get_int("max_send_queue"));
   c.idle_timeout = std::chrono::milliseconds(cfg.get_int("idle_timeout_ms"));
   c.ping_grace = std::min(c.ping_grace, c.idle_timeout);
   o.protocol_type = cfg.get_string("protocol_type");
   o.max_bad_packets = static_cast<int>(cfg.get_int("max_bad_packets"));
-  o.max_pending_requests = static_cast<std::size_t>(cfg.get_int("max_pending_requests"));
+  o.intake.max_pending = static_cast<std::size_t>(cfg.get_int("max_pending_requests"));
+  o.intake.max_pending_bytes = static_cast<std::size_t>(cfg.get_int("max_pending_bytes"));
+  auto& b = o.intake.budget;
+  b.requests_per_s = static_cast<double>(cfg.get_int("max_requests_per_s"));
+  b.request_burst = 2 * b.requests_per_s;
+  b.bytes_per_s = static_cast<double>(cfg.get_int("max_bytes_per_s"));
+  // A burst always admits a few of the largest packets, whatever the rate.
+  b.byte_burst = std::max(2 * b.bytes_per_s, 4.0 * static_cast<double>(c.max_message_size));
   o.heartbeat = std::chrono::milliseconds(cfg.get_int("heartbeat_ms"));
   return o;
 }

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <string>
 
+#include "gate/packet_intake.hpp"
 #include "net/ws_options.hpp"
 
 namespace stratus::runtime {
@@ -16,13 +17,19 @@ struct gate_options {
   net::ws_options ws;                         ///< listener and per-connection limits
   std::string protocol_type;                  ///< "protobuf" or "sproto"
   int max_bad_packets = 3;                    ///< malformed packets in a row before a 1008 close
-  std::size_t max_pending_requests = 256;     ///< queued requests per connection before 1008
+  intake_limits intake;                       ///< per-connection budget and queue bounds
   std::chrono::milliseconds heartbeat{5000};  ///< sproto heartbeat push interval
 };
 
-/// Reads ws_host, ws_port, ws_path, max_connections, handshake_timeout_ms, ws_origins,
-/// max_message_size, max_send_queue, idle_timeout_ms, max_bad_packets, max_pending_requests,
-/// protocol_type, heartbeat_ms.
+/// Largest packet each mode's framing allows: sproto 2 + 65,535 bytes; protobuf has no limit of
+/// its own, and 64 KiB is the default.
+inline constexpr std::size_t sproto_max_packet = 2 + 65535;
+inline constexpr std::size_t protobuf_default_max_packet = 64 * 1024;
+
+/// Reads ws_host, ws_port, ws_path, max_connections, max_connections_per_ip,
+/// handshake_timeout_ms, ws_origins, max_message_size (0: what the mode's framing allows),
+/// max_send_queue, idle_timeout_ms, max_bad_packets, max_pending_requests, max_pending_bytes,
+/// max_requests_per_s, max_bytes_per_s, protocol_type, heartbeat_ms.
 gate_options options_from(const runtime::config& cfg);
 
 }  // namespace stratus::gate

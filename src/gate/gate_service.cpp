@@ -4,6 +4,25 @@
 
 namespace stratus::gate {
 
+/// Starts agents for upgraded connections. Connections finish their upgrade on their own
+/// threads and may do so while the gate stops, so this outlives the gate and refuses new
+/// connections (1001) once it is closed.
+struct gate_service::launcher {
+  runtime::node& node;
+  agent_factory make_agent;
+  std::unordered_map<const boost::asio::io_context*, int> worker_of;  // read-only once built
+  std::atomic<bool> open{true};
+
+  void on_open(const net::ws_connection_ptr& conn) {
+    if (!open.load(std::memory_order_acquire)) {
+      conn->close(1001, "server going away");
+      return;
+    }
+    auto it = worker_of.find(&conn->get_executor().context());
+    make_agent(node, it == worker_of.end() ? 0 : it->second, conn);
+  }
+};
+
 gate_service::gate_service(gate_options opts, agent_factory make_agent,
                            std::promise<std::uint16_t> ready)
     : opts_(std::move(opts)), make_agent_(std::move(make_agent)), ready_(std::move(ready)) {}
@@ -12,14 +31,15 @@ gate_service::~gate_service() = default;
 
 void gate_service::on_start() {
   runtime::node& n = owner();
+  launcher_ = std::make_shared<launcher>(n, make_agent_);
   std::vector<boost::asio::io_context*> workers;
   for (int i = 0; i < n.threads(); ++i) {
     workers.push_back(&n.io_context(i));
-    worker_of_[&n.io_context(i)] = i;
+    launcher_->worker_of[&n.io_context(i)] = i;
   }
   listener_ = std::make_unique<net::ws_listener>(
       io_context(), std::move(workers), opts_.ws,
-      [this](const net::ws_connection_ptr& conn) { on_open(conn); });
+      [l = launcher_](const net::ws_connection_ptr& conn) { l->on_open(conn); });
   try {
     listener_->start();
   } catch (const std::exception& e) {
@@ -36,17 +56,12 @@ void gate_service::on_start() {
 }
 
 void gate_service::on_stop() {
+  if (launcher_) launcher_->open.store(false, std::memory_order_release);
   if (listener_) {
     listener_->stop();
     runtime::log::info("gateway stopped accepting ({} connections served)",
                        listener_->stats().accepted.load());
   }
-}
-
-void gate_service::on_open(const net::ws_connection_ptr& conn) {
-  // Runs on the connection's worker thread, concurrently with other workers: read-only state.
-  auto it = worker_of_.find(&conn->get_executor().context());
-  make_agent_(owner(), it == worker_of_.end() ? 0 : it->second, conn);
 }
 
 }  // namespace stratus::gate

@@ -1,5 +1,6 @@
 #pragma once
 #include <functional>
+#include <atomic>
 #include <future>
 #include <memory>
 #include <unordered_map>
@@ -27,12 +28,13 @@ class gate_service : public runtime::service {
   void on_stop() override;
 
  private:
-  void on_open(const net::ws_connection_ptr& conn);
+  struct launcher;
 
   gate_options opts_;
   agent_factory make_agent_;
   std::promise<std::uint16_t> ready_;
-  std::unordered_map<const boost::asio::io_context*, int> worker_of_;
+  // Shared with the listener's open callback, which connections keep after the gate is gone.
+  std::shared_ptr<launcher> launcher_;
   std::unique_ptr<net::ws_listener> listener_;
 };
 

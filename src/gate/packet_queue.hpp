@@ -14,11 +14,17 @@ class packet_queue {
  public:
   bool empty() const noexcept { return head_ == items_.size(); }
   std::size_t size() const noexcept { return items_.size() - head_; }
-  void push(std::string_view packet) { items_.emplace_back(packet); }
+  /// Bytes of the packets waiting.
+  std::size_t bytes() const noexcept { return bytes_; }
+  void push(std::string_view packet) {
+    items_.emplace_back(packet);
+    bytes_ += packet.size();
+  }
 
   /// The oldest packet; the queue must not be empty.
   std::string pop() {
     std::string packet = std::move(items_[head_++]);
+    bytes_ -= packet.size();
     if (head_ == items_.size()) {
       std::vector<std::string>().swap(items_);
       head_ = 0;
@@ -29,6 +35,7 @@ class packet_queue {
  private:
   std::vector<std::string> items_;
   std::size_t head_ = 0;
+  std::size_t bytes_ = 0;
 };
 
 }  // namespace stratus::gate

@@ -1,5 +1,7 @@
 #include "gate/pb_agent.hpp"
 
+#include "codec/framing.hpp"
+#include "codec/header.hpp"
 #include "runtime/log.hpp"
 #include "runtime/node.hpp"
 
@@ -10,13 +12,16 @@ runtime::log::limiter bad_packet_log(std::chrono::seconds(1));
 // A token verified by the token check (not issued on this connection) is asked again after
 // this long, so one that expires or is revoked stops working here too.
 constexpr std::chrono::seconds token_recheck{30};
+// Reply buffers larger than this are released after use.
+constexpr std::size_t keep_reply_capacity = 4096;
 }
 
 pb_agent::pb_agent(net::ws_connection_ptr conn, std::shared_ptr<const pb_app> app)
     : conn_(std::move(conn)),
       app_(std::move(app)),
       link_(std::make_shared<agent_link>(this)),
-      session_(*this, *conn_) {
+      session_(*this, *conn_),
+      intake_(app_->intake) {
   conn_->set_handler(link_);
 }
 
@@ -42,21 +47,33 @@ void pb_agent::on_stop() {
 void pb_agent::on_packet(std::span<const std::uint8_t> packet) {
   enter([&] {
     std::string_view bytes(reinterpret_cast<const char*>(packet.data()), packet.size());
-    if (busy_ || !waiting_.empty()) {
-      // A client that pipelines faster than its handlers finish is cut off, not buffered
-      // without bound.
-      if (waiting_.size() >= app_->max_pending) {
-        runtime::log::warn_limited(bad_packet_log, "connection {}: over {} requests waiting",
-                                   conn_->id(), app_->max_pending);
-        conn_->close(1008, "too many requests waiting");
+    switch (auto a = intake_.offer(bytes, busy_)) {
+      case packet_intake::action::handle_now:
+        handle(bytes);
+        pump();
         return;
-      }
-      waiting_.push(bytes);
-      return;
+      case packet_intake::action::queued:
+        return;
+      case packet_intake::action::rate_limited:
+        refuse(bytes, codec::error_code::rate_limited, "over the request budget; slow down");
+        return;
+      case packet_intake::action::over_budget:
+      case packet_intake::action::queue_full:
+        runtime::log::warn_limited(bad_packet_log, "connection {} from {}: {}", conn_->id(),
+                                   session_.peer_address(), packet_intake::close_reason(a));
+        conn_->close(1008, packet_intake::close_reason(a));
+        return;
     }
-    handle(bytes);
-    pump();
   });
+}
+
+void pb_agent::refuse(std::string_view packet, codec::error_code code, std::string_view why) {
+  auto body = codec::unframe(packet);
+  if (!body) return;
+  auto header = codec::peek_header(*body);
+  if (!header) return;
+  codec::encode_error(code, why, header->session_id, out_);
+  send_out();
 }
 
 void pb_agent::on_closed(const net::close_info& info) {
@@ -95,8 +112,8 @@ void pb_agent::handle(std::string_view packet) {
 void pb_agent::pump() {
   if (pumping_) return;
   pumping_ = true;
-  while (!busy_ && !waiting_.empty() && !exiting()) {
-    std::string packet = waiting_.pop();
+  while (!busy_ && intake_.has_waiting() && !exiting()) {
+    std::string packet = intake_.next();
     handle(packet);
   }
   pumping_ = false;
@@ -109,15 +126,20 @@ bool pb_agent::authorized(const std::string& token) const {
 runtime::task<void> pb_agent::run(codec::decoded_request<pb_handlers::entry> req) {
   const std::int32_t session = req.header->session_id();
   bool allowed = req.handler->who == access::anyone || authorized(req.header->token());
+  std::optional<handler_error> refusal;
   if (!allowed && !req.header->token().empty() && app_->check_token) {
     auto pending = app_->check_token(*this, req.header->token());
-    std::optional<std::int64_t> user = co_await std::move(pending);
-    if (user) {
-      session_.set_user(*user, req.header->token(), token_recheck);
+    gate::reply<std::int64_t> user = co_await std::move(pending);
+    if (user.ok()) {
+      session_.set_user(user.value(), req.header->token(), token_recheck);
       allowed = true;
+    } else if (user.error().code != codec::error_code::unauthorized) {
+      refusal = std::move(user.error());  // the check itself failed: say so, not UNAUTHORIZED
     }
   }
-  if (!allowed) {
+  if (refusal) {
+    codec::encode_error(refusal->code, refusal->message, session, out_);
+  } else if (!allowed) {
     codec::encode_error(codec::error_code::unauthorized, "log in first: missing or expired token",
                         session, out_);
   } else {
@@ -139,6 +161,8 @@ void pb_agent::send_out() {
       !conn_->send({reinterpret_cast<const std::uint8_t*>(out_.data()), out_.size()})) {
     runtime::log::debug("reply to connection {} not sent (closed or send queue full)", conn_->id());
   }
+  // One large reply must not leave a large buffer behind on an idle connection.
+  if (out_.capacity() > keep_reply_capacity) std::string().swap(out_);
 }
 
 void start_pb_agent(runtime::node& node, int worker, const net::ws_connection_ptr& conn,

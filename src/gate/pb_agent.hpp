@@ -3,7 +3,7 @@
 #include <string>
 
 #include "gate/agent_link.hpp"
-#include "gate/packet_queue.hpp"
+#include "gate/packet_intake.hpp"
 #include "gate/messages.hpp"
 #include "gate/pb_handlers.hpp"
 #include "gate/pb_session.hpp"
@@ -34,12 +34,13 @@ class pb_agent : public runtime::service, public connection_events {
   runtime::task<void> run(codec::decoded_request<pb_handlers::entry> req);
   bool authorized(const std::string& token) const;
   void send_out();
+  void refuse(std::string_view packet, codec::error_code code, std::string_view why);
 
   net::ws_connection_ptr conn_;
   std::shared_ptr<const pb_app> app_;
   std::shared_ptr<agent_link> link_;
   pb_session session_;
-  packet_queue waiting_;  // packets that arrived while a handler was suspended
+  packet_intake intake_;  // budget, and packets that arrived while a handler was suspended
   std::string out_;
   int bad_in_a_row_ = 0;
   bool busy_ = false;

@@ -9,6 +9,7 @@
 #include "codec/encode.hpp"
 #include "codec/error_code.hpp"
 #include "codec/message_registry.hpp"
+#include "gate/packet_intake.hpp"
 #include "runtime/service.hpp"
 
 namespace stratus::gate {
@@ -77,8 +78,9 @@ class pb_handlers {
 };
 
 /// Checks a token presented by a client that did not log in on this connection (a
-/// reconnect); returns the user id, or nullopt when the token is unknown or expired.
-using token_checker = std::function<runtime::task<std::optional<std::int64_t>>(
+/// reconnect); returns the user id, or the error to answer (UNAUTHORIZED when the token is
+/// unknown or expired, BACKEND_UNAVAILABLE when it cannot be checked now).
+using token_checker = std::function<runtime::task<reply<std::int64_t>>(
     runtime::service& self, const std::string& token)>;
 
 /// What every protobuf agent shares, read-only.
@@ -86,7 +88,7 @@ struct pb_app {
   pb_handlers handlers;
   token_checker check_token;  ///< may be empty: then only this connection's login counts
   int max_bad_packets = 3;            ///< malformed in a row -> 1008
-  std::size_t max_pending = 256;      ///< requests queued behind a running handler -> 1008
+  intake_limits intake;               ///< per-connection budget and queue bounds
 };
 
 }  // namespace stratus::gate

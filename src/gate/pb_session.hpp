@@ -38,10 +38,15 @@ class pb_session {
   template <class M>
   bool push(M& message) {
     codec::encode(message, 0, scratch_);
-    return conn_.send({reinterpret_cast<const std::uint8_t*>(scratch_.data()), scratch_.size()});
+    const bool sent =
+        conn_.send({reinterpret_cast<const std::uint8_t*>(scratch_.data()), scratch_.size()});
+    if (scratch_.capacity() > 4096) std::string().swap(scratch_);  // one big push: give it back
+    return sent;
   }
   /// This connection's id.
   std::uint64_t connection_id() const noexcept { return conn_.id(); }
+  /// The client's IP address as text (login throttling, logs).
+  std::string peer_address() const { return conn_.remote_endpoint().address().to_string(); }
 
  private:
   runtime::service& agent_;

@@ -6,6 +6,7 @@
 #include "runtime/node.hpp"
 #include "sproto/codec.hpp"
 #include "sproto/pack.hpp"
+#include "sproto/unpacked_size.hpp"
 
 namespace stratus::gate {
 
@@ -16,8 +17,15 @@ std::string_view as_chars(std::span<const std::uint8_t> bytes) {
   return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
 }
 
+// The most a packet may unpack to (a zero-filled 64 KiB body would unpack to 512 KiB). Packets
+// past it are refused unread, as malformed.
+constexpr std::size_t max_unpacked = 256 * 1024;
+// After a packet this large the host is made anew, so its unpack buffer does not stay large.
+constexpr std::size_t trim_after = 8 * 1024;
+
 // An error reply built from a header alone (the request could not be dispatched): `ud` = code,
-// plus an empty struct when the protocol is known and has a response type.
+// plus an empty struct unless the protocol is known to have no response type (a protocol this
+// server does not know may have one on the client's side, which then decodes it).
 std::string error_reply(const sproto::schema& c2s, std::int64_t session,
                         const sproto::protocol* proto, std::string_view code) {
   sproto::value header;
@@ -25,8 +33,27 @@ std::string error_reply(const sproto::schema& c2s, std::int64_t session,
   header["ud"] = sproto::value(code);
   std::string plain;
   sproto::encode_to(c2s, *c2s.find_type("package"), header, plain);
-  if (proto && proto->has_response()) plain.append(2, '\0');
+  if (!proto || proto->has_response()) plain.append(2, '\0');
   return sproto::pack(plain);
+}
+
+// What can be read of a packet's header: the session (to reply) and the protocol tag. Only a
+// bounded prefix is unpacked: a header is a few dozen bytes.
+struct header_seen {
+  std::optional<std::int64_t> session;
+  std::optional<std::int64_t> tag;
+};
+header_seen peek_header(const sproto::schema& c2s, std::string_view body) {
+  header_seen seen;
+  auto plain = sproto::unpack(sproto::packed_prefix(body, 256));
+  if (!plain) return seen;
+  auto header = sproto::decode(c2s, *c2s.find_type("package"), *plain);
+  if (!header) return seen;
+  const sproto::value* s = header->v.find("session");
+  const sproto::value* t = header->v.find("type");
+  if (s && s->is_int()) seen.session = s->as_int();
+  if (t && t->is_int()) seen.tag = t->as_int();
+  return seen;
 }
 }  // namespace
 
@@ -49,7 +76,10 @@ bool sproto_session::push(std::string_view name, const sproto::value& args) {
     runtime::log::warn("push {} of {} bytes cannot be framed (max 65535)", name, packed->size());
     return false;
   }
-  return conn_.send({reinterpret_cast<const std::uint8_t*>(scratch_.data()), scratch_.size()});
+  const bool sent =
+      conn_.send({reinterpret_cast<const std::uint8_t*>(scratch_.data()), scratch_.size()});
+  if (scratch_.capacity() > trim_after) std::string().swap(scratch_);  // one big push
+  return sent;
 }
 
 sproto_app& sproto_app::add(const std::string& name, sproto_handler fn) {
@@ -64,7 +94,8 @@ sproto_agent::sproto_agent(net::ws_connection_ptr conn, std::shared_ptr<const sp
       app_(std::move(app)),
       link_(std::make_shared<agent_link>(this)),
       host_(std::move(*sproto::host::create(app_->c2s))),  // checked by make_sproto_game
-      session_(*this, *conn_, host_, app_->s2c) {
+      session_(*this, *conn_, host_, app_->s2c),
+      intake_(app_->intake) {
   conn_->set_handler(link_);
 }
 
@@ -90,20 +121,24 @@ void sproto_agent::on_stop() {
 
 void sproto_agent::on_packet(std::span<const std::uint8_t> packet) {
   enter([&] {
-    if (busy_ || !waiting_.empty()) {
-      // A client that pipelines faster than its handlers finish is cut off, not buffered
-      // without bound.
-      if (waiting_.size() >= app_->max_pending) {
-        runtime::log::warn_limited(bad_packet_log, "connection {}: over {} requests waiting",
-                                   conn_->id(), app_->max_pending);
-        conn_->close(1008, "too many requests waiting");
+    std::string_view bytes = as_chars(packet);
+    switch (auto a = intake_.offer(bytes, busy_)) {
+      case packet_intake::action::handle_now:
+        handle(bytes);
+        pump();
         return;
-      }
-      waiting_.push(as_chars(packet));
-      return;
+      case packet_intake::action::queued:
+        return;
+      case packet_intake::action::rate_limited:
+        refuse(bytes, codec::to_wire(codec::error_code::rate_limited));
+        return;
+      case packet_intake::action::over_budget:
+      case packet_intake::action::queue_full:
+        runtime::log::warn_limited(bad_packet_log, "connection {} from {}: {}", conn_->id(),
+                                   session_.peer_address(), packet_intake::close_reason(a));
+        conn_->close(1008, packet_intake::close_reason(a));
+        return;
     }
-    handle(as_chars(packet));
-    pump();
   });
 }
 
@@ -127,9 +162,14 @@ void sproto_agent::handle(std::string_view packet) {
       packet.size() >= 2 && ((std::size_t{static_cast<unsigned char>(packet[0])} << 8) |
                              static_cast<unsigned char>(packet[1])) == packet.size() - 2;
   std::string_view body = packet.size() >= 2 ? packet.substr(2) : std::string_view{};
-  auto in = framed_ok ? host_.dispatch(body)
-                      : sproto::result<sproto::incoming>(sproto::make_error(
-                            sproto::error_kind::malformed, "length prefix mismatch"));
+  const auto expands_to = framed_ok ? sproto::unpacked_size(body) : std::nullopt;
+  auto in = !framed_ok ? sproto::result<sproto::incoming>(sproto::make_error(
+                             sproto::error_kind::malformed, "length prefix mismatch"))
+            : expands_to && *expands_to > max_unpacked
+                ? sproto::result<sproto::incoming>(sproto::make_error(
+                      sproto::error_kind::malformed, "unpacks to over 256 KiB"))
+                : host_.dispatch(body);
+  trim_buffers(expands_to.value_or(body.size()));
   auto* req = in ? std::get_if<sproto::incoming_request>(&*in) : nullptr;
   if (!req) {
     runtime::log::warn_limited(bad_packet_log, "connection {}: bad sproto packet ({} bytes): {}",
@@ -149,32 +189,36 @@ void sproto_agent::handle(std::string_view packet) {
 }
 
 void sproto_agent::reject(std::string_view body, bool framed_ok) {
-  // Read what can be read of the header: the session (to reply) and the protocol tag.
   const sproto::schema& c2s = *app_->c2s;
-  std::optional<std::int64_t> session;
-  const sproto::protocol* proto = nullptr;
-  if (auto plain = sproto::unpack(body)) {
-    if (auto header = sproto::decode(c2s, *c2s.find_type("package"), *plain)) {
-      const sproto::value* s = header->v.find("session");
-      const sproto::value* t = header->v.find("type");
-      if (s && s->is_int()) session = s->as_int();
-      if (t && t->is_int()) proto = c2s.find_protocol(t->as_int());
-      if (framed_ok && t && t->is_int() && !proto) {
-        // Well-formed, but a protocol this server does not know: not a malformed packet.
-        if (session) send_packed(error_reply(c2s, *session, nullptr, "UNKNOWN_MESSAGE_TYPE"));
-        return;
-      }
-    }
+  header_seen seen = peek_header(c2s, body);
+  const sproto::protocol* proto = seen.tag ? c2s.find_protocol(*seen.tag) : nullptr;
+  if (framed_ok && seen.tag && !proto) {
+    // Well-formed, but a protocol this server does not know: not a malformed packet.
+    if (seen.session) send_packed(error_reply(c2s, *seen.session, nullptr, "UNKNOWN_MESSAGE_TYPE"));
+    return;
   }
-  if (session) send_packed(error_reply(c2s, *session, proto, "INVALID_MESSAGE"));
+  if (seen.session) send_packed(error_reply(c2s, *seen.session, proto, "INVALID_MESSAGE"));
   if (++bad_in_a_row_ >= app_->max_bad_packets) conn_->close(1008, "too many malformed packets");
+}
+
+void sproto_agent::refuse(std::string_view packet, std::string_view code) {
+  if (packet.size() < 2) return;
+  const sproto::schema& c2s = *app_->c2s;
+  header_seen seen = peek_header(c2s, packet.substr(2));
+  if (!seen.session) return;
+  send_packed(error_reply(c2s, *seen.session, seen.tag ? c2s.find_protocol(*seen.tag) : nullptr,
+                          code));
+}
+
+void sproto_agent::trim_buffers(std::size_t packet_size) {
+  if (packet_size > trim_after) host_ = std::move(*sproto::host::create(app_->c2s));
 }
 
 void sproto_agent::pump() {
   if (pumping_) return;
   pumping_ = true;
-  while (!busy_ && !waiting_.empty() && !exiting()) {
-    std::string packet = waiting_.pop();
+  while (!busy_ && intake_.has_waiting() && !exiting()) {
+    std::string packet = intake_.next();
     handle(packet);
   }
   pumping_ = false;
@@ -227,6 +271,7 @@ void sproto_agent::send_packed(const std::string& packed) {
   if (!conn_->send({reinterpret_cast<const std::uint8_t*>(out_.data()), out_.size()})) {
     runtime::log::debug("reply to connection {} not sent (closed or send queue full)", conn_->id());
   }
+  if (out_.capacity() > trim_after) std::string().swap(out_);  // one big reply: give it back
 }
 
 void start_sproto_agent(runtime::node& node, int worker, const net::ws_connection_ptr& conn,

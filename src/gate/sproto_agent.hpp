@@ -8,7 +8,7 @@
 #include <unordered_map>
 
 #include "gate/agent_link.hpp"
-#include "gate/packet_queue.hpp"
+#include "gate/packet_intake.hpp"
 #include "gate/messages.hpp"
 #include "gate/pb_handlers.hpp"
 #include "runtime/service.hpp"
@@ -43,6 +43,8 @@ class sproto_session {
   bool push(std::string_view name, const sproto::value& args = {});
   /// This connection's id.
   std::uint64_t connection_id() const noexcept { return conn_.id(); }
+  /// The client's IP address as text (login throttling, logs).
+  std::string peer_address() const { return conn_.remote_endpoint().address().to_string(); }
 
  private:
   runtime::service& agent_;
@@ -64,7 +66,7 @@ struct sproto_app {
   sproto::schema_ptr s2c;                                    ///< pushes the server sends
   std::unordered_map<std::string, sproto_handler> handlers;  ///< by protocol name
   int max_bad_packets = 3;                                   ///< malformed in a row -> 1008
-  std::size_t max_pending = 256;  ///< requests queued behind a running handler -> 1008
+  intake_limits intake;  ///< per-connection budget and queue bounds
   std::chrono::milliseconds heartbeat{5000};                 ///< `heartbeat` push interval
 
   /// Registers `fn` for the c2s protocol `name`; an unknown name is a bug (logic_error).
@@ -95,6 +97,8 @@ class sproto_agent : public runtime::service, public connection_events {
  private:
   void handle(std::string_view packet);
   void reject(std::string_view body, bool framed_ok);
+  void refuse(std::string_view packet, std::string_view code);
+  void trim_buffers(std::size_t packet_size);
   void pump();
   runtime::task<void> run(sproto::incoming_request req, const sproto_handler* fn);
   runtime::task<void> heartbeat_loop();
@@ -105,7 +109,7 @@ class sproto_agent : public runtime::service, public connection_events {
   std::shared_ptr<agent_link> link_;
   sproto::host host_;
   sproto_session session_;
-  packet_queue waiting_;  // packets that arrived while a handler was suspended
+  packet_intake intake_;  // budget, and packets that arrived while a handler was suspended
   std::string out_;
   int bad_in_a_row_ = 0;
   bool busy_ = false;

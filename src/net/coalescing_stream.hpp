@@ -6,6 +6,7 @@
 
 #include <boost/asio/associator.hpp>
 #include <boost/asio/async_result.hpp>
+#include <boost/asio/buffer.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -20,6 +21,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -94,13 +97,21 @@ class coalescing_stream {
   /// SyncReadStream: present for Beast's concept checks; blocks, never used by stratus.
   template <class MutableBuffers>
   std::size_t read_some(const MutableBuffers& buffers, boost::system::error_code& ec) {
+    if (!unread_.empty()) {
+      ec = {};
+      return take_unread(buffers);
+    }
     return socket_.read_some(buffers, ec);
   }
   /// SyncReadStream: throwing form.
   template <class MutableBuffers>
   std::size_t read_some(const MutableBuffers& buffers) {
+    if (!unread_.empty()) return take_unread(buffers);
     return socket_.read_some(buffers);
   }
+  /// Bytes that were read past the end of something (the HTTP upgrade request) and belong to
+  /// what follows: the next reads return them before reading the socket again.
+  void unread(std::string_view bytes) { unread_.insert(0, bytes); }
 
   /// AsyncWriteStream: appends all bytes, schedules a flush, completes on the next turn.
   template <class ConstBuffers, class Token>
@@ -113,6 +124,14 @@ class coalescing_stream {
   void note_read(std::size_t n) noexcept;
 
  private:
+  template <class MutableBuffers>
+  std::size_t take_unread(const MutableBuffers& buffers) {
+    const std::size_t n = boost::asio::buffer_copy(
+        buffers, boost::asio::buffer(unread_.data(), unread_.size()));
+    unread_.erase(0, n);
+    if (unread_.empty()) std::string().swap(unread_);
+    return n;
+  }
   void append(const std::uint8_t* data, std::size_t size) {
     pending_.insert(pending_.end(), data, data + size);
   }
@@ -126,6 +145,7 @@ class coalescing_stream {
   net_stats* stats_ = nullptr;
   std::vector<std::uint8_t> pending_;    // bytes gathered this turn
   std::vector<std::uint8_t> in_flight_;  // bytes handed to async_write
+  std::string unread_;                   // received before they were wanted (see unread)
   std::chrono::steady_clock::time_point last_read_ = std::chrono::steady_clock::now();
   std::uint64_t flushes_ = 0;
   std::uint64_t bytes_out_ = 0;
@@ -183,6 +203,14 @@ auto coalescing_stream::async_read_some(const MutableBuffers& buffers, Token&& t
   return boost::asio::async_initiate<Token, void(boost::system::error_code, std::size_t)>(
       [this](auto handler, const MutableBuffers& b) {
         flush();  // about to wait for input: send what this turn produced
+        if (!unread_.empty()) {
+          // Already received (and counted): complete on the next turn, as a read would.
+          const std::size_t n = take_unread(b);
+          boost::asio::post(socket_.get_executor(), [h = std::move(handler), n]() mutable {
+            std::move(h)(boost::system::error_code{}, n);
+          });
+          return;
+        }
         using handler_t = decltype(handler);
         socket_.async_read_some(b,
                                 detail::counting_read_handler<handler_t>{this, std::move(handler)});

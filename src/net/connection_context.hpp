@@ -1,8 +1,12 @@
 #pragma once
 // What every connection of one listener shares: settings, counters, the open callback.
 
+#include <boost/asio/ip/address.hpp>
+
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <unordered_map>
 
 #include "net/net_stats.hpp"
 #include "net/ws_options.hpp"
@@ -26,6 +30,29 @@ struct connection_context {
   net_stats stats;
   /// Called for every opened connection.
   open_callback on_open;
+
+  /// Counts one more connection from `a`; false (nothing counted) when it has
+  /// options.listen.max_per_address already. Thread-safe.
+  bool claim_address(const boost::asio::ip::address& a) {
+    std::lock_guard lock(addresses_mu_);
+    std::size_t& n = per_address_[a];
+    if (n >= options.listen.max_per_address) {
+      if (n == 0) per_address_.erase(a);
+      return false;
+    }
+    ++n;
+    return true;
+  }
+  /// Gives back what claim_address counted. Thread-safe.
+  void release_address(const boost::asio::ip::address& a) {
+    std::lock_guard lock(addresses_mu_);
+    auto it = per_address_.find(a);
+    if (it != per_address_.end() && --it->second == 0) per_address_.erase(it);
+  }
+
+ private:
+  std::mutex addresses_mu_;
+  std::unordered_map<boost::asio::ip::address, std::size_t> per_address_;
 };
 
 }  // namespace stratus::net

@@ -35,7 +35,14 @@ ws_connection::ws_connection(socket_type socket, std::shared_ptr<connection_cont
 }
 
 ws_connection::~ws_connection() {
+  release_slots();
+}
+
+void ws_connection::release_slots() {
   if (counted_open_) context_->stats.open.fetch_sub(1, std::memory_order_relaxed);
+  counted_open_ = false;
+  if (counted_address_) context_->release_address(peer_.address());
+  counted_address_ = false;
 }
 
 void ws_connection::read_message() {
@@ -148,8 +155,7 @@ void ws_connection::on_read_failed(boost::system::error_code ec) {
     // otherwise keep the socket forever.
     arm_timer(std::chrono::steady_clock::now() + context_->options.connection.close_timeout);
   }
-  if (counted_open_) context_->stats.open.fetch_sub(1, std::memory_order_relaxed);
-  counted_open_ = false;
+  release_slots();
   if (auto handler = std::move(handler_)) handler->on_close(*this, info);
 }
 
@@ -168,8 +174,7 @@ void ws_connection::on_timer() {
       // A client that connects and says nothing (or too slowly) is dropped.
       context_->stats.refused.fetch_add(1, std::memory_order_relaxed);
       state_ = state::closed;
-      if (counted_open_) context_->stats.open.fetch_sub(1, std::memory_order_relaxed);
-      counted_open_ = false;
+      release_slots();
       ws_.next_layer().close_now();
       return;
     case state::open:

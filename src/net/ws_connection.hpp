@@ -88,6 +88,7 @@ class ws_connection : public std::enable_shared_from_this<ws_connection> {
   void on_timer();
   void on_idle_check();
   void begin_close(std::uint16_t code, std::string_view reason);
+  void release_slots();  // gives back the open-connection and per-address counts
 
   boost::beast::websocket::stream<coalescing_stream, false> ws_;
   boost::asio::basic_waitable_timer<std::chrono::steady_clock,
@@ -105,6 +106,7 @@ class ws_connection : public std::enable_shared_from_this<ws_connection> {
   state state_ = state::handshake;
   bool ping_outstanding_ = false;
   bool counted_open_ = false;
+  bool counted_address_ = false;
   bool closed_by_us_ = false;
 };
 

@@ -52,7 +52,19 @@ void ws_connection::on_request(boost::system::error_code ec) {
     return refuse(http::status::service_unavailable, "server full, try again later\n");
   }
   counted_open_ = true;
+  if (!context_->claim_address(peer_.address())) {
+    release_slots();
+    context_->stats.refused_full.fetch_add(1, std::memory_order_relaxed);
+    return refuse(http::status::service_unavailable, "too many connections from your address\n");
+  }
+  counted_address_ = true;
 
+  // Bytes the client sent right behind its request (its first frames, before our 101) were
+  // read with the request: hand them back to the stream so the WebSocket reads them first.
+  if (auto extra = handshake_->buffer.cdata(); extra.size() > 0) {
+    ws_.next_layer().unread({static_cast<const char*>(extra.data()), extra.size()});
+    handshake_->buffer.consume(extra.size());
+  }
   ws_.read_message_max(context_->options.connection.max_message_size);
   ws_.auto_fragment(false);
   ws_.binary(true);
@@ -109,8 +121,7 @@ void ws_connection::on_accepted(boost::system::error_code ec) {
   if (state_ != state::handshake) return;
   if (ec) {
     state_ = state::closed;
-    if (counted_open_) context_->stats.open.fetch_sub(1, std::memory_order_relaxed);
-    counted_open_ = false;
+    release_slots();
     ws_.next_layer().close_now();
     return;
   }

@@ -19,6 +19,8 @@ struct listen_options {
   std::string path = "/";
   /// Open WebSocket connections allowed at once; further upgrades get 503.
   std::size_t max_connections = 10000;
+  /// Open connections from one IP address; further upgrades from it get 503.
+  std::size_t max_per_address = 256;
   /// Time allowed from TCP accept to a completed upgrade; silent clients are dropped.
   std::chrono::milliseconds handshake_timeout{5000};
   /// Allowed Origin header values; empty accepts any (and requests without Origin).

@@ -46,6 +46,8 @@ const char* to_string(call_errc code) noexcept {
       return "no_handler";
     case call_errc::stopped:
       return "stopped";
+    case call_errc::overloaded:
+      return "overloaded";
   }
   return "unknown";
 }

@@ -90,6 +90,10 @@ address node::lookup(std::string_view name) const {
   return core_->reg.lookup(name);
 }
 
+std::vector<work_lane_stats> node::work_lanes() const {
+  return core_->lane_stats();
+}
+
 std::vector<service_stats> node::stats() const {
   std::vector<service_stats> out;
   for (const cell_ref& c : core_->reg.all()) {

@@ -9,6 +9,7 @@
 
 #include "runtime/service.hpp"
 #include "runtime/stats.hpp"
+#include "runtime/work_lane.hpp"
 
 namespace stratus::runtime {
 
@@ -76,6 +77,8 @@ class node {
   address lookup(std::string_view name) const;
   /// Counters of every live service.
   std::vector<service_stats> stats() const;
+  /// Counters of every work lane (blocking work by kind; see offload.hpp).
+  std::vector<work_lane_stats> work_lanes() const;
   /// How many services are alive.
   std::size_t service_count() const;
   /// Worker count and their io_contexts (the gateway puts sockets on them).

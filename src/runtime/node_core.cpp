@@ -20,7 +20,31 @@ node_core::~node_core() {
     wait();
   }
   shutdown_all_now();
+  stop_lanes();
   for (auto& w : workers) w->drop_pending_handlers();
+}
+
+work_lane& node_core::lane(const work_lane_options& o) {
+  std::lock_guard lock(lanes_mu_);
+  auto it = lanes_.find(o.name);
+  if (it == lanes_.end()) it = lanes_.emplace(o.name, std::make_unique<work_lane>(o)).first;
+  return *it->second;
+}
+
+std::vector<work_lane_stats> node_core::lane_stats() {
+  std::lock_guard lock(lanes_mu_);
+  std::vector<work_lane_stats> out;
+  for (const auto& [name, l] : lanes_) out.push_back(l->stats());
+  return out;
+}
+
+void node_core::stop_lanes() {
+  std::map<std::string, std::unique_ptr<work_lane>, std::less<>> lanes;
+  {
+    std::lock_guard lock(lanes_mu_);
+    lanes.swap(lanes_);
+  }
+  lanes.clear();
 }
 
 address node_core::spawn(std::unique_ptr<service> svc, const handler_table& table, std::string name,

@@ -1,6 +1,6 @@
 #pragma once
 #include <atomic>
-#include <boost/asio/thread_pool.hpp>
+#include <map>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -11,6 +11,7 @@
 
 #include "runtime/node.hpp"
 #include "runtime/registry.hpp"
+#include "runtime/work_lane.hpp"
 #include "runtime/worker.hpp"
 
 namespace stratus::runtime::detail {
@@ -26,8 +27,12 @@ class node_core {
   const std::shared_ptr<const runtime::config> cfg;
   registry reg;
   std::vector<std::unique_ptr<worker>> workers;
-  /// Threads for blocking work (see offload.hpp); destroyed before the workers.
-  boost::asio::thread_pool blocking{4};
+  /// The lane named `o.name`, made with `o` on first use (see work_lane.hpp, offload.hpp).
+  work_lane& lane(const work_lane_options& o);
+  /// Counters of every lane.
+  std::vector<work_lane_stats> lane_stats();
+  /// Stops every lane (queued jobs are told `expired`); before the workers go.
+  void stop_lanes();
 
   /// Builds the cell, binds the name if any, publishes it and queues its start message.
   address spawn(std::unique_ptr<service> svc, const handler_table& table, std::string name,
@@ -62,6 +67,8 @@ class node_core {
   std::condition_variable cv_;
   bool monitor_quit_ = false;
   std::thread monitor_;
+  std::mutex lanes_mu_;
+  std::map<std::string, std::unique_ptr<work_lane>, std::less<>> lanes_;
 };
 
 }  // namespace stratus::runtime::detail

@@ -1,6 +1,9 @@
 #pragma once
+// Blocking work (database drivers, password hashing) run on a work lane while the calling
+// coroutine waits without blocking its worker thread.
 #include <boost/asio/post.hpp>
-#include <boost/asio/thread_pool.hpp>
+
+#include <atomic>
 #include <coroutine>
 #include <exception>
 #include <functional>
@@ -8,13 +11,22 @@
 #include <optional>
 #include <type_traits>
 
+#include "runtime/result.hpp"
 #include "runtime/service.hpp"
 #include "runtime/task.hpp"
+#include "runtime/work_lane.hpp"
 
 namespace stratus::runtime {
 
-/// The node's pool of threads for blocking work (database drivers, password hashing).
-boost::asio::thread_pool& blocking_pool(service& self);
+/// The node's lane named `o.name`, created with `o` the first time any service asks for it.
+work_lane& lane_of(service& self, const work_lane_options& o);
+
+/// The general lane: 4 threads, 4,096 jobs queued at most. Give each heavy kind of work its
+/// own lane (offload_to) so that one cannot starve another.
+inline const work_lane_options& general_lane() {
+  static const work_lane_options o{"blocking", 4, 4096, {}};
+  return o;
+}
 
 namespace detail {
 
@@ -24,56 +36,93 @@ class offload_awaiter {
   struct state {
     std::optional<stored> value;
     std::exception_ptr error;
-    bool alive = true;  // touched only on the service's thread
+    std::optional<call_error> refused;
+    std::atomic<bool> alive{true};  // false once the waiting coroutine is gone
     std::coroutine_handle<> waiter;
   };
 
  public:
-  offload_awaiter(service& self, std::function<T()> fn)
-      : self_(self), fn_(std::move(fn)), st_(std::make_shared<state>()) {}
+  offload_awaiter(service& self, work_lane& lane, std::function<T()> fn)
+      : self_(self), lane_(lane), fn_(std::move(fn)), st_(std::make_shared<state>()) {}
   offload_awaiter(const offload_awaiter&) = delete;
-  ~offload_awaiter() { st_->alive = false; }
+  ~offload_awaiter() { st_->alive.store(false, std::memory_order_release); }
 
   bool await_ready() const noexcept { return false; }
-  void await_suspend(std::coroutine_handle<> h) {
+  bool await_suspend(std::coroutine_handle<> h) {
     st_->waiter = h;
-    boost::asio::post(blocking_pool(self_), [st = st_, fn = std::move(fn_), svc = &self_,
-                                             ioc = &self_.io_context()]() mutable {
-      try {
-        if constexpr (std::is_void_v<T>) {
-          fn();
-          st->value.emplace();
-        } else {
-          st->value.emplace(fn());
+    auto job = [st = st_, fn = std::move(fn_), svc = &self_, ioc = &self_.io_context(),
+                lane = &lane_](work_lane::verdict v) mutable {
+      if (!st->alive.load(std::memory_order_acquire)) {
+        // The coroutine that wanted this (a closed connection's agent) is gone: skip the work.
+        if (v == work_lane::verdict::run) lane->note_dropped();
+        return;
+      }
+      if (v == work_lane::verdict::expired) {
+        st->refused = call_error{call_errc::overloaded,
+                                 "waited too long in the " + lane->options().name + " queue"};
+      } else {
+        try {
+          if constexpr (std::is_void_v<T>) {
+            fn();
+            st->value.emplace();
+          } else {
+            st->value.emplace(fn());
+          }
+        } catch (...) {
+          st->error = std::current_exception();
         }
-      } catch (...) {
-        st->error = std::current_exception();
       }
       // Back to the service's own thread; skip if the waiting coroutine is gone.
       boost::asio::post(*ioc, [st, svc] {
-        if (st->alive) svc->resume(st->waiter);
+        if (st->alive.load(std::memory_order_acquire)) svc->resume(st->waiter);
       });
-    });
+    };
+    if (lane_.try_post(std::move(job))) return true;
+    st_->refused = call_error{call_errc::overloaded, "the " + lane_.options().name + " queue is full"};
+    return false;  // resumes at once with the refusal
   }
-  T await_resume() {
+  /// The job's value, or `overloaded` when the lane refused or dropped it. A job's exception
+  /// is rethrown here.
+  result<stored> await_resume() {
+    if (st_->refused) return std::move(*st_->refused);
     if (st_->error) std::rethrow_exception(st_->error);
-    if constexpr (!std::is_void_v<T>) return std::move(*st_->value);
+    return std::move(*st_->value);
   }
 
  private:
   service& self_;
+  work_lane& lane_;
   std::function<T()> fn_;
   std::shared_ptr<state> st_;
 };
 
 }  // namespace detail
 
-/// Runs `fn` on the blocking pool and resumes the calling coroutine on the service's thread
-/// with its result (or its exception). Worker threads never block on it:
-///     auto rows = co_await offload(*this, [&] { return db.query(sql, params); });
+/// The value of offload_to: the job's result, `done` for a void job.
+template <class T>
+using offload_value = std::conditional_t<std::is_void_v<T>, done, T>;
+
+/// Runs `fn` on the lane described by `lane` and resumes the calling coroutine on the
+/// service's thread with its result, or with call_errc::overloaded when the lane's queue is
+/// full or the job waited past the lane's max_wait. Worker threads never block on it:
+///     auto hash = co_await offload_to(*this, password_lane, [&] { return hash_of(pw); });
+/// A job whose coroutine is gone when its turn comes (the service exited) does not run.
+template <class F, class T = std::invoke_result_t<F>>
+task<result<offload_value<T>>> offload_to(service& self, const work_lane_options& lane, F fn) {
+  detail::offload_awaiter<T> awaiter(self, lane_of(self, lane), std::function<T()>(std::move(fn)));
+  result<offload_value<T>> r = co_await awaiter;
+  co_return r;
+}
+
+/// offload_to on the general lane, for light occasional work; the job's value, or
+/// std::runtime_error when the general lane is full (rare: 4,096 jobs waiting).
 template <class F, class T = std::invoke_result_t<F>>
 task<T> offload(service& self, F fn) {
-  co_return co_await detail::offload_awaiter<T>(self, std::function<T()>(std::move(fn)));
+  detail::offload_awaiter<T> awaiter(self, lane_of(self, general_lane()),
+                                     std::function<T()>(std::move(fn)));
+  auto r = co_await awaiter;
+  if (!r) throw std::runtime_error(r.error().message);
+  if constexpr (!std::is_void_v<T>) co_return std::move(*r);
 }
 
 }  // namespace stratus::runtime

@@ -14,6 +14,7 @@ enum class call_errc {
   handler_failed,   ///< the callee's handler threw
   no_handler,       ///< the callee has no handler for the message type
   stopped,          ///< the node is shutting down
+  overloaded,       ///< the work was refused (its queue was full) or dropped (waited too long)
 };
 
 /// Short stable name of an error code ("timeout", "dead_service", ...).

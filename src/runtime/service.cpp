@@ -292,7 +292,7 @@ void service::retire(std::vector<envelope> leftovers) {
 }  // namespace stratus::runtime
 
 namespace stratus::runtime {
-boost::asio::thread_pool& blocking_pool(service& self) {
-  return self.core_->blocking;
+work_lane& lane_of(service& self, const work_lane_options& o) {
+  return self.core_->lane(o);
 }
 }  // namespace stratus::runtime

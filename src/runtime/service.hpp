@@ -1,6 +1,5 @@
 #pragma once
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <coroutine>
 #include <cstdint>
@@ -26,6 +25,8 @@ class node;
 template <class R>
 class call_awaiter;
 class sleep_awaiter;
+class work_lane;
+struct work_lane_options;
 
 namespace detail {
 class node_core;
@@ -166,7 +167,7 @@ class service {
  private:
   friend class detail::node_core;
   friend class detail::resume_scope;
-  friend boost::asio::thread_pool& blocking_pool(service&);
+  friend work_lane& lane_of(service&, const work_lane_options&);
   friend class sleep_awaiter;
   friend class cell;
   template <class R>

@@ -47,6 +47,11 @@ void log_stats(const runtime::node& node) {
                        runtime::format_address(s.addr), s.name, s.worker, s.handled, s.queued,
                        static_cast<double>(s.cpu_ns) / 1e6, s.note.empty() ? "" : " ", s.note);
   }
+  for (const runtime::work_lane_stats& l : node.work_lanes()) {
+    runtime::log::info("  lane {}: threads {} running {} queued {}/{} done {} refused {} dropped {}",
+                       l.name, l.threads, l.running, l.queued, l.max_queued, l.done, l.refused,
+                       l.dropped);
+  }
 }
 
 /// `--print-key KEY`: the value as a shell script wants it (strings unquoted, lists one per line).

@@ -35,7 +35,8 @@ pid_file::pid_file(std::filesystem::path path) : path_(std::move(path)) {
                                ec.message());
     }
   }
-  fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  // O_NOFOLLOW: a symlink planted at the pid path must not make us write through it.
+  fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
   if (fd_ < 0) throw std::runtime_error(os_error("cannot open pid file", path_));
   if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
     int error = errno;

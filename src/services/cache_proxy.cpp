@@ -63,6 +63,7 @@ void cache_proxy::describe(runtime::handlers<cache_proxy>& h) {
 }
 
 void cache_proxy::on_start() {
+  if (store_->blocks()) lane_ = backend_lane(*this, "cache", store_->stats().pool_size);
   if (stats_interval_.count() > 0) {
     fork(services::stats_loop(*this, stats_interval_, "cache", [store = store_] {
       backend::kv_stats s = store->stats();
@@ -77,67 +78,67 @@ void cache_proxy::on_start() {
 // whose service exited meanwhile.
 task<cache::get::response> cache_proxy::on_get(cache::get m) {
   return blocking<cache::get::response>(
-      *this, [s = store_, msg = std::move(m)] { return s->get(msg.key); }, store_->blocks());
+      *this, [s = store_, msg = std::move(m)] { return s->get(msg.key); }, lane_);
 }
 
 task<cache::set::response> cache_proxy::on_set(cache::set m) {
   return blocking<cache::set::response>(
       *this,
       [s = store_, msg = std::move(m)] { return to_bool(s->set(msg.key, msg.value, msg.ttl)); },
-      store_->blocks());
+      lane_);
 }
 
 task<cache::del::response> cache_proxy::on_del(cache::del m) {
   return blocking<cache::del::response>(
-      *this, [s = store_, msg = std::move(m)] { return s->del(msg.key); }, store_->blocks());
+      *this, [s = store_, msg = std::move(m)] { return s->del(msg.key); }, lane_);
 }
 
 task<cache::expire::response> cache_proxy::on_expire(cache::expire m) {
   return blocking<cache::expire::response>(
       *this, [s = store_, msg = std::move(m)] { return s->expire(msg.key, msg.ttl); },
-      store_->blocks());
+      lane_);
 }
 
 task<cache::incr::response> cache_proxy::on_incr(cache::incr m) {
   return blocking<cache::incr::response>(
       *this, [s = store_, msg = std::move(m)] { return s->incr(msg.key, msg.by); },
-      store_->blocks());
+      lane_);
 }
 
 task<cache::hset::response> cache_proxy::on_hset(cache::hset m) {
   return blocking<cache::hset::response>(
       *this, [s = store_, msg = std::move(m)] { return s->hset(msg.key, msg.field, msg.value); },
-      store_->blocks());
+      lane_);
 }
 
 task<cache::hmset::response> cache_proxy::on_hmset(cache::hmset m) {
   return blocking<cache::hmset::response>(
       *this, [s = store_, msg = std::move(m)] { return to_bool(s->hmset(msg.key, msg.fields)); },
-      store_->blocks());
+      lane_);
 }
 
 task<cache::hget::response> cache_proxy::on_hget(cache::hget m) {
   return blocking<cache::hget::response>(
       *this, [s = store_, msg = std::move(m)] { return s->hget(msg.key, msg.field); },
-      store_->blocks());
+      lane_);
 }
 
 task<cache::hgetall::response> cache_proxy::on_hgetall(cache::hgetall m) {
   return blocking<cache::hgetall::response>(
-      *this, [s = store_, msg = std::move(m)] { return s->hgetall(msg.key); }, store_->blocks());
+      *this, [s = store_, msg = std::move(m)] { return s->hgetall(msg.key); }, lane_);
 }
 
 task<cache::command::response> cache_proxy::on_command(cache::command m) {
   return blocking<cache::command::response>(
       *this, [s = store_, msg = std::move(m)]() mutable { return s->command(std::move(msg.args)); },
-      store_->blocks());
+      lane_);
 }
 
 task<cache::pipeline::response> cache_proxy::on_pipeline(cache::pipeline m) {
   return blocking<cache::pipeline::response>(
       *this,
       [s = store_, msg = std::move(m)]() mutable { return s->pipeline(std::move(msg.commands)); },
-      store_->blocks());
+      lane_);
 }
 
 cache::stats::response cache_proxy::on_stats(cache::stats) {

@@ -3,9 +3,11 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 
 #include "backend/kv_store.hpp"
 #include "runtime/config.hpp"
+#include "runtime/work_lane.hpp"
 #include "runtime/service.hpp"
 #include "services/cache_messages.hpp"
 
@@ -16,7 +18,7 @@ namespace stratus::services {
 std::shared_ptr<backend::kv_store> make_kv_store(const runtime::config& cfg);
 
 /// Serves the cache messages of cache_messages.hpp on a shared kv_store. Handlers suspend while
-/// the store works on the node's blocking pool, so one slow Redis never blocks a worker thread;
+/// the store works on the `cache` work lane (one thread per connection, bounded queue), so one slow Redis never blocks a worker thread;
 /// the in-process store (kv_store::blocks() false) runs inline.
 class cache_proxy : public runtime::service {
  public:
@@ -57,8 +59,8 @@ class cache_proxy : public runtime::service {
   cache::stats::response on_stats(cache::stats m);
 
  private:
-
   std::shared_ptr<backend::kv_store> store_;
+  std::optional<runtime::work_lane_options> lane_;  // none: the store runs inline
   std::chrono::milliseconds stats_interval_;
 };
 

@@ -97,6 +97,7 @@ void db_proxy::describe(runtime::handlers<db_proxy>& h) {
 }
 
 void db_proxy::on_start() {
+  lane_ = backend_lane(*this, "db", db_->stats().pool_size);
   if (stats_interval_.count() > 0) {
     fork(services::stats_loop(*this, stats_interval_, "db", [db = db_] {
       backend::sql_stats s = db->stats();
@@ -110,13 +111,13 @@ void db_proxy::on_start() {
 task<db::query::response> db_proxy::on_query(db::query m) {
   return blocking<db::query::response>(*this, [d = db_, msg = std::move(m)]() mutable {
     return d->query(msg.sql, std::move(msg.params));
-  });
+  }, lane_);
 }
 
 task<db::exec::response> db_proxy::on_exec(db::exec m) {
   return blocking<db::exec::response>(*this, [d = db_, msg = std::move(m)]() mutable {
     return d->exec(msg.sql, std::move(msg.params));
-  });
+  }, lane_);
 }
 
 task<db::transaction::response> db_proxy::on_transaction(db::transaction m) {
@@ -134,7 +135,7 @@ task<db::transaction::response> db_proxy::on_transaction(db::transaction m) {
         });
         if (!r) return r.err();
         return out;
-      });
+      }, lane_);
 }
 
 db::stats::response db_proxy::on_stats(db::stats) {

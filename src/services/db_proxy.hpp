@@ -4,10 +4,12 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <optional>
 
 #include "backend/sql_database.hpp"
 #include "runtime/config.hpp"
 #include "runtime/service.hpp"
+#include "runtime/work_lane.hpp"
 #include "services/db_messages.hpp"
 
 namespace stratus::services {
@@ -47,8 +49,8 @@ class db_proxy : public runtime::service {
   db::stats::response on_stats(db::stats m);
 
  private:
-
   std::shared_ptr<backend::sql_database> db_;
+  std::optional<runtime::work_lane_options> lane_;  // the `db` lane, set in on_start
   std::chrono::milliseconds stats_interval_;
 };
 

@@ -53,6 +53,15 @@ def write_config(path, keys, raw=""):
     return path
 
 
+def rss_kib(pid):
+    """Resident memory of process pid in KiB (VmRSS)."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise RuntimeError("no VmRSS")
+
+
 def wait_until(predicate, timeout, interval=0.02):
     """Polls predicate until it is true (returns True) or timeout seconds pass (False)."""
     deadline = time.monotonic() + timeout

@@ -18,6 +18,8 @@ import time
 
 import pytest
 
+from stratus_harness import rss_kib
+
 ROOT = os.environ.get("STRATUS_ROOT", os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "clients", "python"))
 import stratus_pb  # noqa: E402
@@ -37,14 +39,6 @@ def url(server):
 
 def run(coro, timeout=90):
     return asyncio.run(asyncio.wait_for(coro, timeout))
-
-
-def rss_kib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise RuntimeError("no VmRSS")
 
 
 async def login(server, account, password):
