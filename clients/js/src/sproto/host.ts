@@ -64,6 +64,11 @@ export class Host {
     this.pending.clear();
   }
 
+  /** Forgets one pending session (its request was never sent). */
+  clearPendingSession(session: SessionId): void {
+    this.pending.delete(String(session));
+  }
+
   /** Marks `session` as awaiting the reply of protocol `proto` of `schema`. */
   expect(session: SessionId, proto: Protocol): void {
     this.pending.set(String(session), proto);

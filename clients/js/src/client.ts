@@ -1,0 +1,434 @@
+// One logical connection to a stratus server: requests matched to replies by session, pushes
+// to handlers, and the session machinery of wire.md ("Sessions"): push seq, reconnect with
+// backoff, resume, login fallback, kicks, drain, heartbeat.
+import { backoffDelay, BackoffOptions } from "./backoff.js";
+import { Incoming, WireCodec } from "./codec.js";
+import { StratusError } from "./errors.js";
+import { ClientEvents, EventName } from "./events.js";
+
+/** The subset of the WebSocket API the client uses (browsers, Node >= 22, undici, ...). */
+export interface WebSocketLike {
+  binaryType: string;
+  readonly readyState: number;
+  send(data: Uint8Array): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((ev: any) => void) | null;
+  onmessage: ((ev: { data: any }) => void) | null;
+  onclose: ((ev: { code: number; reason: string }) => void) | null;
+  onerror: ((ev: any) => void) | null;
+}
+export type WebSocketConstructor = new (url: string) => WebSocketLike;
+
+export interface HeartbeatOptions {
+  /** Send a ping request after this long without traffic from the server (ms, default 10000). */
+  intervalMs?: number;
+  /** Treat the connection as dead after this long without traffic (ms, default 25000). */
+  deadAfterMs?: number;
+}
+
+export interface ClientOptions {
+  /** WebSocket constructor; default `globalThis.WebSocket`. */
+  WebSocket?: WebSocketConstructor;
+  /** Default reply timeout of request() in ms (default 10000). */
+  timeoutMs?: number;
+  /** Time allowed to open a WebSocket, in ms (default 10000). */
+  connectTimeoutMs?: number;
+  /** Reconnect after a drop (default on); false: a drop closes the client. */
+  reconnect?: false | (BackoffOptions & { maxAttempts?: number });
+  /** Dead-connection detection (default on); false: off. */
+  heartbeat?: false | HeartbeatOptions;
+  /** Called after RESUME_EXPIRED (and when resuming is refused): log in again here. */
+  login?: (client: Client) => Promise<unknown> | void;
+}
+
+export interface RequestOptions {
+  timeoutMs?: number;
+}
+
+type Waiter = { resolve(v: any): void; reject(e: Error): void; timer: ReturnType<typeof setTimeout>; type: string };
+type State = "connecting" | "open" | "resuming" | "reconnecting" | "closed";
+
+const KICK_CODES = new Set([4001, 4002]);
+/** Close code the client sends when it drops a silent connection (not 1000/1001: resumable). */
+export const CLOSE_DEAD = 4000;
+
+export class Client {
+  /** The auth token of the session (from the last login reply); "" before login. */
+  token = "";
+  /** The `seq` of the last push of this session (0: none yet). */
+  lastSeq = 0;
+  private state: State = "connecting";
+  private ws: WebSocketLike | null = null;
+  private readonly urls: string[];
+  private urlIndex = 0;
+  private nextSession = 1;
+  private readonly waiting = new Map<number, Waiter>();
+  private readonly pushHandlers = new Map<string, Set<(value: any, type: string) => void>>();
+  private readonly eventHandlers = new Map<string, Set<(e: any) => void>>();
+  private attempt = 0;
+  private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  private heartbeatTimer: ReturnType<typeof setInterval> | null = null;
+  private lastReceived = 0;
+  private pingInFlight = false;
+  private kickReason: string | null = null;
+  private readonly WS: WebSocketConstructor;
+
+  constructor(url: string | string[], readonly codec: WireCodec, private readonly options: ClientOptions = {}) {
+    this.urls = Array.isArray(url) ? [...url] : [url];
+    if (this.urls.length === 0) throw new Error("no server URL");
+    const ctor = options.WebSocket ?? (globalThis as any).WebSocket;
+    if (!ctor) {
+      throw new Error("no WebSocket implementation: pass options.WebSocket (Node 20: run with --experimental-websocket)");
+    }
+    this.WS = ctor;
+  }
+
+  /** The current state: connecting, open, resuming, reconnecting or closed. */
+  get status(): State {
+    return this.state;
+  }
+
+  private get closed(): boolean {
+    return this.state === "closed";
+  }
+
+  /** Opens the first connection; rejects with CONNECT_FAILED when it cannot be opened. */
+  async open(): Promise<this> {
+    await this.openSocket(this.urls[0]);
+    this.state = "open";
+    this.startHeartbeat();
+    this.emit("open", { url: this.urls[0], reconnect: false });
+    return this;
+  }
+
+  /**
+   * Sends a request and resolves with its reply (a plain object; null for a sproto protocol
+   * without a response). Rejects with a StratusError: the server's code, or TIMEOUT,
+   * DISCONNECTED, CLOSED, ENCODE_FAILED.
+   */
+  request<T = any>(type: string, fields: object = {}, options: RequestOptions = {}): Promise<T> {
+    if (this.state !== "open") {
+      const code = this.state === "closed" ? "CLOSED" : "DISCONNECTED";
+      return Promise.reject(new StratusError(code, `cannot send ${type}: the client is ${this.state}`, type));
+    }
+    return this.send<T>(type, fields, options.timeoutMs ?? this.options.timeoutMs ?? 10_000);
+  }
+
+  /** Subscribes to pushes of one type ("*" for all); returns the unsubscribe function. */
+  on(pushType: string, handler: (value: any, type: string) => void): () => void {
+    return subscribe(this.pushHandlers, pushType, handler);
+  }
+
+  /** Subscribes to a lifecycle event; returns the unsubscribe function. */
+  onEvent<E extends EventName>(event: E, handler: (e: ClientEvents[E]) => void): () => void {
+    return subscribe(this.eventHandlers, event, handler);
+  }
+
+  /** Closes the connection (code 1000: the server ends the session) and stops reconnecting. */
+  close(code = 1000, reason = "client closed"): void {
+    if (this.state === "closed") return;
+    const ws = this.ws;
+    this.finish(code, reason);
+    if (ws) {
+      try {
+        ws.close(code, reason);
+      } catch {
+        // already closing
+      }
+    }
+  }
+
+  // --- requests and packets ---------------------------------------------------------------
+
+  private send<T>(type: string, fields: object | null, timeoutMs: number): Promise<T> {
+    const session = this.nextSession;
+    this.nextSession = this.nextSession >= 0x7fffffff ? 1 : this.nextSession + 1;
+    let packet: Uint8Array;
+    try {
+      packet = this.codec.encodeRequest(type, fields, session, this.token);
+    } catch (e) {
+      if (e instanceof StratusError) return Promise.reject(e);
+      return Promise.reject(new StratusError("ENCODE_FAILED", `${type}: ${(e as Error).message}`, type));
+    }
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(session);
+        reject(new StratusError("TIMEOUT", `no reply to ${type} within ${timeoutMs} ms`, type));
+      }, timeoutMs);
+      this.waiting.set(session, { resolve, reject, timer, type });
+      try {
+        this.ws!.send(packet);
+      } catch (e) {
+        clearTimeout(timer);
+        this.waiting.delete(session);
+        reject(new StratusError("DISCONNECTED", `${type}: ${(e as Error).message}`, type));
+      }
+    });
+  }
+
+  private onPacket(data: unknown): void {
+    this.lastReceived = Date.now();
+    if (!(data instanceof ArrayBuffer)) {
+      this.emit("error", { error: new StratusError("PROTOCOL_ERROR", "text message from the server") });
+      return;
+    }
+    let msg: Incoming;
+    try {
+      msg = this.codec.decode(new Uint8Array(data));
+    } catch (e) {
+      this.emit("error", { error: new StratusError("PROTOCOL_ERROR", (e as Error).message) });
+      return;
+    }
+    if (msg.kind === "reply") this.onReply(msg);
+    else this.onPush(msg.type, msg.value, msg.seq);
+  }
+
+  private onReply(msg: Extract<Incoming, { kind: "reply" }>): void {
+    const waiter = this.waiting.get(msg.session);
+    if (!waiter) return; // timed out earlier
+    this.waiting.delete(msg.session);
+    clearTimeout(waiter.timer);
+    if (msg.error) {
+      waiter.reject(new StratusError(msg.error.code, msg.error.message, waiter.type));
+      return;
+    }
+    const token = msg.value?.token;
+    if (typeof token === "string" && token !== "" && token !== this.token) {
+      this.token = token; // a login reply: a new session, whose pushes count from 1
+      this.lastSeq = 0;
+    }
+    waiter.resolve(msg.value);
+  }
+
+  private onPush(type: string, value: any, seq: number): void {
+    if (seq > 0) {
+      if (seq <= this.lastSeq) return; // already seen (a replay overlapping what we had)
+      this.lastSeq = seq;
+    }
+    if (type === this.codec.names.kicked) this.kickReason = String(value?.reason ?? "");
+    for (const key of [type, "*"]) {
+      for (const handler of this.pushHandlers.get(key) ?? []) {
+        try {
+          handler(value, type);
+        } catch (error) {
+          this.emit("error", { error });
+        }
+      }
+    }
+  }
+
+  // --- connections ----------------------------------------------------------------------
+
+  private openSocket(url: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      let ws: WebSocketLike;
+      try {
+        ws = new this.WS(url);
+      } catch (e) {
+        reject(new StratusError("CONNECT_FAILED", `${url}: ${(e as Error).message}`));
+        return;
+      }
+      ws.binaryType = "arraybuffer";
+      const timer = setTimeout(() => {
+        fail(`no connection within ${this.options.connectTimeoutMs ?? 10_000} ms`);
+        try {
+          ws.close();
+        } catch {
+          // not open yet
+        }
+      }, this.options.connectTimeoutMs ?? 10_000);
+      const fail = (why: string) => {
+        clearTimeout(timer);
+        ws.onopen = ws.onclose = ws.onerror = ws.onmessage = null;
+        reject(new StratusError("CONNECT_FAILED", `${url}: ${why}`));
+      };
+      ws.onerror = () => fail("WebSocket error");
+      ws.onclose = (ev) => fail(`closed with ${ev.code} ${ev.reason}`);
+      ws.onopen = () => {
+        clearTimeout(timer);
+        this.ws = ws;
+        this.lastReceived = Date.now();
+        ws.onerror = null;
+        ws.onmessage = (ev) => {
+          if (this.ws === ws) this.onPacket(ev.data);
+        };
+        ws.onclose = (ev) => {
+          if (this.ws === ws) this.onDrop(ev.code, ev.reason);
+        };
+        resolve();
+      };
+    });
+  }
+
+  /** The current connection is gone (closed by the server, the network or the heartbeat). */
+  private onDrop(code: number, reason: string): void {
+    this.ws = null;
+    this.stopHeartbeat();
+    this.failWaiting("DISCONNECTED", `connection closed (${code} ${reason})`);
+    this.codec.reset();
+    if (this.state === "closed") return;
+    if (KICK_CODES.has(code) || this.kickReason !== null) {
+      const why = this.kickReason || reason;
+      this.emit("kicked", { code, reason: why });
+      this.finish(code, why);
+      return;
+    }
+    this.emit("disconnected", { code, reason });
+    if (this.options.reconnect === false) {
+      this.finish(code, reason);
+      return;
+    }
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    const opts = this.options.reconnect || {};
+    this.attempt++;
+    if (this.attempt > (opts.maxAttempts ?? Infinity)) {
+      this.finish(1006, `gave up after ${this.attempt - 1} reconnect attempts`);
+      return;
+    }
+    this.state = "reconnecting";
+    const delayMs = backoffDelay(this.attempt, opts);
+    this.emit("reconnecting", { attempt: this.attempt, delayMs });
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      void this.reconnect();
+    }, delayMs);
+  }
+
+  private async reconnect(): Promise<void> {
+    if (this.state === "closed") return;
+    this.urlIndex = (this.urlIndex + 1) % this.urls.length;
+    const url = this.urls[this.urlIndex];
+    try {
+      await this.openSocket(url);
+    } catch {
+      if (!this.closed) this.scheduleReconnect();
+      return;
+    }
+    if (this.closed) {
+      this.ws?.close(1000, "client closed");
+      return;
+    }
+    this.startHeartbeat();
+    if (this.token && !(await this.resume())) return;
+    if (this.state !== "resuming" && this.state !== "reconnecting") return;
+    this.state = "open";
+    this.attempt = 0;
+    this.emit("open", { url, reconnect: true });
+  }
+
+  /** Resumes the session on the new connection; false when the connection failed meanwhile. */
+  private async resume(): Promise<boolean> {
+    this.state = "resuming";
+    const timeoutMs = this.options.timeoutMs ?? 10_000;
+    try {
+      const reply = await this.send<any>(this.codec.names.resume, this.codec.resumeFields(this.token, this.lastSeq), timeoutMs);
+      this.emit("resumed", { userid: reply?.userid, replayed: Number(reply?.replayed ?? 0) });
+      return true;
+    } catch (e) {
+      const code = e instanceof StratusError ? e.code : "";
+      if (code !== "RESUME_EXPIRED" && code !== "UNAUTHORIZED") {
+        // The new connection failed too (or the reply never came): drop it and retry.
+        if (this.ws && this.state === "resuming") this.dropSilently(`resume failed: ${code}`);
+        return false;
+      }
+      this.token = "";
+      this.lastSeq = 0;
+      this.emit("resume_expired", { code });
+      this.state = "open";
+      this.attempt = 0;
+      this.emit("open", { url: this.urls[this.urlIndex], reconnect: true });
+      if (this.options.login) {
+        try {
+          await this.options.login(this);
+        } catch (error) {
+          this.emit("error", { error });
+        }
+      }
+      return false;
+    }
+  }
+
+  private finish(code: number, reason: string): void {
+    if (this.state === "closed") return;
+    this.state = "closed";
+    this.ws = null;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    this.stopHeartbeat();
+    this.failWaiting("CLOSED", reason);
+    this.emit("close", { code, reason });
+  }
+
+  private failWaiting(code: "DISCONNECTED" | "CLOSED", why: string): void {
+    for (const [, w] of this.waiting) {
+      clearTimeout(w.timer);
+      w.reject(new StratusError(code, `${w.type}: ${why}`, w.type));
+    }
+    this.waiting.clear();
+  }
+
+  /** Abandons the current socket without waiting for a closing handshake, then reconnects. */
+  private dropSilently(reason: string): void {
+    const ws = this.ws;
+    if (!ws) return;
+    this.ws = null; // its late close event is ignored
+    try {
+      ws.close(CLOSE_DEAD, reason);
+    } catch {
+      // already closing
+    }
+    this.onDrop(1006, reason);
+  }
+
+  // --- heartbeat ------------------------------------------------------------------------
+
+  private startHeartbeat(): void {
+    this.stopHeartbeat();
+    if (this.options.heartbeat === false) return;
+    const intervalMs = this.options.heartbeat?.intervalMs ?? 10_000;
+    const deadAfterMs = this.options.heartbeat?.deadAfterMs ?? 25_000;
+    const tick = Math.max(20, Math.min(intervalMs, deadAfterMs) / 4);
+    this.heartbeatTimer = setInterval(() => {
+      if (!this.ws) return;
+      const silentMs = Date.now() - this.lastReceived;
+      if (silentMs >= deadAfterMs) {
+        this.emit("dead", { silentMs });
+        this.dropSilently(`no traffic for ${silentMs} ms`);
+        return;
+      }
+      if (silentMs >= intervalMs && !this.pingInFlight) {
+        this.pingInFlight = true;
+        // Any reply (even UNAUTHORIZED before login) proves the connection is alive.
+        this.send(this.codec.names.ping, {}, deadAfterMs)
+          .catch(() => undefined)
+          .finally(() => (this.pingInFlight = false));
+      }
+    }, tick);
+  }
+
+  private stopHeartbeat(): void {
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = null;
+    this.pingInFlight = false;
+  }
+
+  private emit<E extends EventName>(event: E, payload: ClientEvents[E]): void {
+    for (const handler of this.eventHandlers.get(event) ?? []) {
+      try {
+        handler(payload);
+      } catch (error) {
+        if (event !== "error") this.emit("error", { error });
+      }
+    }
+  }
+}
+
+function subscribe<H>(map: Map<string, Set<H>>, key: string, handler: H): () => void {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  set.add(handler);
+  return () => set!.delete(handler);
+}
