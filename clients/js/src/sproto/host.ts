@@ -79,12 +79,12 @@ export class Host {
     return (name: string, args: SprotoValue | null = null, session?: SessionId | null, ud?: string | null): Uint8Array => {
       const proto = sender.protocol(name);
       const header: SprotoValue = { type: proto.tag };
-      if (session !== undefined && session !== null) {
-        header.session = session;
-        this.expect(session, proto);
-      }
+      const withSession = session !== undefined && session !== null;
+      if (withSession) header.session = session;
       if (ud !== undefined && ud !== null) header.ud = ud;
-      return this.packet(header, proto.request, args);
+      const packet = this.packet(header, proto.request, args);
+      if (withSession) this.expect(session, proto);
+      return packet;
     };
   }
 
