@@ -52,7 +52,16 @@ const KICK_CODES = new Set([4001, 4002]);
 /** Close code the client sends when it drops a silent connection (not 1000/1001: resumable). */
 export const CLOSE_DEAD = 4000;
 
-export class Client {
+/** The request fields of an entry `[fields, reply]` of a generated `Requests` map. */
+export type RequestFields<E> = E extends [infer F, unknown] ? F : object;
+/** The reply of an entry `[fields, reply]` of a generated `Requests` map. */
+export type ReplyOf<E> = E extends [unknown, infer R] ? R : any;
+
+/**
+ * A connection. `R` and `P` are the `Requests` and `Pushes` maps that `npm run gen-types`
+ * generates; without them requests and pushes are untyped.
+ */
+export class Client<R = any, P = any> {
   /** The auth token of the session (from the last login reply); "" before login. */
   token = "";
   /** The `seq` of the last push of this session (0: none yet). */
@@ -106,17 +115,21 @@ export class Client {
    * without a response). Rejects with a StratusError: the server's code, or TIMEOUT,
    * DISCONNECTED, CLOSED, ENCODE_FAILED.
    */
-  request<T = any>(type: string, fields: object = {}, options: RequestOptions = {}): Promise<T> {
+  request<K extends string, T = K extends keyof R ? ReplyOf<R[K]> : any>(
+    type: K,
+    fields: K extends keyof R ? RequestFields<R[K]> : object = {} as any,
+    options: RequestOptions = {},
+  ): Promise<T> {
     if (this.state !== "open") {
       const code = this.state === "closed" ? "CLOSED" : "DISCONNECTED";
       return Promise.reject(new StratusError(code, `cannot send ${type}: the client is ${this.state}`, type));
     }
-    return this.send<T>(type, fields, options.timeoutMs ?? this.options.timeoutMs ?? 10_000);
+    return this.send<T>(type, fields as object, options.timeoutMs ?? this.options.timeoutMs ?? 10_000);
   }
 
   /** Subscribes to pushes of one type ("*" for all); returns the unsubscribe function. */
-  on(pushType: string, handler: (value: any, type: string) => void): () => void {
-    return subscribe(this.pushHandlers, pushType, handler);
+  on<K extends string>(pushType: K, handler: (value: K extends keyof P ? P[K] : any, type: string) => void): () => void {
+    return subscribe(this.pushHandlers, pushType, handler as (value: any, type: string) => void);
   }
 
   /** Subscribes to a lifecycle event; returns the unsubscribe function. */

@@ -39,7 +39,7 @@ export async function createCodec(options: ConnectOptions): Promise<WireCodec> {
  * Opens a connection to a stratus server (`url` may list several nodes: reconnects go
  * round them). Resolves once the WebSocket is open; rejects with CONNECT_FAILED.
  */
-export async function connect(url: string | string[], options: ConnectOptions): Promise<Client> {
+export async function connect<R = any, P = any>(url: string | string[], options: ConnectOptions): Promise<Client<R, P>> {
   const codec = await createCodec(options);
-  return new Client(url, codec, options).open();
+  return new Client<R, P>(url, codec, options).open();
 }
