@@ -342,8 +342,10 @@ export class Client<R = any, P = any> {
       return true;
     } catch (e) {
       const code = e instanceof StratusError ? e.code : "";
-      if (code !== "RESUME_EXPIRED" && code !== "UNAUTHORIZED") {
-        // The new connection failed too (or the reply never came): drop it and retry.
+      // Any error reply means this server will not resume the session (RESUME_EXPIRED, or a
+      // server without resume: UNKNOWN_MESSAGE_TYPE): log in again. No reply at all means
+      // the new connection failed too: drop it and retry.
+      if (!(e instanceof StratusError && e.fromServer)) {
         if (this.ws && this.state === "resuming") this.dropSilently(`resume failed: ${code}`);
         return false;
       }

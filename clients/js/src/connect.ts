@@ -1,4 +1,5 @@
 // connect(): the SDK's entry point.
+import type * as Protobuf from "protobufjs";
 import type { Root } from "protobufjs";
 import { Client, ClientOptions } from "./client.js";
 import { WireCodec } from "./codec.js";
@@ -6,8 +7,15 @@ import { ProtobufCodec } from "./protobuf/codec.js";
 import { loadProtoFiles, parseProtoTexts } from "./protobuf/load.js";
 import { SprotoCodec, SprotoSchemas } from "./sproto_codec.js";
 
-/** Where the protobuf message types come from. */
-export type ProtoSource = Root | { files: string | string[] } | { texts: string[] };
+/**
+ * Where the protobuf message types come from: a Root, .proto files (paths or URLs) or their
+ * texts. `protobuf` is the protobufjs module to use (default: `import("protobufjs")`; in a page
+ * without a bundler, the UMD build's global `protobuf`).
+ */
+export type ProtoSource =
+  | Root
+  | { files: string | string[]; protobuf?: typeof Protobuf }
+  | { texts: string[]; protobuf?: typeof Protobuf };
 
 export interface ConnectOptions extends ClientOptions {
   /** The server's `protocol_type`. */
@@ -30,8 +38,11 @@ export async function createCodec(options: ConnectOptions): Promise<WireCodec> {
   let root: Root;
   // A Root has a `files` property too: recognise it first.
   if (typeof (source as Root).lookupType === "function") root = source as Root;
-  else if ("texts" in source) root = await parseProtoTexts(source.texts);
-  else root = await loadProtoFiles((source as { files: string | string[] }).files);
+  else if ("texts" in source) root = await parseProtoTexts(source.texts, source.protobuf);
+  else {
+    const { files, protobuf } = source as { files: string | string[]; protobuf?: typeof Protobuf };
+    root = await loadProtoFiles(files, protobuf);
+  }
   return new ProtobufCodec(root);
 }
 

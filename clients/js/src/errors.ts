@@ -25,8 +25,8 @@ export class StratusError extends Error {
     super(message ? `${code}: ${message}` : code);
   }
 
-  /** True for codes the server sent in an error reply. */
+  /** True when the server sent this error in a reply (any code that is not a client code). */
   get fromServer(): boolean {
-    return (ServerCodes as readonly string[]).includes(this.code);
+    return !(ClientCodes as readonly string[]).includes(this.code);
   }
 }

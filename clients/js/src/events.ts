@@ -9,7 +9,7 @@ export interface ClientEvents {
   reconnecting: { attempt: number; delayMs: number };
   /** The session survived the drop: missed pushes (seq > lastSeq) follow. */
   resumed: { userid?: number | bigint; replayed: number };
-  /** The server no longer has the session (RESUME_EXPIRED); `login` is called next. */
+  /** The server will not resume the session (RESUME_EXPIRED, or any other error reply); `login` is called next. */
   resume_expired: { code: string };
   /** Another login of the same user (4001) or the server (4002) ended this session. No reconnect. */
   kicked: { code: number; reason: string };
