@@ -2,8 +2,8 @@
 // Generates TypeScript types for the messages of .proto files (and optionally a c2s/s2c pair of
 // .sproto files) in the shapes the SDK's request()/on() return and accept.
 //
-//   npx stratus-gen-types --out src/messages.ts common.proto game.proto
-//   npx stratus-gen-types --out src/sproto-messages.ts --c2s proto.c2s.sproto --s2c proto.s2c.sproto
+//   npx stratus-gen-types --out src/messages.d.ts common.proto game.proto
+//   npx stratus-gen-types --out src/sproto-messages.d.ts --c2s proto.c2s.sproto --s2c proto.s2c.sproto
 //
 // The output exports one interface per message, and `Requests` (request type -> [request
 // fields, reply]) and `Pushes` (push type -> value) maps for connect<Requests, Pushes>().
@@ -16,7 +16,7 @@ const { values: opts, positionals: files } = parseArgs({
   options: { out: { type: "string" }, c2s: { type: "string" }, s2c: { type: "string" } },
 });
 if (!opts.out || (files.length === 0 && !(opts.c2s && opts.s2c))) {
-  console.error("usage: stratus-gen-types --out FILE.ts [PROTO...] [--c2s C2S.sproto --s2c S2C.sproto]");
+  console.error("usage: stratus-gen-types --out FILE.d.ts [PROTO...] [--c2s C2S.sproto --s2c S2C.sproto]");
   process.exit(2);
 }
 

@@ -15,9 +15,9 @@ test("generated/*.ts are up to date with proto/ (npm run gen-types)", () => {
   const dir = mkdtempSync(join(tmpdir(), "stratus-gen-"));
   try {
     const gen = (...args) => execFileSync(process.execPath, [join(pkg, "scripts/gen-types.mjs"), ...args]);
-    gen("--out", join(dir, "protobuf-messages.ts"), proto("common.proto"), proto("game.proto"));
-    gen("--out", join(dir, "sproto-messages.ts"), "--c2s", proto("proto.c2s.sproto"), "--s2c", proto("proto.s2c.sproto"));
-    for (const f of ["protobuf-messages.ts", "sproto-messages.ts"]) {
+    gen("--out", join(dir, "protobuf-messages.d.ts"), proto("common.proto"), proto("game.proto"));
+    gen("--out", join(dir, "sproto-messages.d.ts"), "--c2s", proto("proto.c2s.sproto"), "--s2c", proto("proto.s2c.sproto"));
+    for (const f of ["protobuf-messages.d.ts", "sproto-messages.d.ts"]) {
       assert.equal(readFileSync(join(pkg, "generated", f), "utf8"), readFileSync(join(dir, f), "utf8"), f);
     }
   } finally {
