@@ -181,13 +181,16 @@ export class Client<R = any, P = any> {
 
   private onPacket(data: unknown): void {
     this.lastReceived = Date.now();
-    if (!(data instanceof ArrayBuffer)) {
+    let bytes: Uint8Array;
+    if (data instanceof ArrayBuffer) bytes = new Uint8Array(data);
+    else if (ArrayBuffer.isView(data)) bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    else {
       this.emit("error", { error: new StratusError("PROTOCOL_ERROR", "text message from the server") });
       return;
     }
     let msg: Incoming;
     try {
-      msg = this.codec.decode(new Uint8Array(data));
+      msg = this.codec.decode(bytes);
     } catch (e) {
       this.emit("error", { error: new StratusError("PROTOCOL_ERROR", (e as Error).message) });
       return;

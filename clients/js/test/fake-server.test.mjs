@@ -52,6 +52,9 @@ const push = (type, fields, seq) => pbPacket(root, type, fields, { seq });
 test("requests get their replies; error replies and silence become typed errors", async () => {
   const server = await fakeServer((req) => {
     if (req.type === "game.EchoReq" && req.value.data.length === 0) return null; // never answers
+    if (req.type === "game.LeaveReq") {
+      return pbPacket(root, "game.PingResp", {}, { session_id: req.header.session_id, msg_type: "x.Unknown" });
+    }
     if (req.type === "game.PingReq" && !req.header.token) {
       return pbPacket(root, "common.Error", { code: "UNAUTHORIZED", message: "log in first" }, { session_id: req.header.session_id });
     }
@@ -68,6 +71,7 @@ test("requests get their replies; error replies and silence become typed errors"
   await assert.rejects(c.request("game.EchoReq", { data: new Uint8Array() }, { timeoutMs: 100 }),
     (e) => e.code === "TIMEOUT");
   await assert.rejects(c.request("game.NoSuchReq"), (e) => e.code === "ENCODE_FAILED");
+  await assert.rejects(c.request("game.LeaveReq", { room: "r" }), (e) => e.code === "PROTOCOL_ERROR");
 });
 
 test("pushes reach their handlers and the last seq is kept; replayed duplicates are dropped", async () => {

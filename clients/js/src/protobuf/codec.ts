@@ -50,9 +50,17 @@ export class ProtobufCodec implements WireCodec {
     const body = packet.subarray(4);
     const header = (this.envelope.decode(body) as unknown as { header?: { msg_type?: string; session_id?: number; seq?: number } }).header ?? {};
     const typeName = header.msg_type ?? "";
-    const t = this.lookup(typeName);
-    const value = toPlain(t, t.toObject(t.decode(body), { longs: String, defaults: true }));
     const session = header.session_id ?? 0;
+    let t: Type;
+    try {
+      t = this.root.lookupType(typeName);
+    } catch {
+      if (session === 0) throw new Error(`push of unknown type ${JSON.stringify(typeName)}`);
+      // A reply we cannot read still ends its request, with a clear error.
+      const message = `reply of unknown type ${JSON.stringify(typeName)}`;
+      return { kind: "reply", session, type: typeName, value: null, error: { code: "PROTOCOL_ERROR", message } };
+    }
+    const value = toPlain(t, t.toObject(t.decode(body), { longs: String, defaults: true }));
     if (session !== 0) {
       const reply: Incoming = { kind: "reply", session, type: typeName, value };
       if (typeName === "common.Error") reply.error = { code: value.code, message: value.message };
