@@ -35,7 +35,7 @@ describe("protobuf mode, real server", { skip }, () => {
     return c;
   }
 
-  test("after a network drop the client reconnects, then resumes or (server without resume) logs in again", async () => {
+  test("after a network drop the client reconnects, then resumes or (server without resume) logs in again", async (t) => {
     await client().then((c) => c.close()); // starts the server
     const proxy = await startTcpProxy(server.port);
     let logins = 0;
@@ -56,6 +56,7 @@ describe("protobuf mode, real server", { skip }, () => {
       proxy.cut();
       assert.equal((await disconnected).code, 1006);
       const how = await outcome;
+      t.diagnostic(`after the drop: ${how}`);
       if (how !== "resumed") {
         // Today's server has no resume yet: it answers UNKNOWN_MESSAGE_TYPE; later RESUME_EXPIRED
         // would mean the grace period is shorter than this test, which it is not (30 s).
@@ -132,7 +133,7 @@ describe("sproto mode, real server", { skip }, () => {
     return c;
   }
 
-  test("after a network drop the client reconnects and signs in again (or resumes, once signin returns a token)", async () => {
+  test("after a network drop the client reconnects and signs in again (or resumes, once signin returns a token)", async (t) => {
     await client().then((c) => c.close()); // starts the server
     const proxy = await startTcpProxy(server.port);
     const c = await client({
@@ -145,6 +146,7 @@ describe("sproto mode, real server", { skip }, () => {
       const reopened = nextEvent(c, "open");
       proxy.cut();
       await reopened;
+      t.diagnostic(signin.token ? "signin returned a token: resume attempted" : "signin returned no token: signed in again");
       if (signin.token) {
         // The server gives tokens: the client resumed or was told RESUME_EXPIRED and signed in again.
         await until(() => c.status === "open" && c.token !== "", 5000, "session back");

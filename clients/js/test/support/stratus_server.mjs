@@ -1,7 +1,7 @@
 // Starts the real `stratus` binary on a free loopback port with a generated config, as
 // tests/integration/stratus_harness.py does for the Python tests.
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from "node:fs";
 import { createServer, connect as tcpConnect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -45,6 +45,8 @@ function lua(v) {
 export async function startStratus(keys = {}) {
   const dir = mkdtempSync(join(tmpdir(), "stratus-js-"));
   mkdirSync(join(dir, "run"));
+  // sproto mode reads proto/*.sproto relative to its working directory (or its binary).
+  symlinkSync(join(REPO_ROOT, "proto"), join(dir, "proto"));
   const port = await freePort();
   const config = {
     thread: 1,
