@@ -5,26 +5,11 @@ import { backoffDelay, BackoffOptions } from "./backoff.js";
 import { Incoming, WireCodec } from "./codec.js";
 import { StratusError } from "./errors.js";
 import { ClientEvents, EventName } from "./events.js";
+import { Heartbeat, HeartbeatOptions } from "./heartbeat.js";
+import { openWebSocket, WebSocketConstructor, WebSocketLike } from "./socket.js";
 
-/** The subset of the WebSocket API the client uses (browsers, Node >= 22, undici, ...). */
-export interface WebSocketLike {
-  binaryType: string;
-  readonly readyState: number;
-  send(data: Uint8Array): void;
-  close(code?: number, reason?: string): void;
-  onopen: ((ev: any) => void) | null;
-  onmessage: ((ev: { data: any }) => void) | null;
-  onclose: ((ev: { code: number; reason: string }) => void) | null;
-  onerror: ((ev: any) => void) | null;
-}
-export type WebSocketConstructor = new (url: string) => WebSocketLike;
-
-export interface HeartbeatOptions {
-  /** Send a ping request after this long without traffic from the server (ms, default 10000). */
-  intervalMs?: number;
-  /** Treat the connection as dead after this long without traffic (ms, default 25000). */
-  deadAfterMs?: number;
-}
+export type { WebSocketConstructor, WebSocketLike } from "./socket.js";
+export type { HeartbeatOptions } from "./heartbeat.js";
 
 export interface ClientOptions {
   /** WebSocket constructor; default `globalThis.WebSocket`. */
@@ -76,9 +61,8 @@ export class Client<R = any, P = any> {
   private readonly eventHandlers = new Map<string, Set<(e: any) => void>>();
   private attempt = 0;
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
-  private heartbeatTimer: ReturnType<typeof setInterval> | null = null;
+  private heartbeat: Heartbeat | null = null;
   private lastReceived = 0;
-  private pingInFlight = false;
   private kickReason: string | null = null;
   private readonly WS: WebSocketConstructor;
 
@@ -235,45 +219,17 @@ export class Client<R = any, P = any> {
 
   // --- connections ----------------------------------------------------------------------
 
-  private openSocket(url: string): Promise<void> {
-    return new Promise((resolve, reject) => {
-      let ws: WebSocketLike;
-      try {
-        ws = new this.WS(url);
-      } catch (e) {
-        reject(new StratusError("CONNECT_FAILED", `${url}: ${(e as Error).message}`));
-        return;
-      }
-      ws.binaryType = "arraybuffer";
-      const timer = setTimeout(() => {
-        fail(`no connection within ${this.options.connectTimeoutMs ?? 10_000} ms`);
-        try {
-          ws.close();
-        } catch {
-          // not open yet
-        }
-      }, this.options.connectTimeoutMs ?? 10_000);
-      const fail = (why: string) => {
-        clearTimeout(timer);
-        ws.onopen = ws.onclose = ws.onerror = ws.onmessage = null;
-        reject(new StratusError("CONNECT_FAILED", `${url}: ${why}`));
-      };
-      ws.onerror = () => fail("WebSocket error");
-      ws.onclose = (ev) => fail(`closed with ${ev.code} ${ev.reason}`);
-      ws.onopen = () => {
-        clearTimeout(timer);
-        this.ws = ws;
-        this.lastReceived = Date.now();
-        ws.onerror = null;
-        ws.onmessage = (ev) => {
-          if (this.ws === ws) this.onPacket(ev.data);
-        };
-        ws.onclose = (ev) => {
-          if (this.ws === ws) this.onDrop(ev.code, ev.reason);
-        };
-        resolve();
-      };
-    });
+  /** Opens a WebSocket to url and makes it the current connection. */
+  private async openSocket(url: string): Promise<void> {
+    const ws = await openWebSocket(this.WS, url, this.options.connectTimeoutMs ?? 10_000);
+    this.ws = ws;
+    this.lastReceived = Date.now();
+    ws.onmessage = (ev) => {
+      if (this.ws === ws) this.onPacket(ev.data);
+    };
+    ws.onclose = (ev) => {
+      if (this.ws === ws) this.onDrop(ev.code, ev.reason);
+    };
   }
 
   /** The current connection is gone (closed by the server, the network or the heartbeat). */
@@ -406,31 +362,22 @@ export class Client<R = any, P = any> {
   private startHeartbeat(): void {
     this.stopHeartbeat();
     if (this.options.heartbeat === false) return;
-    const intervalMs = this.options.heartbeat?.intervalMs ?? 10_000;
-    const deadAfterMs = this.options.heartbeat?.deadAfterMs ?? 25_000;
-    const tick = Math.max(20, Math.min(intervalMs, deadAfterMs) / 4);
-    this.heartbeatTimer = setInterval(() => {
-      if (!this.ws) return;
-      const silentMs = Date.now() - this.lastReceived;
-      if (silentMs >= deadAfterMs) {
+    this.heartbeat = new Heartbeat(this.options.heartbeat ?? {}, {
+      silentMs: () => Date.now() - this.lastReceived,
+      // Any reply (even UNAUTHORIZED before login) proves the connection is alive.
+      ping: (timeoutMs) => this.send(this.codec.names.ping, {}, timeoutMs),
+      dead: (silentMs) => {
+        if (!this.ws) return;
         this.emit("dead", { silentMs });
         this.dropSilently(`no traffic for ${silentMs} ms`);
-        return;
-      }
-      if (silentMs >= intervalMs && !this.pingInFlight) {
-        this.pingInFlight = true;
-        // Any reply (even UNAUTHORIZED before login) proves the connection is alive.
-        this.send(this.codec.names.ping, {}, deadAfterMs)
-          .catch(() => undefined)
-          .finally(() => (this.pingInFlight = false));
-      }
-    }, tick);
+      },
+    });
+    this.heartbeat.start();
   }
 
   private stopHeartbeat(): void {
-    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
-    this.heartbeatTimer = null;
-    this.pingInFlight = false;
+    this.heartbeat?.stop();
+    this.heartbeat = null;
   }
 
   private emit<E extends EventName>(event: E, payload: ClientEvents[E]): void {

@@ -2,7 +2,9 @@
 export { connect, createCodec } from "./connect.js";
 export type { ConnectOptions, ProtoSource } from "./connect.js";
 export { Client, CLOSE_DEAD } from "./client.js";
-export type { RequestFields, ReplyOf, ClientOptions, RequestOptions, HeartbeatOptions, WebSocketLike, WebSocketConstructor } from "./client.js";
+export type { RequestFields, ReplyOf, ClientOptions, RequestOptions } from "./client.js";
+export type { HeartbeatOptions } from "./heartbeat.js";
+export type { WebSocketLike, WebSocketConstructor } from "./socket.js";
 export type { ClientEvents, EventName } from "./events.js";
 export { StratusError, ServerCodes, ClientCodes } from "./errors.js";
 export type { ErrorCode } from "./errors.js";
