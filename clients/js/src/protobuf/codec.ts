@@ -33,9 +33,12 @@ export class ProtobufCodec implements WireCodec {
 
   encodeRequest(type: string, fields: object | null, session: number, token: string): Uint8Array {
     const t = this.lookup(type);
-    const plain = { ...(bigintsToStrings(fields ?? {}) as object), header: { msg_type: type, session_id: session, token } };
-    const problem = t.verify(plain);
+    const header = { msg_type: type, session_id: session, token };
+    // verify() takes neither bigints nor the strings fromObject() accepts for 64-bit fields:
+    // check a copy with bigints as (inexact) numbers, encode from exact strings.
+    const problem = t.verify({ ...(mapBigints(fields ?? {}, Number) as object), header });
     if (problem) throw new StratusError("ENCODE_FAILED", `${type}: ${problem}`, type);
+    const plain = { ...(mapBigints(fields ?? {}, String) as object), header };
     const body = t.encode(t.fromObject(plain)).finish();
     const packet = new Uint8Array(4 + body.length);
     new DataView(packet.buffer).setUint32(0, body.length, true);
@@ -84,12 +87,12 @@ export class ProtobufCodec implements WireCodec {
   }
 }
 
-/** protobufjs's fromObject takes numbers, strings or Longs for 64-bit fields, not bigints. */
-function bigintsToStrings(v: unknown): unknown {
-  if (typeof v === "bigint") return v.toString();
-  if (Array.isArray(v)) return v.map(bigintsToStrings);
-  if (v && typeof v === "object" && !(v instanceof Uint8Array)) {
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, bigintsToStrings(x)]));
+/** A copy of a plain value with every bigint converted (protobufjs does not take bigints). */
+function mapBigints(v: unknown, convert: (b: bigint) => unknown): unknown {
+  if (typeof v === "bigint") return convert(v);
+  if (Array.isArray(v)) return v.map((x) => mapBigints(x, convert));
+  if (v && typeof v === "object" && !ArrayBuffer.isView(v)) {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, mapBigints(x, convert)]));
   }
   return v;
 }
