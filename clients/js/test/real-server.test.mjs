@@ -109,11 +109,12 @@ describe("protobuf mode, real server", { skip }, () => {
   });
 
   test("heartbeat pings keep an idle connection alive", async () => {
-    const c = await client({ heartbeat: { intervalMs: 100, deadAfterMs: 1000 } });
+    // Without answered pings the client would give up after 1.5 s of silence.
+    const c = await client({ heartbeat: { intervalMs: 100, deadAfterMs: 1500 } });
     await c.request("game.LoginReq", { account: "carol", password: "pw" });
     let dead = false;
     c.onEvent("dead", () => (dead = true));
-    await sleep(600);
+    await sleep(2000);
     assert.equal(dead, false);
     assert.equal(c.status, "open");
     c.close();
@@ -188,11 +189,12 @@ describe("sproto mode, real server", { skip }, () => {
   });
 
   test("heartbeat pushes arrive and count as traffic for dead-connection detection", async () => {
-    const c = await client({ heartbeat: { intervalMs: 5000, deadAfterMs: 800 } });
+    // The client never pings (intervalMs 60 s): only the server's pushes (every 200 ms) keep it.
+    const c = await client({ heartbeat: { intervalMs: 60_000, deadAfterMs: 1500 } });
     let dead = false;
     c.onEvent("dead", () => (dead = true));
     await nextPush(c, "heartbeat", 3000);
-    await sleep(1200);
+    await sleep(2000);
     assert.equal(dead, false);
     c.close();
   });
