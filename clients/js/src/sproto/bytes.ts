@@ -69,7 +69,8 @@ export class ByteWriter {
 }
 
 const utf8 = new TextEncoder();
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+// ignoreBOM: a leading U+FEFF is part of the string, not a byte-order mark to drop.
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /** UTF-8 bytes of a string; a Uint8Array passes through. */
 export function toBytes(v: string | Uint8Array): Uint8Array {

@@ -92,12 +92,26 @@ class Reader {
     return ref;
   }
 
+  /**
+   * Tracks how consecutive items of one list are separated: the reference accepts items all
+   * separated by whitespace/comments or all adjacent (`.A{}.B{}`), not a mixture.
+   */
+  separation(): (gap: boolean) => void {
+    const seen = new Set<boolean>();
+    return (gap) => {
+      seen.add(gap);
+      if (seen.size > 1) this.fail();
+    };
+  }
+
   schema(): void {
     this.skip();
+    const between = this.separation();
     while (this.pos < this.text.length) {
       if (this.text[this.pos] === ".") this.typedef("");
       else this.protocol();
-      this.skip();
+      const gap = this.skip();
+      if (this.pos < this.text.length) between(gap);
     }
   }
 
@@ -116,11 +130,13 @@ class Reader {
     if (this.types.has(full)) throw new SprotoError(`redefined ${full}`);
     this.types.set(full, type);
     this.skip();
+    const between = this.separation();
     while (this.text[this.pos] !== "}") {
       if (this.pos >= this.text.length) this.fail();
       if (this.text[this.pos] === ".") this.typedef(full);
       else type.fields.push(this.field());
-      this.skip();
+      const gap = this.skip();
+      if (this.text[this.pos] !== "}") between(gap);
     }
     this.pos++;
   }
@@ -157,6 +173,7 @@ class Reader {
     this.expect("{");
     const proto: RawProtocol = { name, tag };
     this.skip();
+    const between = this.separation();
     while (this.text[this.pos] !== "}") {
       if (this.pos >= this.text.length) this.fail();
       const which = this.name();
@@ -170,7 +187,8 @@ class Reader {
         const ref = this.typeref();
         proto[which] = ref === "nil" ? "nil" : { ref };
       }
-      this.skip();
+      const gap = this.skip();
+      if (this.text[this.pos] !== "}") between(gap);
     }
     this.pos++;
     this.protocols.push(proto);
