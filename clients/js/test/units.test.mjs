@@ -39,3 +39,22 @@ test("sproto codec: u16 big-endian framing, bodies over 65535 bytes refused", ()
   assert.throws(() => codec.encodeRequest("echo", { data: "y".repeat(70000) }, 2, ""), /65535/);
   assert.throws(() => codec.decode(new Uint8Array([0, 9, 1])), /length prefix/);
 });
+
+test("sproto: spec rules beyond the public vectors (separators, BOM, decimals, depth)", async () => {
+  const { sproto } = await import("../dist/index.js");
+  const { Sproto, SprotoError } = sproto;
+  assert.doesNotThrow(() => Sproto.parse(".A{}.B{}"));
+  assert.throws(() => Sproto.parse(".A{}.B{} .C{}"), SprotoError);
+  assert.throws(() => Sproto.parse(".A { a 0 : * integer }"), SprotoError);
+  assert.throws(() => Sproto.parse(".A { a 0 : integer (2) }"), SprotoError);
+  assert.throws(() => Sproto.parse(".A {} p 1 { request{ a 0 : integer } }"), SprotoError);
+  const sp = Sproto.parse(".S { s 0 : string  d 1 : integer(2)  n 2 : S }");
+  assert.equal(sp.decode("S", sp.encode("S", { s: "\ufeffx" })).value.s, "\ufeffx");
+  // round half away from zero, after the product is rounded to binary64 (sproto.md 3.4)
+  const dec = (x) => sp.decode("S", sp.encode("S", { d: x })).value.d;
+  assert.deepEqual([1.005, 2.675, 0.005, -0.005].map(dec), [1, 2.68, 0.01, -0.01]);
+  let deep = {};
+  for (let i = 0; i < 64; i++) deep = { n: deep };
+  assert.throws(() => sp.encode("S", deep), SprotoError); // 65 levels
+  assert.doesNotThrow(() => sp.encode("S", deep.n));     // 64 levels
+});
