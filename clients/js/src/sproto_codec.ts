@@ -48,7 +48,10 @@ export class SprotoCodec implements WireCodec {
       return { kind: "push", type: msg.name, value: msg.args ?? {}, seq: Number(msg.header.seq ?? 0) };
     }
     const reply: Incoming = { kind: "reply", session: Number(msg.session), type: msg.name, value: msg.args };
-    if (msg.ud !== undefined) reply.error = { code: msg.ud, message: "" };
+    if (msg.ud !== undefined) {
+      const code = typeof msg.ud === "string" ? msg.ud : `0x${[...msg.ud].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+      reply.error = { code, message: "" };
+    }
     return reply;
   }
 

@@ -41,19 +41,21 @@ function typesView(sp) {
   return { types, protocols };
 }
 
+const udJson = (ud) => (ud === undefined ? null : ud instanceof Uint8Array ? { $binary: hex(ud) } : ud);
+
 function dispatchJson(sp, msg) {
   if (msg.type === "REQUEST") {
     const proto = sp.protocol(msg.name);
     return {
       type: "REQUEST", name: msg.name,
       args: msg.args === null ? null : toJson(proto.request, msg.args),
-      responder: msg.responder !== undefined, ud: msg.ud ?? null,
+      responder: msg.responder !== undefined, ud: udJson(msg.ud),
     };
   }
   const proto = sp.protocol(msg.name);
   return {
     type: "RESPONSE", session: msg.session,
-    args: msg.args === null ? null : toJson(proto.response, msg.args), ud: msg.ud ?? null,
+    args: msg.args === null ? null : toJson(proto.response, msg.args), ud: udJson(msg.ud),
   };
 }
 
@@ -152,17 +154,17 @@ test("rpc.jsonl: request/response/push scenarios and the header-less API", () =>
       const to = ends[step.from === "client" ? "server" : "client"];
       let packed;
       if (step.op === "request") {
-        packed = from.send(step.proto, fromJson(step.args), step.session, step.ud);
+        packed = from.send(step.proto, fromJson(step.args), step.session, fromJson(step.ud));
         const body = sp.requestEncode(step.proto, fromJson(step.args)).body;
         assert.equal(hex(body), step.content, where);
       } else {
-        packed = from.responders.get(String(step.session))(fromJson(step.args), step.ud ?? undefined);
+        packed = from.responders.get(String(step.session))(fromJson(step.args), fromJson(step.ud) ?? undefined);
         assert.equal(hex(sp.responseEncode(step.proto ?? nameOfSession(r, step.session), fromJson(step.args))), step.content, where);
       }
       const header = {};
       if (step.op === "request") header.type = sp.protocol(step.proto).tag;
       if (step.session !== null) header.session = step.session;
-      if (step.ud !== null) header.ud = step.ud;
+      if (step.ud !== null) header.ud = fromJson(step.ud);
       assert.equal(hex(sp.encode(r.package, header)), step.header, where);
       assert.equal(hex(packed), step.packed, where);
       const msg = to.host.dispatch(packed);

@@ -15,8 +15,9 @@ export interface RequestMessage {
   args: SprotoValue | null;
   session?: SessionId;
   /** Builds the reply packet; present exactly when the request carried a session. */
-  responder?: (args: SprotoValue | null, ud?: string) => Uint8Array;
-  ud?: string;
+  responder?: (args: SprotoValue | null, ud?: string | Uint8Array) => Uint8Array;
+  /** A string, or the bytes when they are not UTF-8 (sproto strings are byte strings). */
+  ud?: string | Uint8Array;
   /** The decoded header (with fields such as `seq` beyond type/session/ud). */
   header: SprotoValue;
 }
@@ -26,7 +27,7 @@ export interface ResponseMessage {
   type: "RESPONSE";
   session: SessionId;
   args: SprotoValue | null;
-  ud?: string;
+  ud?: string | Uint8Array;
   /** The name of the protocol that was requested. */
   name: string;
   header: SprotoValue;
@@ -76,7 +77,7 @@ export class Host {
 
   /** A function that builds packed request packets for protocols of `sender`. */
   attach(sender: Sproto) {
-    return (name: string, args: SprotoValue | null = null, session?: SessionId | null, ud?: string | null): Uint8Array => {
+    return (name: string, args: SprotoValue | null = null, session?: SessionId | null, ud?: string | Uint8Array | null): Uint8Array => {
       const proto = sender.protocol(name);
       const header: SprotoValue = { type: proto.tag };
       const withSession = session !== undefined && session !== null;
@@ -104,7 +105,7 @@ export class Host {
     const bin = unpack(packed);
     const { value: header, consumed } = decodeStruct(this.header, bin);
     const body = bin.subarray(consumed);
-    const ud = typeof header.ud === "string" ? header.ud : undefined;
+    const ud = header.ud as string | Uint8Array | undefined;
     if (header.type !== undefined) {
       const proto = this.schema.schema.protocolsByTag.get(Number(header.type));
       if (!proto) throw new SprotoError(`${header.type} not found`);
@@ -114,7 +115,7 @@ export class Host {
       if (header.session !== undefined) {
         const session = header.session as SessionId;
         msg.session = session;
-        msg.responder = (rargs: SprotoValue | null, rud?: string) => {
+        msg.responder = (rargs: SprotoValue | null, rud?: string | Uint8Array) => {
           const h: SprotoValue = { session };
           if (rud !== undefined) h.ud = rud;
           return this.packet(h, proto.response, proto.response ? rargs ?? {} : null);
