@@ -70,12 +70,17 @@ export async function startStratus(keys = {}) {
   let exited = null;
   const exit = new Promise((resolve) => proc.on("exit", (code, signal) => { exited = code ?? signal; resolve(exited); }));
   const deadline = Date.now() + 20_000;
-  while (!(log.includes("stratus started") && (await portOpen(port)))) {
-    if (exited !== null) throw new Error(`stratus exited with ${exited}:\n${log}`);
-    if (Date.now() > deadline) {
+  const failed = async (why) => {
+    if (exited === null) {
       proc.kill("SIGKILL");
-      throw new Error(`stratus did not start in 20 s:\n${log}`);
+      await exit;
     }
+    if (!process.env.STRATUS_KEEP_TMP) rmSync(dir, { recursive: true, force: true });
+    return new Error(`${why}:\n${log}`);
+  };
+  while (!(log.includes("stratus started") && (await portOpen(port)))) {
+    if (exited !== null) throw await failed(`stratus exited with ${exited}`);
+    if (Date.now() > deadline) throw await failed("stratus did not start in 20 s");
     await new Promise((r) => setTimeout(r, 50));
   }
   return {
