@@ -10,7 +10,20 @@ packages=(
   libspdlog-dev libfmt-dev libhiredis-dev libmariadb-dev libsqlite3-dev libsodium-dev
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev
   redis-server mariadb-server python3 python3-websockets python3-protobuf python3-pytest
+  nodejs
 )
+# Debian's npm is a separate package; NodeSource's nodejs bundles it (and conflicts with it).
+command -v npm >/dev/null 2>&1 || packages+=(npm)
+
+# The JS SDK's npm packages (clients/js), exactly as its lock file says; skipped when present.
+# Its tests need Node >= 20.10 (WebSocket behind --experimental-websocket) or >= 22.
+js_deps() {
+  local dir
+  dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/clients/js"
+  if [ -f "$dir/package-lock.json" ] && [ ! -d "$dir/node_modules" ] && command -v npm >/dev/null 2>&1; then
+    (cd "$dir" && npm ci --no-audit --no-fund)
+  fi
+}
 
 missing=()
 for p in "${packages[@]}"; do
@@ -18,7 +31,10 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -eq 0 ]; then
+  js_deps
+  exit 0
+fi
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "stratus needs these Debian packages; install them with:" >&2
@@ -37,3 +53,4 @@ if [ ! -e /usr/sbin/policy-rc.d ]; then
 fi
 rm -f /usr/sbin/policy-rc.d.stratus
 apt-get install -y -qq --no-install-recommends "${missing[@]}"
+js_deps
