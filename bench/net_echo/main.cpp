@@ -23,14 +23,14 @@
 
 namespace {
 
-using stratus::net::ws_connection;
+using stratus::net::connection;
 
 // Echoes each binary message back on the same connection (one object for all connections).
-struct echo_handler : stratus::net::ws_handler {
-  void on_message(ws_connection& conn, std::span<const std::uint8_t> payload) override {
+struct echo_handler : stratus::net::connection_handler {
+  void on_message(connection& conn, std::span<const std::uint8_t> payload) override {
     conn.send(payload);
   }
-  void on_close(ws_connection&, const stratus::net::close_info&) override {}
+  void on_close(connection&, const stratus::net::close_info&) override {}
 };
 
 void raise_fd_limit() {
@@ -56,7 +56,7 @@ int run_server(std::uint16_t port, int threads, std::size_t max_connections) {
   auto handler = std::make_shared<echo_handler>();
   stratus::net::ws_listener listener(
       *workers[0], workers, options,
-      [handler](const stratus::net::ws_connection_ptr& conn) { conn->set_handler(handler); });
+      [handler](const stratus::net::connection_ptr& conn) { conn->set_handler(handler); });
   listener.start();
   boost::asio::signal_set signals(*workers[0], SIGINT, SIGTERM);
   signals.async_wait([&](boost::system::error_code, int) {

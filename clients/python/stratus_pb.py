@@ -18,6 +18,8 @@ import tempfile
 import websockets  # python3-websockets (Debian)
 import websockets.exceptions
 
+import tcp_link
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 PROTO_DIR = os.environ.get("STRATUS_PROTO_DIR", os.path.join(HERE, "..", "..", "proto"))
 CACHE_DIR = os.environ.get("STRATUS_PB_CACHE", os.path.join(HERE, "_pb_gen"))
@@ -152,7 +154,11 @@ class Client:
 
     @classmethod
     async def connect(cls, url, on_packet=None, open_timeout=5.0):
-        ws = await asyncio.wait_for(websockets.connect(url, max_size=None), open_timeout)
+        if url.startswith("tcp://"):
+            ws = await asyncio.wait_for(tcp_link.TcpLink.connect(url, tcp_link.PROTOBUF_PREFIX),
+                                        open_timeout)
+        else:
+            ws = await asyncio.wait_for(websockets.connect(url, max_size=None), open_timeout)
         return cls(ws, on_packet)
 
     async def _read(self):
@@ -224,9 +230,19 @@ FAILURES = (WireError, ConnectionError, OSError, asyncio.TimeoutError,
             websockets.exceptions.WebSocketException)
 
 
+def resolve_url(args):
+    """Applies --tcp: args.url becomes tcp://HOST:PORT on --url's host."""
+    if getattr(args, "tcp", None):
+        args.url = tcp_link.tcp_url(args.url, args.tcp)
+    return args
+
+
 def add_common_args(parser):
     """--url, --account, --password, --timeout shared by every client."""
-    parser.add_argument("--url", default=DEFAULT_URL, help="server URL (default %(default)s)")
+    parser.add_argument("--url", default=DEFAULT_URL,
+                        help="server URL, ws://... or tcp://HOST:PORT (default %(default)s)")
+    parser.add_argument("--tcp", type=int, nargs="?", const=8082, metavar="PORT",
+                        help="use the plain TCP listener (tcp_port, default 8082) on --url's host")
     parser.add_argument("--account", default="demo", help="account to log in with")
     parser.add_argument("--password", default="demo123", help="password for --account")
     parser.add_argument("--timeout", type=float, default=5.0, help="seconds to wait for a reply")

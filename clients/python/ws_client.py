@@ -35,7 +35,7 @@ def main():
     pb.add_common_args(parser)
     parser.add_argument("--echo", default="hello stratus", help="text for the first EchoReq")
     parser.add_argument("--linger", type=float, default=1.0, help="seconds to wait for pushes")
-    args = parser.parse_args()
+    args = pb.resolve_url(parser.parse_args())
     try:
         asyncio.run(run(args))
     except pb.FAILURES as e:

@@ -109,7 +109,7 @@ def main():
     parser.add_argument("--backoff-max", type=float, default=30.0, help="longest reconnect delay")
     parser.add_argument("--max-retries", type=int, default=0,
                         help="exit 1 after N failed attempts in a row (0: retry forever)")
-    args = parser.parse_args()
+    args = pb.resolve_url(parser.parse_args())
     return asyncio.run(run(args))
 
 

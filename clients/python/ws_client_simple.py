@@ -28,7 +28,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     pb.add_common_args(parser)
     parser.add_argument("--echo", default="hello stratus", help="text to echo")
-    args = parser.parse_args()
+    args = pb.resolve_url(parser.parse_args())
     try:
         asyncio.run(run(args))
     except pb.ErrorReply as e:

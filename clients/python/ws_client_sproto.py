@@ -17,6 +17,7 @@ import websockets
 import websockets.exceptions
 
 import sproto
+import tcp_link
 
 PROTO_DIR = pathlib.Path(__file__).resolve().parents[2] / "proto"
 DEFAULT_URL = "ws://127.0.0.1:8081/"
@@ -79,7 +80,10 @@ class SprotoClient:
     @classmethod
     async def connect(cls, url, schemas=None, debug=False, **kwargs):
         """Opens a connection to url (schemas default to proto/)."""
-        ws = await websockets.connect(url, max_size=None, **kwargs)
+        if url.startswith("tcp://"):
+            ws = await tcp_link.TcpLink.connect(url, tcp_link.SPROTO_PREFIX)
+        else:
+            ws = await websockets.connect(url, max_size=None, **kwargs)
         return cls(ws, schemas or load_schemas(), debug)
 
     def _show(self, arrow, packet, what):
@@ -185,7 +189,10 @@ async def run(args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--url", default=DEFAULT_URL, help="server URL (default %(default)s)")
+    parser.add_argument("--url", default=DEFAULT_URL,
+                        help="server URL, ws://... or tcp://HOST:PORT (default %(default)s)")
+    parser.add_argument("--tcp", type=int, nargs="?", const=8082, metavar="PORT",
+                        help="use the plain TCP listener (tcp_port, default 8082) on --url's host")
     parser.add_argument("--account", default="demo", help="userid for signin")
     parser.add_argument("--echo", default="hello stratus", help="text sent with echo")
     parser.add_argument("--timeout", type=float, default=5.0, help="seconds to wait for a reply")
@@ -194,6 +201,8 @@ def main():
     parser.add_argument("--proto-dir", default=str(PROTO_DIR), help="folder of the .sproto files")
     parser.add_argument("--debug", action="store_true", help="print every packet in hex")
     args = parser.parse_args()
+    if args.tcp:
+        args.url = tcp_link.tcp_url(args.url, args.tcp)
     try:
         asyncio.run(run(args))
     except FAILURES as e:

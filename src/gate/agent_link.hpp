@@ -2,8 +2,8 @@
 #include <memory>
 #include <span>
 
-#include "net/ws_connection.hpp"
-#include "net/ws_handler.hpp"
+#include "net/connection.hpp"
+#include "net/connection.hpp"
 
 namespace stratus::gate {
 
@@ -16,14 +16,14 @@ struct connection_events {
 
 /// The net layer's handler for one connection: forwards events to its agent while the agent
 /// lives (an agent that exited first detaches itself).
-class agent_link final : public net::ws_handler {
+class agent_link final : public net::connection_handler {
  public:
   explicit agent_link(connection_events* agent) : agent_(agent) {}
   void detach() noexcept { agent_ = nullptr; }
-  void on_message(net::ws_connection&, std::span<const std::uint8_t> payload) override {
+  void on_message(net::connection&, std::span<const std::uint8_t> payload) override {
     if (agent_) agent_->on_packet(payload);
   }
-  void on_close(net::ws_connection&, const net::close_info& info) override {
+  void on_close(net::connection&, const net::close_info& info) override {
     if (auto* a = std::exchange(agent_, nullptr)) a->on_closed(info);
   }
 

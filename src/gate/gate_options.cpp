@@ -36,6 +36,13 @@ gate_options options_from(const runtime::config& cfg) {
   // A burst always admits a few of the largest packets, whatever the rate.
   b.byte_burst = std::max(2 * b.bytes_per_s, 4.0 * static_cast<double>(c.max_message_size));
   o.heartbeat = std::chrono::milliseconds(cfg.get_int("heartbeat_ms"));
+  // TCP: the WebSocket settings, another address, and the mode's own length prefix.
+  o.tcp = o.ws;
+  o.tcp.listen.transport = net::transport::tcp;
+  o.tcp.listen.host = cfg.get_string("tcp_host").empty() ? l.host : cfg.get_string("tcp_host");
+  o.tcp.listen.port = static_cast<std::uint16_t>(cfg.get_int("tcp_port"));
+  o.tcp.listen.framing = o.protocol_type == "sproto" ? net::tcp_framing{2, true}
+                                                     : net::tcp_framing{4, false};
   return o;
 }
 

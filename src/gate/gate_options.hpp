@@ -15,6 +15,9 @@ namespace stratus::gate {
 /// Everything the gateway reads from the config.
 struct gate_options {
   net::ws_options ws;                         ///< listener and per-connection limits
+  /// The plain TCP listener (skynet's gate for native clients): the same limits, its own
+  /// address, and the configured protocol's length prefix; port 0 = off.
+  net::ws_options tcp;
   std::string protocol_type;                  ///< "protobuf" or "sproto"
   int max_bad_packets = 3;                    ///< malformed packets in a row before a 1008 close
   intake_limits intake;                       ///< per-connection budget and queue bounds
@@ -26,7 +29,7 @@ struct gate_options {
 inline constexpr std::size_t sproto_max_packet = 2 + 65535;
 inline constexpr std::size_t protobuf_default_max_packet = 64 * 1024;
 
-/// Reads ws_host, ws_port, ws_path, max_connections, max_connections_per_ip,
+/// Reads tcp_host, tcp_port, ws_host, ws_port, ws_path, max_connections, max_connections_per_ip,
 /// handshake_timeout_ms, ws_origins, max_message_size (0: what the mode's framing allows),
 /// max_send_queue, idle_timeout_ms, max_bad_packets, max_pending_requests, max_pending_bytes,
 /// max_requests_per_s, max_bytes_per_s, protocol_type, heartbeat_ms.

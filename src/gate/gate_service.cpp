@@ -13,7 +13,7 @@ struct gate_service::launcher {
   std::unordered_map<const boost::asio::io_context*, int> worker_of;  // read-only once built
   std::atomic<bool> open{true};
 
-  void on_open(const net::ws_connection_ptr& conn) {
+  void on_open(const net::connection_ptr& conn) {
     if (!open.load(std::memory_order_acquire)) {
       conn->close(1001, "server going away");
       return;
@@ -37,17 +37,25 @@ void gate_service::on_start() {
     workers.push_back(&n.io_context(i));
     launcher_->worker_of[&n.io_context(i)] = i;
   }
-  listener_ = std::make_unique<net::ws_listener>(
-      io_context(), std::move(workers), opts_.ws,
-      [l = launcher_](const net::ws_connection_ptr& conn) { l->on_open(conn); });
+  auto on_open = [l = launcher_](const net::connection_ptr& conn) { l->on_open(conn); };
+  listener_ = std::make_unique<net::ws_listener>(io_context(), workers, opts_.ws, on_open);
+  if (opts_.tcp.listen.port != 0) {
+    tcp_listener_ = std::make_unique<net::ws_listener>(io_context(), workers, opts_.tcp, on_open);
+  }
   try {
     listener_->start();
+    if (tcp_listener_) tcp_listener_->start();
   } catch (const std::exception& e) {
     runtime::log::error("gateway cannot listen: {}", e.what());
     ready_.set_exception(std::current_exception());
     listener_.reset();
+    tcp_listener_.reset();
     exit();
     return;
+  }
+  if (tcp_listener_) {
+    runtime::log::info("gateway listening for TCP clients on {}:{} ({} mode)",
+                       opts_.tcp.listen.host, tcp_listener_->port(), opts_.protocol_type);
   }
   runtime::log::info("gateway listening on {}:{}{} ({} mode, up to {} connections)",
                      opts_.ws.listen.host, listener_->port(), opts_.ws.listen.path,
@@ -57,6 +65,7 @@ void gate_service::on_start() {
 
 void gate_service::on_stop() {
   if (launcher_) launcher_->open.store(false, std::memory_order_release);
+  if (tcp_listener_) tcp_listener_->stop();
   if (listener_) {
     listener_->stop();
     runtime::log::info("gateway stopped accepting ({} connections served)",

@@ -13,7 +13,7 @@ namespace stratus::gate {
 
 /// Starts the agent of a new connection on `worker` (the connection's thread).
 using agent_factory =
-    std::function<void(runtime::node&, int worker, const net::ws_connection_ptr& conn)>;
+    std::function<void(runtime::node&, int worker, const net::connection_ptr& conn)>;
 
 /// The listener service (the seed's ws_master + ws_worker): accepts on ws_host:ws_port,
 /// enforces the limits of the handshake, and starts one agent per connection on the
@@ -36,6 +36,7 @@ class gate_service : public runtime::service {
   // Shared with the listener's open callback, which connections keep after the gate is gone.
   std::shared_ptr<launcher> launcher_;
   std::unique_ptr<net::ws_listener> listener_;
+  std::unique_ptr<net::ws_listener> tcp_listener_;  // when tcp_port is set
 };
 
 }  // namespace stratus::gate

@@ -72,7 +72,7 @@ class gate_node {
     opts.ws.listen.port = 0;
     auto app = test_app();
     agent_factory factory = [app](runtime::node& n, int worker,
-                                  const net::ws_connection_ptr& conn) {
+                                  const net::connection_ptr& conn) {
       start_pb_agent(n, worker, conn, app);
     };
     std::promise<std::uint16_t> ready;

@@ -16,7 +16,7 @@ constexpr std::chrono::seconds token_recheck{30};
 constexpr std::size_t keep_reply_capacity = 4096;
 }
 
-pb_agent::pb_agent(net::ws_connection_ptr conn, std::shared_ptr<const pb_app> app)
+pb_agent::pb_agent(net::connection_ptr conn, std::shared_ptr<const pb_app> app)
     : conn_(std::move(conn)),
       app_(std::move(app)),
       link_(std::make_shared<agent_link>(this)),
@@ -165,7 +165,7 @@ void pb_agent::send_out() {
   if (out_.capacity() > keep_reply_capacity) std::string().swap(out_);
 }
 
-void start_pb_agent(runtime::node& node, int worker, const net::ws_connection_ptr& conn,
+void start_pb_agent(runtime::node& node, int worker, const net::connection_ptr& conn,
                     const std::shared_ptr<const pb_app>& app) {
   node.launch_on<pb_agent>(worker, conn, app);
 }

@@ -16,7 +16,7 @@ namespace stratus::gate {
 /// on a call holds back only this connection.
 class pb_agent : public runtime::service, public connection_events {
  public:
-  pb_agent(net::ws_connection_ptr conn, std::shared_ptr<const pb_app> app);
+  pb_agent(net::connection_ptr conn, std::shared_ptr<const pb_app> app);
   ~pb_agent() override;
   static void describe(runtime::handlers<pb_agent>& h);
 
@@ -36,7 +36,7 @@ class pb_agent : public runtime::service, public connection_events {
   void send_out();
   void refuse(std::string_view packet, codec::error_code code, std::string_view why);
 
-  net::ws_connection_ptr conn_;
+  net::connection_ptr conn_;
   std::shared_ptr<const pb_app> app_;
   std::shared_ptr<agent_link> link_;
   pb_session session_;
@@ -48,7 +48,7 @@ class pb_agent : public runtime::service, public connection_events {
 };
 
 /// The agent factory for gate_service in protobuf mode.
-void start_pb_agent(runtime::node& node, int worker, const net::ws_connection_ptr& conn,
+void start_pb_agent(runtime::node& node, int worker, const net::connection_ptr& conn,
                     const std::shared_ptr<const pb_app>& app);
 
 }  // namespace stratus::gate

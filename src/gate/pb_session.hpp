@@ -4,7 +4,7 @@
 #include <string>
 
 #include "codec/encode.hpp"
-#include "net/ws_connection.hpp"
+#include "net/connection.hpp"
 #include "runtime/clocks.hpp"
 #include "runtime/service.hpp"
 
@@ -14,7 +14,7 @@ namespace stratus::gate {
 /// service to `co_await self().call(...)` from.
 class pb_session {
  public:
-  pb_session(runtime::service& agent, net::ws_connection& conn) : agent_(agent), conn_(conn) {}
+  pb_session(runtime::service& agent, net::connection& conn) : agent_(agent), conn_(conn) {}
 
   /// The agent service of this connection (for call/send/sleep).
   runtime::service& self() noexcept { return agent_; }
@@ -50,7 +50,7 @@ class pb_session {
 
  private:
   runtime::service& agent_;
-  net::ws_connection& conn_;
+  net::connection& conn_;
   std::int64_t userid_ = 0;
   std::string token_;
   std::chrono::steady_clock::time_point valid_until_{};

@@ -89,7 +89,7 @@ sproto_app& sproto_app::add(const std::string& name, sproto_handler fn) {
   return *this;
 }
 
-sproto_agent::sproto_agent(net::ws_connection_ptr conn, std::shared_ptr<const sproto_app> app)
+sproto_agent::sproto_agent(net::connection_ptr conn, std::shared_ptr<const sproto_app> app)
     : conn_(std::move(conn)),
       app_(std::move(app)),
       link_(std::make_shared<agent_link>(this)),
@@ -274,7 +274,7 @@ void sproto_agent::send_packed(const std::string& packed) {
   if (out_.capacity() > trim_after) std::string().swap(out_);  // one big reply: give it back
 }
 
-void start_sproto_agent(runtime::node& node, int worker, const net::ws_connection_ptr& conn,
+void start_sproto_agent(runtime::node& node, int worker, const net::connection_ptr& conn,
                         const std::shared_ptr<const sproto_app>& app) {
   node.launch_on<sproto_agent>(worker, conn, app);
 }

@@ -28,7 +28,7 @@ bool frame_sproto(std::string_view body, std::string& out);
 class sproto_session {
  public:
   /// A session writing pushes to `conn`, encoded by `host` with the s2c schema.
-  sproto_session(runtime::service& agent, net::ws_connection& conn, sproto::host& host,
+  sproto_session(runtime::service& agent, net::connection& conn, sproto::host& host,
                  sproto::schema_ptr s2c)
       : agent_(agent), conn_(conn), host_(host), s2c_(std::move(s2c)) {}
 
@@ -48,7 +48,7 @@ class sproto_session {
 
  private:
   runtime::service& agent_;
-  net::ws_connection& conn_;
+  net::connection& conn_;
   sproto::host& host_;
   sproto::schema_ptr s2c_;
   std::string user_;
@@ -79,7 +79,7 @@ struct sproto_app {
 class sproto_agent : public runtime::service, public connection_events {
  public:
   /// The agent of `conn`; `app` must have c2s and s2c schemas with a `package` type.
-  sproto_agent(net::ws_connection_ptr conn, std::shared_ptr<const sproto_app> app);
+  sproto_agent(net::connection_ptr conn, std::shared_ptr<const sproto_app> app);
   ~sproto_agent() override;
   /// Message handlers: write_packet and kick from `.ws_proxyd`.
   static void describe(runtime::handlers<sproto_agent>& h);
@@ -104,7 +104,7 @@ class sproto_agent : public runtime::service, public connection_events {
   runtime::task<void> heartbeat_loop();
   void send_packed(const std::string& packed);
 
-  net::ws_connection_ptr conn_;
+  net::connection_ptr conn_;
   std::shared_ptr<const sproto_app> app_;
   std::shared_ptr<agent_link> link_;
   sproto::host host_;
@@ -117,7 +117,7 @@ class sproto_agent : public runtime::service, public connection_events {
 };
 
 /// The agent factory for gate_service in sproto mode.
-void start_sproto_agent(runtime::node& node, int worker, const net::ws_connection_ptr& conn,
+void start_sproto_agent(runtime::node& node, int worker, const net::connection_ptr& conn,
                         const std::shared_ptr<const sproto_app>& app);
 
 }  // namespace stratus::gate

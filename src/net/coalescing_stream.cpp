@@ -63,9 +63,10 @@ void coalescing_stream::on_flushed(boost::system::error_code ec, std::size_t n) 
   flush();
 }
 
-void coalescing_stream::shutdown_after_flush() {
+void coalescing_stream::shutdown_after_flush(bool drain_input) {
   if (shutdown_requested_) return;
   shutdown_requested_ = true;
+  drain_input_ = drain_input;
   if (!writing_) flush();
 }
 
@@ -78,7 +79,7 @@ void coalescing_stream::start_shutdown() {
     socket_.close(ec);
     return;
   }
-  drain();
+  if (drain_input_) drain();
 }
 
 void coalescing_stream::drain() {

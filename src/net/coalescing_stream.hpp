@@ -84,7 +84,8 @@ class coalescing_stream {
 
   /// After pending bytes are written, half-close, drain input until the peer closes,
   /// then close the socket. Writes after this call are refused.
-  void shutdown_after_flush();
+  /// With drain_input false the caller keeps reading itself (and closes after EOF).
+  void shutdown_after_flush(bool drain_input = true);
   /// Closes the socket now; in-flight operations complete with operation_aborted.
   void close_now();
 
@@ -154,6 +155,7 @@ class coalescing_stream {
   bool writing_ = false;
   bool flush_posted_ = false;
   bool shutdown_requested_ = false;
+  bool drain_input_ = true;
   bool down_ = false;
 };
 

@@ -8,19 +8,15 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "net/connection.hpp"
 #include "net/net_stats.hpp"
 #include "net/ws_options.hpp"
 
 namespace stratus::net {
 
-class ws_connection;
-
-/// Shared pointer to an open connection, handed to the layer above.
-using ws_connection_ptr = std::shared_ptr<ws_connection>;
-
-/// Called once per connection after its upgrade, on that connection's io_context
-/// thread (so concurrently from several workers): attach a handler here.
-using open_callback = std::function<void(const ws_connection_ptr&)>;
+/// Called once per connection once it is open (after the upgrade, on WebSocket), on that
+/// connection's io_context thread (so concurrently from several workers): attach a handler here.
+using open_callback = std::function<void(const connection_ptr&)>;
 
 /// State shared by a listener and its connections (they outlive the listener safely).
 struct connection_context {

@@ -47,12 +47,12 @@ class close_recorder {
 };
 
 /// Echoes every message back and records the close.
-struct echo_handler : ws_handler {
+struct echo_handler : connection_handler {
   explicit echo_handler(close_recorder& r) : recorder(r) {}
-  void on_message(ws_connection& conn, std::span<const std::uint8_t> payload) override {
+  void on_message(connection& conn, std::span<const std::uint8_t> payload) override {
     conn.send(payload);
   }
-  void on_close(ws_connection&, const close_info& info) override { recorder.record(info); }
+  void on_close(connection&, const close_info& info) override { recorder.record(info); }
   close_recorder& recorder;
 };
 
@@ -68,7 +68,7 @@ class test_server {
       pointers.push_back(contexts_.back().get());
     }
     if (!on_open) {
-      on_open = [this](const ws_connection_ptr& conn) {
+      on_open = [this](const connection_ptr& conn) {
         conn->set_handler(std::make_shared<echo_handler>(closes));
       };
     }

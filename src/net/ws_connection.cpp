@@ -15,7 +15,6 @@ namespace stratus::net {
 namespace websocket = boost::beast::websocket;
 
 namespace {
-std::atomic<std::uint64_t> next_connection_id{1};
 // Message buffers bigger than this are released after use, so idle connections stay small.
 constexpr std::size_t keep_read_capacity = 2048;
 // The most one read adds to the message buffer (see read_message).
@@ -28,7 +27,7 @@ ws_connection::ws_connection(socket_type socket, std::shared_ptr<connection_cont
     : ws_(std::move(socket)),
       timer_(ws_.next_layer().get_executor()),
       context_(std::move(context)),
-      id_(next_connection_id.fetch_add(1, std::memory_order_relaxed)) {
+      id_(new_connection_id()) {
   boost::system::error_code ignored;
   peer_ = ws_.next_layer().next_layer().remote_endpoint(ignored);
   ws_.next_layer().set_stats(&context_->stats);
@@ -100,17 +99,6 @@ bool ws_connection::send(std::span<const std::uint8_t> payload) {
 
 void ws_connection::close(std::uint16_t code, std::string_view reason) {
   begin_close(code, reason);
-}
-
-void ws_connection::post_send(std::vector<std::uint8_t> payload) {
-  boost::asio::post(get_executor(),
-                    [self = shared_from_this(), data = std::move(payload)] { self->send(data); });
-}
-
-void ws_connection::post_close(std::uint16_t code, std::string reason) {
-  boost::asio::post(get_executor(), [self = shared_from_this(), code, r = std::move(reason)] {
-    self->begin_close(code, r);
-  });
 }
 
 void ws_connection::begin_close(std::uint16_t code, std::string_view reason) {

@@ -1,6 +1,6 @@
 #pragma once
 // One WebSocket connection: upgrade with limits, a read loop delivering binary
-// messages to a ws_handler, coalesced sends with a bounded queue, idle pings, close.
+// messages to a connection_handler, coalesced sends with a bounded queue, idle pings, close.
 
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -16,58 +16,48 @@
 
 #include "net/coalescing_stream.hpp"
 #include "net/connection_context.hpp"
-#include "net/ws_handler.hpp"
+#include "net/connection.hpp"
 
 namespace stratus::net {
 
 /// A WebSocket connection pinned to one io_context. Unless a member says otherwise,
 /// call it only on that io_context's thread (the thread callbacks run on).
-class ws_connection : public std::enable_shared_from_this<ws_connection> {
+class ws_connection final : public connection,
+                            public std::enable_shared_from_this<ws_connection> {
  public:
   /// Socket type accepted by the listener.
   using socket_type = coalescing_stream::socket_type;
-  /// The connection's executor (its worker's io_context).
-  using executor_type = coalescing_stream::executor_type;
 
   /// Wraps an accepted socket; call start() on the socket's executor.
   ws_connection(socket_type socket, std::shared_ptr<connection_context> context);
-  ~ws_connection();
+  ~ws_connection() override;
   ws_connection(const ws_connection&) = delete;
   ws_connection& operator=(const ws_connection&) = delete;
 
   /// Reads the HTTP upgrade (bounded by handshake_timeout) and opens or refuses.
   void start();
 
-  /// Process-unique id, for logs and the gate's registry.
-  std::uint64_t id() const noexcept { return id_; }
-  /// The peer's address and port.
-  const boost::asio::ip::tcp::endpoint& remote_endpoint() const noexcept { return peer_; }
-  /// Executor to post work to this connection from other threads.
-  executor_type get_executor() noexcept { return ws_.get_executor(); }
-
-  /// Sets the receiver of messages and of the final on_close (normally from on_open).
-  void set_handler(std::shared_ptr<ws_handler> handler) { handler_ = std::move(handler); }
-  /// True while messages can be sent (open, no close started).
-  bool is_open() const noexcept { return state_ == state::open; }
-
-  /// Queues one binary message (copied). Returns false if the connection is not open or
-  /// the send queue would pass max_send_queue, which starts a 1008 close.
-  bool send(std::span<const std::uint8_t> payload);
+  std::uint64_t id() const noexcept override { return id_; }
+  const char* transport() const noexcept override { return "ws"; }
+  const boost::asio::ip::tcp::endpoint& remote_endpoint() const noexcept override { return peer_; }
+  executor_type get_executor() noexcept override { return ws_.get_executor(); }
+  void set_handler(std::shared_ptr<connection_handler> handler) override {
+    handler_ = std::move(handler);
+  }
+  bool is_open() const noexcept override { return state_ == state::open; }
+  /// Queues one binary message (copied); see connection::send.
+  bool send(std::span<const std::uint8_t> payload) override;
   /// Starts the close handshake with this code; the socket closes within close_timeout.
-  void close(std::uint16_t code, std::string_view reason);
-  /// Thread-safe send: moves the bytes to the connection's thread, then send().
-  void post_send(std::vector<std::uint8_t> payload);
-  /// Thread-safe close: runs close() on the connection's thread.
-  void post_close(std::uint16_t code, std::string reason);
+  void close(std::uint16_t code, std::string_view reason) override;
 
   /// Bytes waiting to be written to the socket.
-  std::size_t queued_bytes() const noexcept { return ws_.next_layer().queued_bytes(); }
+  std::size_t queued_bytes() const noexcept override { return ws_.next_layer().queued_bytes(); }
   /// async_write calls made for this connection (coalescing makes it < messages sent).
   std::uint64_t flush_count() const noexcept { return ws_.next_layer().flush_count(); }
   /// Bytes read from this connection's socket.
-  std::uint64_t bytes_in() const noexcept { return ws_.next_layer().bytes_in(); }
+  std::uint64_t bytes_in() const noexcept override { return ws_.next_layer().bytes_in(); }
   /// Bytes written to this connection's socket.
-  std::uint64_t bytes_out() const noexcept { return ws_.next_layer().bytes_out(); }
+  std::uint64_t bytes_out() const noexcept override { return ws_.next_layer().bytes_out(); }
 
  private:
   enum class state : std::uint8_t { handshake, open, closing, closed };
@@ -96,7 +86,7 @@ class ws_connection : public std::enable_shared_from_this<ws_connection> {
                                     executor_type>
       timer_;  // handshake deadline, then idle checks, then close deadline
   std::shared_ptr<connection_context> context_;
-  std::shared_ptr<ws_handler> handler_;
+  std::shared_ptr<connection_handler> handler_;
   std::unique_ptr<handshake_state> handshake_;
   boost::beast::flat_buffer read_buffer_;
   boost::asio::ip::tcp::endpoint peer_;

@@ -179,7 +179,8 @@ TEST(ws_connection, sixteen_sends_in_one_turn_make_one_write) {
   close_recorder closes;
   struct burst_handler : echo_handler {
     using echo_handler::echo_handler;
-    void on_message(ws_connection& conn, std::span<const std::uint8_t>) override {
+    void on_message(connection& c, std::span<const std::uint8_t>) override {
+      auto& conn = static_cast<ws_connection&>(c);
       before = conn.flush_count();
       for (int i = 0; i < 16; ++i) {
         std::string m = "push-" + std::to_string(i);
@@ -193,7 +194,7 @@ TEST(ws_connection, sixteen_sends_in_one_turn_make_one_write) {
   };
   auto handler = std::make_shared<burst_handler>(closes);
   test_server server(small_limits(), 1,
-                     [&](const ws_connection_ptr& c) { c->set_handler(handler); });
+                     [&](const connection_ptr& c) { c->set_handler(handler); });
   ws_client client;
   ASSERT_FALSE(client.open(server.port()));
   client.send("go");

@@ -1,5 +1,7 @@
 #include "net/ws_listener.hpp"
 
+#include "net/tcp_connection.hpp"
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 
@@ -76,9 +78,15 @@ void ws_listener::on_accept(boost::system::error_code ec, ws_connection::socket_
     return;
   }
   context_->stats.accepted.fetch_add(1, std::memory_order_relaxed);
-  auto conn = std::make_shared<ws_connection>(std::move(socket), context_);
-  auto executor = conn->get_executor();
-  asio::post(executor, [conn = std::move(conn)] { conn->start(); });
+  if (context_->options.listen.transport == transport::tcp) {
+    auto conn = std::make_shared<tcp_connection>(std::move(socket), context_);
+    auto executor = conn->get_executor();
+    asio::post(executor, [conn = std::move(conn)] { conn->start(); });
+  } else {
+    auto conn = std::make_shared<ws_connection>(std::move(socket), context_);
+    auto executor = conn->get_executor();
+    asio::post(executor, [conn = std::move(conn)] { conn->start(); });
+  }
   accept();
 }
 

@@ -1,6 +1,6 @@
 #pragma once
-// Accepts TCP connections and spreads them round-robin over worker io_contexts,
-// where each becomes a ws_connection that performs the upgrade.
+// Accepts TCP connections and spreads them round-robin over worker io_contexts, where each
+// becomes a ws_connection that performs the upgrade, or (transport::tcp) a tcp_connection.
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -15,7 +15,8 @@
 
 namespace stratus::net {
 
-/// A WebSocket listener. Owned and driven by the layer above (the gate's listener service).
+/// A listener of either transport. Owned and driven by the layer above (the gate's listener
+/// service).
 class ws_listener {
  public:
   /// Accepts on accept_context; each connection lives on one of workers (round-robin).

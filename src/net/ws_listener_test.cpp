@@ -97,7 +97,7 @@ TEST(ws_listener, spreads_connections_over_workers_with_unique_ids) {
   std::set<std::uint64_t> ids;
   std::set<std::uint16_t> peer_ports;
   close_recorder closes;
-  test_server server({}, 2, [&](const ws_connection_ptr& conn) {
+  test_server server({}, 2, [&](const connection_ptr& conn) {
     std::lock_guard lock(mutex);
     threads.insert(std::this_thread::get_id());
     ids.insert(conn->id());

@@ -9,8 +9,24 @@
 
 namespace stratus::net {
 
+/// What a listener's connections speak.
+enum class transport {
+  websocket,  ///< RFC 6455; one packet per binary message
+  tcp,        ///< plain TCP; packets delimited by their own length prefix (skynet's gate)
+};
+
+/// How a TCP stream is cut into packets: a length prefix that counts the bytes after it.
+struct tcp_framing {
+  std::uint8_t prefix_bytes = 2;  ///< 2 (sproto, big-endian) or 4 (protobuf, little-endian)
+  bool big_endian = true;         ///< byte order of the prefix
+};
+
 /// Where to listen and which upgrades to accept.
 struct listen_options {
+  /// WebSocket (upgrade, path, Origin checks) or plain TCP (none of those).
+  net::transport transport = net::transport::websocket;
+  /// Packet framing on plain TCP.
+  tcp_framing framing;
   /// Address to bind ("0.0.0.0", "127.0.0.1", "::").
   std::string host = "0.0.0.0";
   /// TCP port; 0 picks a free one (see ws_listener::port()).

@@ -22,13 +22,13 @@ namespace {
 gate::agent_factory agent_factory_for(const gate::gate_options& opts) {
   if (opts.protocol_type == "protobuf") {
     auto app = app::make_pb_game(opts);
-    return [app](runtime::node& n, int worker, const net::ws_connection_ptr& conn) {
+    return [app](runtime::node& n, int worker, const net::connection_ptr& conn) {
       gate::start_pb_agent(n, worker, conn, app);
     };
   }
   if (opts.protocol_type == "sproto") {
     auto app = app::make_sproto_game(opts);  // schemas parsed once, shared read-only
-    return [app](runtime::node& n, int worker, const net::ws_connection_ptr& conn) {
+    return [app](runtime::node& n, int worker, const net::connection_ptr& conn) {
       gate::start_sproto_agent(n, worker, conn, app);
     };
   }
