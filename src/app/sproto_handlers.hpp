@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "gate/gate_options.hpp"
-#include "gate/sproto_agent.hpp"
+#include "gate/sproto_driver.hpp"
 
 namespace stratus::app {
 

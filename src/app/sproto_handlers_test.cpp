@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "codec/sproto_wire.hpp"
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -45,15 +47,15 @@ TEST(sproto_game, broken_schema_stops_start_up_with_the_reason) {
 
 TEST(sproto_game, frames_hold_at_most_65535_bytes) {
   std::string out = "old";
-  EXPECT_TRUE(gate::frame_sproto(std::string(65535, 'a'), out));
+  EXPECT_TRUE(codec::frame_sproto(std::string(65535, 'a'), out));
   EXPECT_EQ(out.size(), 65537u);
   EXPECT_EQ(static_cast<unsigned char>(out[0]), 0xff);
   EXPECT_EQ(static_cast<unsigned char>(out[1]), 0xff);
-  EXPECT_TRUE(gate::frame_sproto("ab", out));
+  EXPECT_TRUE(codec::frame_sproto("ab", out));
   EXPECT_EQ(out, std::string("\x00\x02"
                              "ab",
                              4));
-  EXPECT_FALSE(gate::frame_sproto(std::string(65536, 'a'), out));
+  EXPECT_FALSE(codec::frame_sproto(std::string(65536, 'a'), out));
   EXPECT_EQ(out, std::string("\x00\x02"
                              "ab",
                              4));  // untouched, nothing truncated

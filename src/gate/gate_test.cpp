@@ -1,5 +1,5 @@
 // Tests of the gateway in protobuf mode, end to end: a real node runs `.ws_proxyd` and the
-// listener on 127.0.0.1 (port 0), one pb_agent per connection, and real Beast WebSocket
+// listener on 127.0.0.1 (port 0), one agent (protobuf driver) per connection, and real Beast WebSocket
 // clients talk to it. Covers handler exceptions (INTERNAL, no details leaked), isolation of a
 // slow handler from other connections, and routing through the connection registry
 // (send_to, broadcast, kick).
@@ -19,7 +19,7 @@
 #include "game.pb.h"
 #include "gate/connection_registry.hpp"
 #include "gate/gate_service.hpp"
-#include "gate/pb_agent.hpp"
+#include "gate/pb_driver.hpp"
 #include "gate/pb_session.hpp"
 #include "net/test_support.hpp"
 #include "runtime/node.hpp"
@@ -73,7 +73,7 @@ class gate_node {
     auto app = test_app();
     agent_factory factory = [app](runtime::node& n, int worker,
                                   const net::connection_ptr& conn) {
-      start_pb_agent(n, worker, conn, app);
+      start_agent(n, worker, conn, pb_drivers(app));
     };
     std::promise<std::uint16_t> ready;
     std::future<std::uint16_t> bound = ready.get_future();

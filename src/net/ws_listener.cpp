@@ -49,7 +49,9 @@ void ws_listener::start() {
   acceptor_.listen(listen.backlog, ec);
   if (ec) fail(ec, "listen");
   port_ = acceptor_.local_endpoint().port();
-  asio::dispatch(accept_context_, [this] { accept(); });
+  asio::dispatch(accept_context_, [this, alive = std::weak_ptr<int>(alive_)] {
+    if (!alive.expired()) accept();
+  });
 }
 
 void ws_listener::stop() {
@@ -61,10 +63,13 @@ void ws_listener::stop() {
 void ws_listener::accept() {
   auto& worker = *workers_[next_worker_];
   next_worker_ = (next_worker_ + 1) % workers_.size();
-  acceptor_.async_accept(worker,
-                         [this](boost::system::error_code ec, ws_connection::socket_type socket) {
-                           on_accept(ec, std::move(socket));
-                         });
+  // The handler may be queued already when the listener is destroyed (an accept that completed
+  // just before stop()): it checks that the listener still exists before touching it.
+  acceptor_.async_accept(worker, [this, alive = std::weak_ptr<int>(alive_)](
+                                     boost::system::error_code ec,
+                                     ws_connection::socket_type socket) {
+    if (!alive.expired()) on_accept(ec, std::move(socket));
+  });
 }
 
 void ws_listener::on_accept(boost::system::error_code ec, ws_connection::socket_type socket) {
@@ -72,9 +77,10 @@ void ws_listener::on_accept(boost::system::error_code ec, ws_connection::socket_
   if (ec) {
     // Typically out of file descriptors: back off instead of spinning.
     retry_timer_.expires_after(std::chrono::milliseconds(50));
-    retry_timer_.async_wait([this](boost::system::error_code wait_ec) {
-      if (!wait_ec) accept();
-    });
+    retry_timer_.async_wait(
+        [this, alive = std::weak_ptr<int>(alive_)](boost::system::error_code wait_ec) {
+          if (!wait_ec && !alive.expired()) accept();
+        });
     return;
   }
   context_->stats.accepted.fetch_add(1, std::memory_order_relaxed);

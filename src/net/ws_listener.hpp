@@ -52,6 +52,8 @@ class ws_listener {
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer retry_timer_;
   std::size_t next_worker_ = 0;
+  // Handlers hold a weak reference: one that runs after the listener is gone does nothing.
+  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
   std::uint16_t port_ = 0;
 };
 

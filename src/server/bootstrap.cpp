@@ -9,8 +9,9 @@
 #include "codec/protobuf_log.hpp"
 #include "gate/connection_registry.hpp"
 #include "gate/gate_service.hpp"
-#include "gate/pb_agent.hpp"
-#include "gate/sproto_agent.hpp"
+#include "gate/agent.hpp"
+#include "gate/pb_driver.hpp"
+#include "gate/sproto_driver.hpp"
 #include "runtime/log.hpp"
 #include "services/backends.hpp"
 
@@ -18,18 +19,15 @@ namespace stratus::server {
 
 namespace {
 
-/// The agent started for each connection, by `protocol_type`.
+/// The agent started for each connection: one agent, driven by `protocol_type`'s driver.
 gate::agent_factory agent_factory_for(const gate::gate_options& opts) {
-  if (opts.protocol_type == "protobuf") {
-    auto app = app::make_pb_game(opts);
-    return [app](runtime::node& n, int worker, const net::connection_ptr& conn) {
-      gate::start_pb_agent(n, worker, conn, app);
-    };
-  }
-  if (opts.protocol_type == "sproto") {
-    auto app = app::make_sproto_game(opts);  // schemas parsed once, shared read-only
-    return [app](runtime::node& n, int worker, const net::connection_ptr& conn) {
-      gate::start_sproto_agent(n, worker, conn, app);
+  gate::driver_factory drivers;
+  if (opts.protocol_type == "protobuf") drivers = gate::pb_drivers(app::make_pb_game(opts));
+  // sproto: the schemas are parsed once and shared read-only.
+  if (opts.protocol_type == "sproto") drivers = gate::sproto_drivers(app::make_sproto_game(opts));
+  if (drivers) {
+    return [drivers](runtime::node& n, int worker, const net::connection_ptr& conn) {
+      gate::start_agent(n, worker, conn, drivers);
     };
   }
   throw std::runtime_error("protocol_type '" + opts.protocol_type +

@@ -1,0 +1,129 @@
+#include "gate/agent.hpp"
+
+#include "runtime/log.hpp"
+#include "runtime/node.hpp"
+
+namespace stratus::gate {
+
+namespace {
+runtime::log::limiter agent_log(std::chrono::seconds(1));
+// Buffers larger than this are released after use.
+constexpr std::size_t keep_capacity = 4096;
+}  // namespace
+
+agent::agent(net::connection_ptr conn, const driver_factory& make)
+    : conn_(std::move(conn)),
+      link_(std::make_shared<agent_link>(this)),
+      driver_(make(*this)),
+      intake_(driver_->limits()) {
+  conn_->set_handler(link_);
+}
+
+agent::~agent() {
+  link_->detach();
+}
+
+void agent::describe(runtime::handlers<agent>& h) {
+  h.on(&agent::on_deliver);
+  h.on(&agent::on_kick);
+}
+
+void agent::on_start() {
+  send(".ws_proxyd", agent_opened{conn_->id(), self()});
+  driver_->start();
+}
+
+void agent::on_stop() {
+  link_->detach();
+  if (conn_->is_open()) conn_->close(1001, "server going away");
+  send(".ws_proxyd", agent_closed{conn_->id()});
+}
+
+void agent::on_packet(std::span<const std::uint8_t> packet) {
+  enter([&] {
+    std::string_view bytes(reinterpret_cast<const char*>(packet.data()), packet.size());
+    switch (auto a = intake_.offer(bytes, busy_)) {
+      case packet_intake::action::handle_now:
+        handle(bytes);
+        pump();
+        return;
+      case packet_intake::action::queued:
+        return;
+      case packet_intake::action::rate_limited:
+        driver_->refuse(bytes, codec::error_code::rate_limited, "over the request budget; slow down",
+                        scratch_);
+        send_packet(scratch_);
+        return;
+      case packet_intake::action::over_budget:
+      case packet_intake::action::queue_full:
+        runtime::log::warn_limited(agent_log, "connection {} from {}: {}", conn_->id(),
+                                   conn_->remote_endpoint().address().to_string(),
+                                   packet_intake::close_reason(a));
+        conn_->close(1008, packet_intake::close_reason(a));
+        return;
+    }
+  });
+}
+
+void agent::on_closed(const net::close_info& info) {
+  enter([&] {
+    runtime::log::debug("connection {} closed ({})", conn_->id(), info.code);
+    exit();
+  });
+}
+
+void agent::on_deliver(write_packet m) {
+  conn_->send({reinterpret_cast<const std::uint8_t*>(m.packet.data()), m.packet.size()});
+}
+
+void agent::on_kick(kick m) {
+  conn_->close(m.code, m.reason);
+}
+
+bool agent::send_packet(std::string& packet) {
+  const bool sent =
+      !packet.empty() &&
+      conn_->send({reinterpret_cast<const std::uint8_t*>(packet.data()), packet.size()});
+  if (!sent && !packet.empty())
+    runtime::log::debug("packet to connection {} not sent (closed or send queue full)", conn_->id());
+  if (packet.capacity() > keep_capacity) std::string().swap(packet);
+  else packet.clear();
+  return sent;
+}
+
+void agent::handle(std::string_view packet) {
+  bool malformed = false;
+  std::optional<runtime::task<void>> work = driver_->decode(packet, scratch_, malformed);
+  if (!work) {
+    send_packet(scratch_);
+    if (malformed && ++bad_in_a_row_ >= driver_->max_bad_packets())
+      conn_->close(1008, "too many malformed packets");
+    return;
+  }
+  bad_in_a_row_ = 0;
+  busy_ = true;
+  fork(serve(std::move(*work)));
+}
+
+runtime::task<void> agent::serve(runtime::task<void> work) {
+  co_await std::move(work);
+  busy_ = false;
+  pump();
+}
+
+void agent::pump() {
+  if (pumping_) return;
+  pumping_ = true;
+  while (!busy_ && intake_.has_waiting() && !exiting()) {
+    std::string packet = intake_.next();
+    handle(packet);
+  }
+  pumping_ = false;
+}
+
+void start_agent(runtime::node& node, int worker, const net::connection_ptr& conn,
+                 const driver_factory& make) {
+  node.launch_on<agent>(worker, conn, make);
+}
+
+}  // namespace stratus::gate

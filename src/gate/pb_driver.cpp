@@ -1,0 +1,79 @@
+#include "gate/pb_driver.hpp"
+
+#include "codec/framing.hpp"
+#include "codec/header.hpp"
+#include "runtime/log.hpp"
+
+namespace stratus::gate {
+
+namespace {
+runtime::log::limiter bad_packet_log(std::chrono::seconds(1));
+// A token verified by the token check (not issued on this connection) is asked again after
+// this long, so one that expires or is revoked stops working here too.
+constexpr std::chrono::seconds token_recheck{30};
+}  // namespace
+
+pb_driver::pb_driver(agent& a, std::shared_ptr<const pb_app> app)
+    : agent_(a), app_(std::move(app)), session_(a, a.connection()) {}
+
+std::optional<runtime::task<void>> pb_driver::decode(std::string_view packet, std::string& out,
+                                                     bool& malformed) {
+  auto decoded = app_->handlers.registry().decode_packet(packet);
+  if (!decoded) {
+    const codec::decode_error& e = decoded.error();
+    runtime::log::warn_limited(bad_packet_log, "connection {}: {} ({})", agent_.connection().id(),
+                               codec::to_wire(e.code), e.reason);
+    codec::encode_error(e, out);
+    malformed = e.code == codec::error_code::invalid_message;
+    return std::nullopt;
+  }
+  return run(std::move(decoded).value());
+}
+
+void pb_driver::refuse(std::string_view packet, codec::error_code code, std::string_view why,
+                       std::string& out) {
+  auto body = codec::unframe(packet);
+  if (!body) return;
+  auto header = codec::peek_header(*body);
+  if (!header) return;
+  codec::encode_error(code, why, header->session_id, out);
+}
+
+runtime::task<void> pb_driver::run(codec::decoded_request<pb_handlers::entry> req) {
+  const std::int32_t session = req.header->session_id();
+  bool allowed = req.handler->who == access::anyone || session_.holds(req.header->token());
+  std::optional<handler_error> refusal;
+  if (!allowed && !req.header->token().empty() && app_->check_token) {
+    auto pending = app_->check_token(agent_, req.header->token());
+    gate::reply<std::int64_t> user = co_await std::move(pending);
+    if (user.ok()) {
+      session_.set_user(user.value(), req.header->token(), token_recheck);
+      allowed = true;
+    } else if (user.error().code != codec::error_code::unauthorized) {
+      refusal = std::move(user.error());  // the check itself failed: say so, not UNAUTHORIZED
+    }
+  }
+  if (refusal) {
+    codec::encode_error(refusal->code, refusal->message, session, out_);
+  } else if (!allowed) {
+    codec::encode_error(codec::error_code::unauthorized, "log in first: missing or expired token",
+                        session, out_);
+  } else {
+    try {
+      auto handled = req.handler->run(session_, *req.message, session, out_);
+      co_await std::move(handled);
+    } catch (const std::exception& e) {
+      agent_.report_exception(req.header->msg_type(), e.what());
+      codec::encode_error(codec::error_code::internal, "internal error", session, out_);
+    }
+  }
+  agent_.send_packet(out_);
+}
+
+driver_factory pb_drivers(std::shared_ptr<const pb_app> app) {
+  return [app = std::move(app)](agent& a) -> std::unique_ptr<protocol_driver> {
+    return std::make_unique<pb_driver>(a, app);
+  };
+}
+
+}  // namespace stratus::gate

@@ -1,0 +1,155 @@
+#include "gate/sproto_driver.hpp"
+
+#include <stdexcept>
+
+#include "codec/sproto_wire.hpp"
+#include "runtime/log.hpp"
+#include "sproto/unpacked_size.hpp"
+
+namespace stratus::gate {
+
+namespace {
+runtime::log::limiter bad_packet_log(std::chrono::seconds(1));
+// After a packet this large the host is made anew, so its unpack buffer does not stay large.
+constexpr std::size_t trim_after = 8 * 1024;
+}  // namespace
+
+bool sproto_session::push(std::string_view name, const sproto::value& args) {
+  auto packed = host_.request(s2c_, name, args);
+  if (!packed) {
+    runtime::log::warn("push {} not encoded: {}", name, packed.err().message);
+    return false;
+  }
+  if (!codec::frame_sproto(*packed, scratch_)) {
+    runtime::log::warn("push {} of {} bytes cannot be framed (max 65535)", name, packed->size());
+    return false;
+  }
+  return agent_.send_packet(scratch_);
+}
+
+sproto_app& sproto_app::add(const std::string& name, sproto_handler fn) {
+  if (!c2s || !c2s->find_protocol(std::string_view(name)))
+    throw std::logic_error("sproto handler for unknown protocol " + name);
+  handlers[name] = std::move(fn);
+  return *this;
+}
+
+sproto_driver::sproto_driver(agent& a, std::shared_ptr<const sproto_app> app)
+    : agent_(a),
+      app_(std::move(app)),
+      host_(std::move(*sproto::host::create(app_->c2s))),  // checked by make_sproto_game
+      session_(a, host_, app_->s2c) {}
+
+void sproto_driver::start() {
+  if (app_->heartbeat.count() > 0) agent_.fork(heartbeat_loop());
+}
+
+std::optional<runtime::task<void>> sproto_driver::decode(std::string_view packet, std::string& out,
+                                                         bool& malformed) {
+  const auto body = codec::unframe_sproto(packet);
+  const auto expands_to = body ? sproto::unpacked_size(*body) : std::nullopt;
+  auto in = !body ? sproto::result<sproto::incoming>(sproto::make_error(
+                        sproto::error_kind::malformed, "length prefix mismatch"))
+            : expands_to && *expands_to > codec::max_sproto_unpacked
+                ? sproto::result<sproto::incoming>(sproto::make_error(
+                      sproto::error_kind::malformed, "unpacks to over 256 KiB"))
+                : host_.dispatch(*body);
+  if (expands_to.value_or(packet.size()) > trim_after)
+    host_ = std::move(*sproto::host::create(app_->c2s));
+  auto* req = in ? std::get_if<sproto::incoming_request>(&*in) : nullptr;
+  if (!req) {
+    runtime::log::warn_limited(bad_packet_log, "connection {}: bad sproto packet ({} bytes): {}",
+                               agent_.connection().id(), packet.size(),
+                               in ? "a response, not a request" : in.err().message.c_str());
+    reject(body.value_or(packet.size() >= 2 ? packet.substr(2) : std::string_view{}),
+           body.has_value(), out, malformed);
+    return std::nullopt;
+  }
+  auto it = app_->handlers.find(req->name());
+  if (it == app_->handlers.end()) {
+    if (req->session) frame_into(*req->respond_error("UNKNOWN_MESSAGE_TYPE"), out);
+    return std::nullopt;
+  }
+  return run(std::move(*req), &it->second);
+}
+
+void sproto_driver::reject(std::string_view body, bool framed_ok, std::string& out,
+                           bool& malformed) {
+  const sproto::schema& c2s = *app_->c2s;
+  codec::sproto_header_seen seen = codec::peek_sproto_header(c2s, body);
+  const sproto::protocol* proto = seen.tag ? c2s.find_protocol(*seen.tag) : nullptr;
+  if (framed_ok && seen.tag && !proto) {
+    // Well-formed, but a protocol this server does not know: not a malformed packet.
+    if (seen.session)
+      frame_into(codec::sproto_error_reply(c2s, *seen.session, nullptr, "UNKNOWN_MESSAGE_TYPE"),
+                 out);
+    return;
+  }
+  malformed = true;
+  if (seen.session)
+    frame_into(codec::sproto_error_reply(c2s, *seen.session, proto, "INVALID_MESSAGE"), out);
+}
+
+void sproto_driver::refuse(std::string_view packet, codec::error_code code, std::string_view,
+                           std::string& out) {
+  if (packet.size() < 2) return;
+  const sproto::schema& c2s = *app_->c2s;
+  codec::sproto_header_seen seen = codec::peek_sproto_header(c2s, packet.substr(2));
+  if (!seen.session) return;
+  frame_into(codec::sproto_error_reply(c2s, *seen.session,
+                                       seen.tag ? c2s.find_protocol(*seen.tag) : nullptr,
+                                       codec::to_wire(code)),
+             out);
+}
+
+void sproto_driver::frame_into(const std::string& packed, std::string& out) {
+  if (!codec::frame_sproto(packed, out)) out.clear();  // error replies are a few bytes
+}
+
+runtime::task<void> sproto_driver::run(sproto::incoming_request req, const sproto_handler* fn) {
+  std::optional<gate::reply<sproto::value>> r;
+  try {
+    r.emplace(co_await (*fn)(session_, req.args));
+  } catch (const std::exception& e) {
+    agent_.report_exception(req.name(), e.what());
+    r.emplace(handler_error{codec::error_code::internal, "internal error"});
+  }
+  if (!req.session) co_return;
+  sproto::result<std::string> packed = sproto::make_error(sproto::error_kind::rpc, "");
+  if (r->ok()) {
+    sproto::value& v = r->value();
+    if (!req.proto->has_response())
+      v = sproto::value();
+    else if (v.is_nil())
+      v = sproto::value::make_object();
+    packed = req.respond(v);
+    if (!packed) {
+      runtime::log::error("reply to {} not encoded: {}", req.name(), packed.err().message);
+    } else if (packed->size() > codec::max_sproto_body) {
+      runtime::log::warn("reply to {} is {} bytes, over the 65535 a frame holds", req.name(),
+                         packed->size());
+      packed = sproto::make_error(sproto::error_kind::too_large, "");
+    }
+    if (!packed) packed = req.respond_error(codec::to_wire(codec::error_code::internal));
+  } else {
+    packed = req.respond_error(codec::to_wire(r->error().code));
+  }
+  frame_into(*packed, out_);
+  agent_.send_packet(out_);
+}
+
+runtime::task<void> sproto_driver::heartbeat_loop() {
+  while (!agent_.exiting()) {
+    co_await agent_.sleep(app_->heartbeat);
+    if (agent_.exiting() || !agent_.connection().is_open()) co_return;
+    session_.push("heartbeat");
+  }
+}
+
+driver_factory sproto_drivers(std::shared_ptr<const sproto_app> app) {
+  return [app = std::move(app)](agent& a) -> std::unique_ptr<protocol_driver> {
+    return std::make_unique<sproto_driver>(a, app);
+  };
+}
+
+}  // namespace stratus::gate
