@@ -52,7 +52,9 @@ TEST(frame_reader, a_frame_split_byte_by_byte) {
   std::string_view p;
   for (std::size_t i = 0; i + 1 < bytes.size(); ++i) {
     feed(r, bytes.substr(i, 1));
-    if (i % 9973 == 0) ASSERT_EQ(r.next(p), frame_reader::event::none) << i;
+    if (i % 9973 == 0) {
+      ASSERT_EQ(r.next(p), frame_reader::event::none) << i;
+    }
   }
   feed(r, bytes.substr(bytes.size() - 1));
   ASSERT_EQ(r.next(p), frame_reader::event::message);
