@@ -14,7 +14,14 @@ idle, at the end) > after, (held - idle) / connections, server CPU (utime + stim
 2 s after the attack stops, the time until CPU is back to its baseline level and until the
 bystander is back to normal (every login and echo within twice its baseline p99), and the
 goals of the server-side defences, met or not. Attacks: wrong-password, login-burst,
-sproto-zero-body, pb-big-echo, flood (see attacks.py). About 25 s per attack with defaults.
+sproto-zero-body, pb-big-echo, flood (see attacks.py). About 35 s per attack with defaults.
+
+Every client connects to 127.0.0.1 from its own loopback source address (127.x.y.z): the
+bystander's new players from 127.2.*, the attack clients from 127.1.* (one address each by
+default; `--sources 1` puts a whole attack on one address, to see the limits per address).
+RSS readings (idle, held, after) are taken while no bystander login is hashing (each Argon2id
+hash holds 64 MiB for a moment); `peak` includes those buffers. Needs /usr/bin/python3 with
+python3-websockets and python3-protobuf, and protoc (clients/python/stratus_pb.py).
 """
 import argparse
 import asyncio
