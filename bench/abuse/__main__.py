@@ -131,6 +131,7 @@ def main():
         parser.error("unknown attack " + ", ".join(sorted(unknown)))
     if not pathlib.Path(args.server).exists():
         parser.error(f"no server binary at {args.server}")
+    args.server = str(pathlib.Path(args.server).resolve())  # the server runs in a temp folder
     rows = asyncio.run(main_async(args))
     if args.json:
         print(json.dumps(rows, indent=1, default=str))
