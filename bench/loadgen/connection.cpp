@@ -1,20 +1,17 @@
 #include "loadgen/connection.hpp"
 
 #include <limits>
+#include <random>
 
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core/buffers_to_string.hpp>
-#include <boost/beast/http/field.hpp>
-#include <boost/beast/websocket/rfc6455.hpp>
+#include <boost/asio/write.hpp>
+
+#include "loadgen/ws_upgrade.hpp"
 
 namespace stratus::loadgen {
 namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace websocket = beast::websocket;
 using asio::redirect_error;
 using asio::use_awaitable;
 
@@ -22,15 +19,16 @@ namespace {
 
 constexpr std::int32_t login_session = 1;
 constexpr std::int32_t first_request_session = 2;
+constexpr std::size_t max_upgrade_response = 16384;
 
 std::uint64_t micros(bench_clock::duration d) {
   return static_cast<std::uint64_t>(
       std::chrono::duration_cast<std::chrono::microseconds>(d).count());
 }
 
-std::string_view view_of(const beast::flat_buffer& buffer) {
-  const auto data = buffer.cdata();
-  return {static_cast<const char*>(data.data()), data.size()};
+std::uint64_t random_seed() {
+  static thread_local std::mt19937_64 seeds{std::random_device{}()};
+  return seeds();
 }
 
 }  // namespace
@@ -41,10 +39,9 @@ connection::connection(asio::io_context& io, run_state& run, worker_stats& stats
       stats_(stats),
       index_(index),
       protocol_(std::move(protocol)),
-      io_(io),
       socket_(io),
-      wake_(io),
       deadline_(io),
+      writer_(random_seed()),
       slots_(run.opts.connect_only ? 0 : static_cast<std::size_t>(run.opts.inflight)) {}
 
 void connection::arm_deadline(bench_clock::duration timeout) {
@@ -54,58 +51,97 @@ void connection::arm_deadline(bench_clock::duration timeout) {
     if (ec || !conn) return;
     // Too slow: closing the socket fails whatever operation is waiting on it.
     boost::system::error_code ignored;
-    if (conn->ws_) {
-      conn->ws_->next_layer().close_now();
-    } else {
-      conn->socket_.close(ignored);
-    }
+    conn->socket_.close(ignored);
   });
+}
+
+asio::awaitable<std::string> connection::upgrade() {
+  const options& o = run_.opts;
+  const std::string key = make_upgrade_key(random_seed(), random_seed());
+  const std::string request = make_upgrade_request(o.host + ":" + o.port, o.path, key);
+  boost::system::error_code ec;
+  co_await asio::async_write(socket_, asio::buffer(request), redirect_error(use_awaitable, ec));
+  std::size_t head = 0;
+  while (!ec && head == 0) {
+    if (reader_.unparsed().size() > max_upgrade_response) co_return "oversized upgrade response";
+    const auto space = reader_.space(1024);
+    const std::size_t n = co_await socket_.async_read_some(asio::buffer(space.data(), space.size()),
+                                                           redirect_error(use_awaitable, ec));
+    reader_.commit(n);
+    head = upgrade_head_size(reader_.unparsed());
+  }
+  if (ec) co_return ec.message();
+  std::string problem = check_upgrade_response(reader_.unparsed().substr(0, head), key);
+  reader_.skip(head);  // frames after the head (if any) stay in the reader
+  co_return problem;
+}
+
+asio::awaitable<std::string> connection::login() {
+  const options& o = run_.opts;
+  protocol_->login_packet(o.account_prefix + std::to_string(index_), o.password, login_session,
+                          packet_);
+  if (packet_.empty()) co_return std::string();  // the format has no login
+  writer_.append(out_, ws_opcode::binary, packet_);
+  boost::system::error_code ec;
+  for (;;) {
+    if (!out_.empty()) {
+      co_await asio::async_write(socket_, asio::buffer(out_), redirect_error(use_awaitable, ec));
+      out_.clear();
+      if (ec) co_return ec.message();
+    }
+    std::string_view payload;
+    switch (reader_.next(payload)) {
+      case frame_reader::event::none: {
+        const auto space = reader_.space();
+        const std::size_t n = co_await socket_.async_read_some(
+            asio::buffer(space.data(), space.size()), redirect_error(use_awaitable, ec));
+        if (ec) co_return ec.message();
+        reader_.commit(n);
+        break;
+      }
+      case frame_reader::event::message: {
+        const reply r = protocol_->parse_reply(payload);
+        if (r.what == reply::kind::push) break;
+        if (r.what == reply::kind::ok && r.session == login_session) co_return std::string();
+        co_return "refused: " + std::string(r.detail);
+      }
+      case frame_reader::event::ping:
+        writer_.append(out_, ws_opcode::pong, payload);
+        break;
+      case frame_reader::event::pong:
+        break;
+      case frame_reader::event::text:
+        co_return "text message from the server";
+      case frame_reader::event::close:
+        co_return "closed by the server";
+      case frame_reader::event::error:
+        co_return reader_.problem();
+    }
+  }
 }
 
 asio::awaitable<bool> connection::open() {
   const options& o = run_.opts;
   const auto started = bench_clock::now();
   boost::system::error_code ec;
-  std::string step = "connect";
+  std::string step = "connect", problem;
   arm_deadline(std::chrono::duration_cast<bench_clock::duration>(
       std::chrono::duration<double>(o.open_timeout)));
   co_await asio::async_connect(socket_, run_.targets, redirect_error(use_awaitable, ec));
-  if (!ec) {
+  if (ec) problem = ec.message();
+  if (problem.empty()) {
     socket_.set_option(asio::ip::tcp::no_delay(true), ec);
-    ws_.emplace(std::move(socket_));
-    ws_->next_layer().set_owner(weak_from_this());
-    ws_->binary(true);
-    ws_->auto_fragment(false);
-    ws_->secure_prng(false);  // masking keys need not be cryptographic in a load test
-    ws_->set_option(websocket::stream_base::decorator([](websocket::request_type& request) {
-      request.set(beast::http::field::user_agent, "stratus-bench");
-    }));
     step = "handshake";
-    co_await ws_->async_handshake(o.host + ":" + o.port, o.path, redirect_error(use_awaitable, ec));
+    problem = co_await upgrade();
   }
-  if (!ec && o.login) {
+  if (problem.empty() && o.login) {
     step = "login";
-    protocol_->login_packet(o.account_prefix + std::to_string(index_), o.password, login_session,
-                            write_buffer_);
-    if (!write_buffer_.empty()) {
-      co_await ws_->async_write(asio::buffer(write_buffer_), redirect_error(use_awaitable, ec));
-    }
-    while (!ec && !write_buffer_.empty()) {
-      co_await ws_->async_read(read_buffer_, redirect_error(use_awaitable, ec));
-      if (ec) break;
-      const reply r = protocol_->parse_reply(view_of(read_buffer_));
-      read_buffer_.consume(read_buffer_.size());
-      if (r.what == reply::kind::push) continue;
-      if (r.what == reply::kind::ok && r.session == login_session) break;
-      stats_.note_error("login refused: " + std::string(r.detail));
-      ec = asio::error::access_denied;
-    }
+    problem = co_await login();
   }
   deadline_.cancel();
-  if (ec) {
+  if (!problem.empty()) {
     stats_.connect_failed.fetch_add(1, std::memory_order_relaxed);
-    stats_.note_error(step + " failed: " + ec.message());
-    if (ws_) ws_->next_layer().close_now();
+    stats_.note_error(step + " failed: " + problem);
     socket_.close(ec);
     co_return false;
   }
@@ -114,34 +150,142 @@ asio::awaitable<bool> connection::open() {
   co_return true;
 }
 
-asio::awaitable<void> connection::run() {
+void connection::start() {
   stats_.open.fetch_add(1, std::memory_order_relaxed);
-  // Requests are written synchronously into the coalescing stream and flushed only when the
-  // reader needs the socket: the replies of one read are answered with one write, as a
-  // pipelining game client would do (and as the server batches its replies).
-  ws_->next_layer().hold_flush(true);
-  for (std::uint32_t i = 0; i < slots_.size(); ++i) send_request(i);
-  ws_->next_layer().flush();
-  asio::co_spawn(io_, close_when_stopped(), asio::detached);
   boost::system::error_code ec;
-  for (;;) {
-    co_await ws_->async_read(read_buffer_, redirect_error(use_awaitable, ec));
+  socket_.non_blocking(true, ec);  // read() and flush() never block the io thread
+  const auto now = bench_clock::now();
+  for (std::uint32_t i = 0; i < slots_.size(); ++i) send_request(i, now);
+  process(now);  // frames that arrived with the login reply
+  flush();
+  if (!done_) read();
+}
+
+void connection::read() {
+  // Wait for readability, then read without blocking: asio's async_read_some would first try
+  // a speculative recv, which in a closed loop nearly always fails (the replies are not back
+  // yet) and costs a wasted system call per round trip.
+  socket_.async_wait(socket_type::wait_read,
+                     [self = shared_from_this()](boost::system::error_code ec) {
+                       self->on_readable(ec);
+                     });
+}
+
+void connection::on_readable(boost::system::error_code ec) {
+  bool got = false;
+  while (!ec) {
+    const auto space = reader_.space();
+    const std::size_t n = socket_.read_some(asio::buffer(space.data(), space.size()), ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) {
+      ec = {};
+      break;
+    }
     if (ec) break;
-    const reply r = protocol_->parse_reply(view_of(read_buffer_));
-    on_reply(r, bench_clock::now());
-    read_buffer_.consume(read_buffer_.size());
+    reader_.commit(n);
+    got = true;
+    if (n < space.size()) break;  // the socket is drained for now
   }
-  if (!run_.stopping.load(std::memory_order_relaxed)) {
-    stats_.disconnects.fetch_add(1, std::memory_order_relaxed);
-    stats_.note_error("connection lost: " + ec.message());
+  if (ec) {
+    finish(close_reason_.empty() ? "connection lost: " + ec.message() : close_reason_);
+    return;
   }
-  closed_ = true;
-  stats_.open.fetch_sub(1, std::memory_order_relaxed);
-  stop();
+  if (got) {
+    process(bench_clock::now());
+    flush();
+  }
+  if (!done_) read();
+}
+
+void connection::process(bench_clock::time_point now) {
+  std::string_view payload;
+  for (;;) {
+    switch (reader_.next(payload)) {
+      case frame_reader::event::none:
+        return;
+      case frame_reader::event::message:
+        on_reply(protocol_->parse_reply(payload), now);
+        break;
+      case frame_reader::event::ping:
+        if (!close_sent_) writer_.append(out_, ws_opcode::pong, payload);
+        break;
+      case frame_reader::event::pong:
+        break;
+      case frame_reader::event::text:
+        stats_.bad_packets.fetch_add(1, std::memory_order_relaxed);
+        stats_.note_error("text message from the server");
+        break;
+      case frame_reader::event::close:
+        on_close_frame(payload);
+        return;
+      case frame_reader::event::error:
+        finish("protocol error: " + reader_.problem());
+        return;
+    }
+  }
+}
+
+void connection::on_close_frame(std::string_view payload) {
+  // The server closes: answer with its status code (RFC 6455 5.5.1), then wait for it to end
+  // the TCP connection; arm_deadline bounds the wait.
+  std::uint16_t code = 1005;  // no status received
+  if (payload.size() >= 2) {
+    code = static_cast<std::uint16_t>((static_cast<unsigned char>(payload[0]) << 8) |
+                                      static_cast<unsigned char>(payload[1]));
+  }
+  close_reason_ = "closed by the server: " + std::to_string(code);
+  if (payload.size() > 2) close_reason_ += " " + std::string(payload.substr(2));
+  if (!close_sent_) {
+    close_sent_ = true;
+    writer_.append_close(out_, code == 1005 ? 1000 : code);
+    arm_deadline(std::chrono::seconds(2));
+  }
 }
 
 void connection::stop() {
-  if (closer_waiting_) wake_.cancel();
+  if (done_ || close_sent_) return;
+  close_sent_ = true;
+  writer_.append_close(out_, 1000);
+  flush();
+  arm_deadline(std::chrono::seconds(2));
+}
+
+void connection::flush() {
+  if (writing_ || out_.empty() || done_) return;
+  // Try to send at once without blocking (the usual case: the socket buffer has room); only
+  // what does not fit waits for an asynchronous write.
+  boost::system::error_code ec;
+  const std::size_t n = socket_.write_some(asio::buffer(out_), ec);
+  if (ec == asio::error::would_block || ec == asio::error::try_again) {
+    ec = {};
+  } else if (ec) {
+    return;  // a failed write shows up in the reader
+  }
+  if (n == out_.size()) {
+    out_.clear();
+    return;
+  }
+  writing_ = true;
+  sending_.assign(out_.begin() + static_cast<std::ptrdiff_t>(n), out_.end());
+  out_.clear();
+  asio::async_write(socket_, asio::buffer(sending_),
+                    [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+                      self->writing_ = false;
+                      self->sending_.clear();
+                      if (!ec) self->flush();  // a failed write shows up in the reader
+                    });
+}
+
+void connection::finish(std::string_view why) {
+  if (done_) return;
+  done_ = true;
+  deadline_.cancel();
+  boost::system::error_code ignored;
+  socket_.close(ignored);
+  if (!run_.stopping.load(std::memory_order_relaxed)) {
+    stats_.disconnects.fetch_add(1, std::memory_order_relaxed);
+    stats_.note_error(why);
+  }
+  stats_.open.fetch_sub(1, std::memory_order_relaxed);
 }
 
 connection::slot* connection::find_slot(std::int32_t session) noexcept {
@@ -176,13 +320,13 @@ void connection::on_reply(const reply& r, bench_clock::time_point now) {
   }
   if (s != nullptr) {  // an answered slot (even by an error) sends its next request
     s->session = 0;
-    if (!run_.stopping.load(std::memory_order_relaxed)) {
-      send_request(static_cast<std::uint32_t>(s - slots_.data()));
+    if (!close_sent_ && !run_.stopping.load(std::memory_order_relaxed)) {
+      send_request(static_cast<std::uint32_t>(s - slots_.data()), now);
     }
   }
 }
 
-void connection::send_request(std::uint32_t index) {
+void connection::send_request(std::uint32_t index, bench_clock::time_point now) {
   slot& s = slots_[index];
   const auto k = static_cast<std::int64_t>(slots_.size());
   // session = first + index + k * generation, so the slot is found again by modulo.
@@ -192,26 +336,10 @@ void connection::send_request(std::uint32_t index) {
     session = first_request_session + index;
   }
   s.session = static_cast<std::int32_t>(session);
-  s.sent = bench_clock::now();
-  protocol_->request_packet(s.session, write_buffer_);
-  boost::system::error_code ec;
-  ws_->write(asio::buffer(write_buffer_), ec);  // appends; the reader sees a failure
-}
-
-asio::awaitable<void> connection::close_when_stopped() {
-  boost::system::error_code ec;
-  while (!closed_ && !run_.stopping.load(std::memory_order_relaxed)) {
-    closer_waiting_ = true;
-    wake_.expires_at(bench_clock::time_point::max());
-    co_await wake_.async_wait(redirect_error(use_awaitable, ec));
-    closer_waiting_ = false;
-  }
-  if (!closed_) {
-    ws_->next_layer().hold_flush(false);
-    arm_deadline(std::chrono::seconds(2));
-    co_await ws_->async_close(websocket::close_code::normal, redirect_error(use_awaitable, ec));
-    deadline_.cancel();
-  }
+  // The batch's read time: the request leaves in the write that follows this batch.
+  s.sent = now;
+  protocol_->request_packet(s.session, packet_);
+  writer_.append(out_, ws_opcode::binary, packet_);
 }
 
 }  // namespace stratus::loadgen

@@ -3,25 +3,27 @@
 
 #include <cstdint>
 #include <memory>
-#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/websocket/stream.hpp>
 
+#include "loadgen/frame_reader.hpp"
+#include "loadgen/frame_writer.hpp"
 #include "loadgen/protocol.hpp"
 #include "loadgen/run_state.hpp"
-#include "net/coalescing_stream.hpp"
 
 namespace stratus::loadgen {
 
 /// Opens (connect, handshake, login), then runs a closed loop of `inflight` echo requests:
-/// each reply, matched by session, sends the next request. Lives on one io thread. Writes go
-/// through net::coalescing_stream, so requests queued in one turn leave in one system call.
+/// each reply, matched by session, sends the next request. Lives on one io thread.
+/// WebSocket framing is done here on the bare socket (frame_reader, frame_writer): one
+/// read takes every reply that has arrived, and the requests they release leave in one
+/// write, so the client costs about one recv and one send per round trip of a batch.
 class connection : public std::enable_shared_from_this<connection> {
  public:
   /// Connection number `index` (account <prefix><index>) on `io`.
@@ -31,39 +33,51 @@ class connection : public std::enable_shared_from_this<connection> {
   /// Connects, upgrades and logs in within opts.open_timeout; false (and counted) on failure.
   boost::asio::awaitable<bool> open();
 
-  /// The request loop (none with --connect-only) until stop(); then closes politely.
-  boost::asio::awaitable<void> run();
+  /// Starts the request loop (no requests with --connect-only) and returns; it runs until
+  /// stop() or until the server closes.
+  void start();
 
-  /// Asks run() to stop sending and close; call on the connection's io thread.
+  /// Stops sending and closes politely (close frame, at most 2 s); on the io thread.
   void stop();
 
  private:
+  using socket_type = boost::asio::basic_stream_socket<boost::asio::ip::tcp,
+                                                       boost::asio::io_context::executor_type>;
   struct slot {
     std::int32_t session = 0;  // session of the request in flight, 0 when free
     std::uint32_t generation = 0;
     bench_clock::time_point sent;
   };
 
-  boost::asio::awaitable<void> close_when_stopped();
-  void send_request(std::uint32_t index);
-  void arm_deadline(bench_clock::duration timeout);
+  boost::asio::awaitable<std::string> upgrade();
+  boost::asio::awaitable<std::string> login();
+  void read();
+  void on_readable(boost::system::error_code ec);
+  void process(bench_clock::time_point now);
+  void on_close_frame(std::string_view payload);
+  void send_request(std::uint32_t index, bench_clock::time_point now);
   void on_reply(const reply& r, bench_clock::time_point now);
   slot* find_slot(std::int32_t session) noexcept;
+  void flush();
+  void finish(std::string_view why);
+  void arm_deadline(bench_clock::duration timeout);
 
   run_state& run_;
   worker_stats& stats_;
   int index_;
   std::unique_ptr<bench_protocol> protocol_;
-  boost::asio::io_context& io_;
-  net::coalescing_stream::socket_type socket_;  // until connected; then owned by ws_
-  std::optional<boost::beast::websocket::stream<net::coalescing_stream>> ws_;
-  boost::asio::steady_timer wake_;
+  socket_type socket_;
   boost::asio::steady_timer deadline_;  // bounds open() and the final close
-  boost::beast::flat_buffer read_buffer_;
-  std::string write_buffer_;
+  frame_reader reader_;
+  frame_writer writer_;
+  std::vector<std::uint8_t> out_;      // frames gathered for the next write
+  std::vector<std::uint8_t> sending_;  // frames handed to async_write
+  std::string packet_;                 // scratch: one application packet
+  std::string close_reason_;           // the server's close frame, when it sent one
   std::vector<slot> slots_;
-  bool closer_waiting_ = false;
-  bool closed_ = false;
+  bool writing_ = false;
+  bool close_sent_ = false;
+  bool done_ = false;
 };
 
 }  // namespace stratus::loadgen

@@ -109,6 +109,34 @@ TEST(sproto_protocol, pushes_and_garbage) {
   EXPECT_EQ(p->parse_reply(framed(reply_to_nothing)).what, reply::kind::bad);
 }
 
+TEST(sproto_protocol, echo_requests_are_the_bytes_host_request_makes) {
+  auto p = std::move(std::get<0>(sproto_protocol::create(40)));
+  auto reference = sproto::host::create(demo_sproto_schemas().s2c);
+  ASSERT_TRUE(reference.ok());
+  sproto::value args;
+  args["data"] = "abcdefghijklmnopqrstuvwxyzabcdefghijklmn";
+  std::string out;
+  for (std::int32_t session : {2, 17, 0x7ffe, 0x7fff, 70000, 0x7fffffff}) {
+    p->request_packet(session, out);
+    auto expected = reference->request(demo_sproto_schemas().c2s, "echo", args, session);
+    ASSERT_TRUE(expected.ok());
+    EXPECT_EQ(out, framed(*expected)) << session;
+  }
+}
+
+TEST(sproto_protocol, echo_reply_encoded_otherwise_is_still_checked_by_value) {
+  auto p = std::move(std::get<0>(sproto_protocol::create(4)));
+  // header {session = 9}, then content {data = "abcd"} with 8 bytes of zero padding after it.
+  const std::string header("\x02\x00\x01\x00\x14\x00", 6);  // skip tag 0; session = 9
+  std::string content("\x01\x00\x00\x00\x04\x00\x00\x00" "abcd", 12);
+  reply r = p->parse_reply(framed(sproto::pack(header + content + std::string(8, '\0'))));
+  EXPECT_EQ(r.what, reply::kind::ok);
+  EXPECT_EQ(r.session, 9);
+  std::string wrong("\x01\x00\x00\x00\x04\x00\x00\x00" "abce", 12);
+  r = p->parse_reply(framed(sproto::pack(header + wrong)));
+  EXPECT_EQ(r.what, reply::kind::error);
+}
+
 TEST(sproto_protocol, payload_that_cannot_be_framed_is_refused) {
   EXPECT_EQ(sproto_protocol::create(60000).index(), 0u);
   auto too_big = sproto_protocol::create(70000);

@@ -40,7 +40,7 @@ asio::awaitable<void> worker::launcher() {
         io_, run_, stats_, index, std::move(std::get<std::unique_ptr<bench_protocol>>(protocol)));
     if (!co_await conn->open()) continue;
     connections_.push_back(conn);
-    asio::co_spawn(io_, conn->run(), asio::detached);
+    conn->start();
     if (run_.stopping.load(std::memory_order_relaxed)) conn->stop();
   }
 }
