@@ -104,11 +104,6 @@ ws_host = "127.0.0.1"
 ws_port = $port
 protocol_type = "$protocol"
 max_connections = $((idle + 1000))
--- Every benchmark connection comes from 127.0.0.1 and sends as fast as the server answers:
--- lift the per-address cap and the per-connection budgets (the defaults stop floods).
-max_connections_per_ip = $((idle + 1000))
-max_requests_per_s = 100000000
-max_bytes_per_s = 1000000000
 idle_timeout_ms = 600000
 cache = "memory"
 db = "sqlite"

@@ -206,16 +206,32 @@ task<account_result<stored_account>> create_account(runtime::service& self,
   co_return created;
 }
 
-// True when `password` matches; `busy` when the password lane cannot take the job now.
+// True when `password` matches; `busy` when the password lane cannot take the job now, and
+// RATE_LIMITED when the account was locked out while the job waited its turn (a storm's
+// queued guesses are then dropped unhashed).
 task<account_result<bool>> verify_password(runtime::service& self, std::string hash,
-                                           std::string password) {
-  auto job = [hash = std::move(hash), pw = std::move(password)] {
+                                           std::string password, std::string account,
+                                           std::string address) {
+  login_throttle* guard = &throttle(self);
+  auto job = [hash = std::move(hash), pw = std::move(password), account = std::move(account),
+              address = std::move(address), guard]() -> std::optional<bool> {
+    if (guard->blocked(account, address)) return std::nullopt;
     return crypto_pwhash_str_verify(hash.c_str(), pw.data(), pw.size()) == 0;
   };
   auto ok = co_await runtime::offload_to(self, password_lane(self), std::move(job));
   if (!ok) co_return busy;
-  co_return *ok;
+  if (!*ok)
+    co_return account_error{account_errc::rate_limited,
+                            std::string("too many failed logins; retry later")};
+  co_return **ok;
 }
+
+// Pairs login_throttle::begin_attempt with end_attempt for a coroutine's lifetime.
+struct attempt_scope {
+  login_throttle& guard;
+  std::string account;
+  ~attempt_scope() { guard.end_attempt(account); }
+};
 
 // A fresh random token stored as session:<token> -> userid for token_ttl_s seconds.
 task<account_result<login_ok>> issue_token(runtime::service& self, std::int64_t userid) {
@@ -273,7 +289,12 @@ task<account_result<login_ok>> login(runtime::service& self, std::string account
   if (acc.hash.empty())
     co_return account_error{account_errc::unauthorized,
                             "this account was made by sproto signin and has no password"};
-  auto match = co_await verify_password(self, std::move(acc.hash), std::move(password));
+  if (!guard.begin_attempt(account))
+    co_return account_error{account_errc::rate_limited,
+                            std::string("too many logins of this account at once")};
+  attempt_scope scope{guard, account};
+  auto match = co_await verify_password(self, std::move(acc.hash), std::move(password), account,
+                                        address);
   if (!match) co_return match.error();
   if (!*match) {
     guard.failed(account, address);

@@ -37,6 +37,20 @@ void login_throttle::succeeded(std::string_view account) {
   accounts_.erase(std::string(account));
 }
 
+bool login_throttle::begin_attempt(std::string_view account) {
+  std::lock_guard lock(mu_);
+  int& n = in_flight_[std::string(account)];
+  if (n >= opts_.account_failures) return false;
+  ++n;
+  return true;
+}
+
+void login_throttle::end_attempt(std::string_view account) {
+  std::lock_guard lock(mu_);
+  auto it = in_flight_.find(std::string(account));
+  if (it != in_flight_.end() && --it->second <= 0) in_flight_.erase(it);
+}
+
 std::size_t login_throttle::tracked() const {
   std::lock_guard lock(mu_);
   return accounts_.size() + addresses_.size();

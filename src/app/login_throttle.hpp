@@ -37,6 +37,12 @@ class login_throttle {
               clock::time_point now = clock::now());
   /// A successful login clears the account's failures (not the address's).
   void succeeded(std::string_view account);
+  /// Starts a password check of `account`; false when account_failures checks of it run
+  /// already (a storm against one account waits for none of them: it is refused at once).
+  /// Each true is paired with end_attempt().
+  bool begin_attempt(std::string_view account);
+  /// Ends what begin_attempt() started.
+  void end_attempt(std::string_view account);
   /// Accounts and addresses remembered now.
   std::size_t tracked() const;
   /// The limits.
@@ -57,6 +63,7 @@ class login_throttle {
   mutable std::mutex mu_;
   std::unordered_map<std::string, entry> accounts_;
   std::unordered_map<std::string, entry> addresses_;
+  std::unordered_map<std::string, int> in_flight_;  // password checks running, per account
 };
 
 }  // namespace stratus::app

@@ -79,3 +79,20 @@ TEST(login_throttle, memory_stays_bounded_under_many_names) {
 
 }  // namespace
 }  // namespace stratus::app
+
+namespace stratus::app {
+namespace {
+
+TEST(login_throttle, a_storm_against_one_account_checks_only_a_few_passwords_at_once) {
+  login_throttle t(small());  // account_failures = 3
+  EXPECT_TRUE(t.begin_attempt("alice"));
+  EXPECT_TRUE(t.begin_attempt("alice"));
+  EXPECT_TRUE(t.begin_attempt("alice"));
+  EXPECT_FALSE(t.begin_attempt("alice"));  // refused at once, nothing hashed
+  EXPECT_TRUE(t.begin_attempt("bob"));     // other accounts are not affected
+  t.end_attempt("alice");
+  EXPECT_TRUE(t.begin_attempt("alice"));
+}
+
+}  // namespace
+}  // namespace stratus::app

@@ -2,6 +2,7 @@
 // mode, start the runtime node, launch the services (bootstrap.cpp), run until SIGINT/SIGTERM.
 // Exit codes: 0 clean stop, 1 start-up failure (already running, port in use, ...),
 // 2 usage or config error.
+#include <malloc.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -151,6 +152,10 @@ int run_server(const server::command_line& cmd, std::shared_ptr<const config> cf
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Buffers of 64 KiB and more (one large message) come from mmap and go back to the system
+  // when freed. glibc would otherwise raise this threshold after the first such free and keep
+  // later ones in the heap, so an idle connection after one big packet would stay large.
+  mallopt(M_MMAP_THRESHOLD, 64 * 1024);
   auto parsed = server::parse_command_line({argv + 1, static_cast<std::size_t>(argc - 1)});
   if (auto* reason = std::get_if<std::string>(&parsed)) {
     std::fprintf(stderr, "stratus: %s\n%s", reason->c_str(), server::usage().c_str());
