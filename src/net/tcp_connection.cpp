@@ -60,7 +60,16 @@ void tcp_connection::start() {
 }
 
 void tcp_connection::read_more() {
-  if (buffer_.size() - used_ < read_chunk) buffer_.resize(std::max(used_ + read_chunk, buffer_.size() * 2));
+  // Room for the packet that has begun (its length is known once its prefix is in: one
+  // allocation of its size, not a series of doublings), or for a chunk of what comes next.
+  std::size_t want = used_ + read_chunk;
+  const std::size_t prefix = context_->options.listen.framing.prefix_bytes;
+  if (used_ >= prefix) want = std::max(want, prefix + body_length(buffer_.data()));
+  if (buffer_.size() < want) {
+    std::vector<std::uint8_t> bigger(want);
+    std::memcpy(bigger.data(), buffer_.data(), used_);
+    buffer_.swap(bigger);
+  }
   stream_.async_read_some(
       boost::asio::buffer(buffer_.data() + used_, buffer_.size() - used_),
       [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
@@ -85,20 +94,23 @@ void tcp_connection::on_read(boost::system::error_code ec, std::size_t n) {
   read_more();
 }
 
-void tcp_connection::deliver_packets() {
+std::size_t tcp_connection::body_length(const std::uint8_t* p) const noexcept {
   const auto& framing = context_->options.listen.framing;
-  const std::size_t prefix = framing.prefix_bytes;
+  std::size_t body = 0;
+  for (std::size_t i = 0; i < framing.prefix_bytes; ++i)
+    body = (body << 8) | (framing.big_endian ? p[i] : p[framing.prefix_bytes - 1 - i]);
+  return body;
+}
+
+void tcp_connection::deliver_packets() {
+  const std::size_t prefix = context_->options.listen.framing.prefix_bytes;
   const std::size_t max_packet = context_->options.connection.max_message_size;
   std::size_t at = 0;
   // Replies produced while a batch is handled leave in one write, as on WebSocket.
   stream_.hold_flush(true);
   while (state_ == state::open && used_ - at >= prefix) {
     const std::uint8_t* p = buffer_.data() + at;
-    std::size_t body = 0;
-    for (std::size_t i = 0; i < prefix; ++i) {
-      const std::size_t byte = framing.big_endian ? p[i] : p[prefix - 1 - i];
-      body = (body << 8) | byte;
-    }
+    const std::size_t body = body_length(p);
     if (prefix + body > max_packet) {
       close(1009, "message too big");
       break;

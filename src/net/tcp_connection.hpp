@@ -51,6 +51,7 @@ class tcp_connection final : public connection,
 
   void read_more();
   void on_read(boost::system::error_code ec, std::size_t n);
+  std::size_t body_length(const std::uint8_t* prefix) const noexcept;  // from a length prefix
   void deliver_packets();  // hands up every whole packet; closes on one over the limit
   void finish(close_info info);
   void arm_timer(std::chrono::steady_clock::time_point at);

@@ -44,11 +44,11 @@ void ws_connection::release_slots() {
   counted_address_ = false;
 }
 
-void ws_connection::read_message() {
+void ws_connection::read_message(std::size_t limit) {
   // read_some with a small limit, not read: Beast's whole-message read reserves 1.5 KiB in the
   // buffer while it waits, and most connections wait most of the time. A bigger message takes
   // a few turns of this loop; the message size limit still applies to the whole message.
-  ws_.async_read_some(read_buffer_, read_chunk,
+  ws_.async_read_some(read_buffer_, limit,
                       [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
                         self->on_message_read(ec);
                       });
@@ -56,7 +56,14 @@ void ws_connection::read_message() {
 
 void ws_connection::on_message_read(boost::system::error_code ec) {
   if (ec) return on_read_failed(ec);
-  if (!ws_.is_message_done()) return read_message();
+  if (!ws_.is_message_done()) {
+    // A larger message: room for the rest of its frame at once, in one allocation that is
+    // given back whole afterwards, not a series of doublings that would leave fragments.
+    const std::size_t rest = std::min(ws_.read_size_hint(read_chunk),
+                                      context_->options.connection.max_message_size);
+    if (rest > read_chunk) read_buffer_.reserve(read_buffer_.size() + rest);
+    return read_message(std::max(rest, read_chunk));
+  }
   if (!ws_.got_binary()) {
     begin_close(1003, "text messages are not accepted");
   } else if (state_ == state::open && handler_) {

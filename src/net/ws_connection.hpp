@@ -70,7 +70,7 @@ class ws_connection final : public connection,
   void on_accepted(boost::system::error_code ec);
 
   // Open connection (ws_connection.cpp).
-  void read_message();
+  void read_message(std::size_t limit = 512);
   void on_message_read(boost::system::error_code ec);
   void deliver_message();
   void on_read_failed(boost::system::error_code ec);
