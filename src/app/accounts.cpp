@@ -63,6 +63,7 @@ login_throttle& throttle(runtime::service& self) {
     o.account_failures = static_cast<int>(option(self, "login_max_failures", o.account_failures));
     o.address_failures =
         static_cast<int>(option(self, "login_ip_max_failures", o.address_failures));
+    o.concurrent = static_cast<int>(option(self, "login_max_concurrent", o.concurrent));
     o.window = std::chrono::seconds(option(self, "login_window_s", o.window.count()));
     o.lockout = std::chrono::seconds(option(self, "login_lockout_s", o.lockout.count()));
     return o;

@@ -40,7 +40,7 @@ void login_throttle::succeeded(std::string_view account) {
 bool login_throttle::begin_attempt(std::string_view account) {
   std::lock_guard lock(mu_);
   int& n = in_flight_[std::string(account)];
-  if (n >= opts_.account_failures) return false;
+  if (n >= opts_.concurrent) return false;
   ++n;
   return true;
 }

@@ -17,6 +17,7 @@ namespace stratus::app {
 struct login_throttle_options {
   int account_failures = 5;        ///< failures of one account per window [login_max_failures]
   int address_failures = 50;       ///< failures from one address per window [login_ip_max_failures]
+  int concurrent = 32;             ///< password checks of one account at once [login_max_concurrent]
   std::chrono::seconds window{60};   ///< how long failures are remembered [login_window_s]
   std::chrono::seconds lockout{30};  ///< first lock-out; doubles up to 64x [login_lockout_s]
   std::size_t max_tracked = 100000;  ///< accounts + addresses remembered at once
@@ -37,8 +38,8 @@ class login_throttle {
               clock::time_point now = clock::now());
   /// A successful login clears the account's failures (not the address's).
   void succeeded(std::string_view account);
-  /// Starts a password check of `account`; false when account_failures checks of it run
-  /// already (a storm against one account waits for none of them: it is refused at once).
+  /// Starts a password check of `account`; false when `concurrent` checks of it run already
+  /// (a storm against one account takes at most that many places in the hashing queue).
   /// Each true is paired with end_attempt().
   bool begin_attempt(std::string_view account);
   /// Ends what begin_attempt() started.

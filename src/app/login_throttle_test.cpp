@@ -84,7 +84,9 @@ namespace stratus::app {
 namespace {
 
 TEST(login_throttle, a_storm_against_one_account_checks_only_a_few_passwords_at_once) {
-  login_throttle t(small());  // account_failures = 3
+  auto o = small();
+  o.concurrent = 3;
+  login_throttle t(o);
   EXPECT_TRUE(t.begin_attempt("alice"));
   EXPECT_TRUE(t.begin_attempt("alice"));
   EXPECT_TRUE(t.begin_attempt("alice"));

@@ -65,7 +65,7 @@ task signin(sproto_session& s, const value& args) {
   auto pending = app::find_or_create(s.self(), user);
   auto found = co_await std::move(pending);
   if (!found) co_return to_handler_error(found.error());
-  s.set_user(user);
+  s.set_user(user, *found);
   value text;
   text["text"] = "welcome, " + user;
   s.push("push", text);

@@ -26,6 +26,7 @@ agent::~agent() {
 void agent::describe(runtime::handlers<agent>& h) {
   h.on(&agent::on_deliver);
   h.on(&agent::on_kick);
+  h.on(&agent::on_kicked);
 }
 
 void agent::on_start() {
@@ -78,6 +79,16 @@ void agent::on_deliver(write_packet m) {
 
 void agent::on_kick(kick m) {
   conn_->close(m.code, m.reason);
+}
+
+void agent::on_kicked(kicked m) {
+  if (!conn_->is_open()) return;
+  driver_->push_kicked(m.reason);
+  conn_->close(m.code, m.reason);
+}
+
+void agent::bind_user(std::int64_t userid) {
+  send(".ws_proxyd", gate::bind_user{userid, conn_->id(), self()});
 }
 
 bool agent::send_packet(std::string& packet) {

@@ -42,6 +42,8 @@ class protocol_driver {
   /// when no session can be read from it).
   virtual void refuse(std::string_view packet, codec::error_code code, std::string_view why,
                       std::string& out) = 0;
+  /// Pushes the protocol's Kicked message with `reason` (the connection closes next).
+  virtual void push_kicked(std::string_view reason) = 0;
 };
 
 /// Makes the driver of one agent.
@@ -66,6 +68,11 @@ class agent final : public runtime::service, public connection_events {
   void on_deliver(write_packet m);
   /// Closes the connection.
   void on_kick(kick m);
+  /// Pushes Kicked, then closes the connection with the kick's code (4001, 4002).
+  void on_kicked(kicked m);
+  /// Tells `.ws_proxyd` that this connection is now `userid`'s (one connection per user: the
+  /// user's previous connection is kicked with 4001).
+  void bind_user(std::int64_t userid);
 
   /// The connection.
   net::connection& connection() noexcept { return *conn_; }

@@ -27,6 +27,40 @@ struct connection_count {
   using response = std::size_t;
 };
 
+// Users (wire.md "Sessions"): one connection per user.
+
+/// Sent by an agent whose connection logged in as `userid`: the user's previous connection,
+/// if any, gets a Kicked push and is closed with 4001 ("logged in elsewhere").
+struct bind_user {
+  std::int64_t userid = 0;
+  std::uint64_t connection = 0;
+  runtime::address agent;
+};
+/// Closes a user's connection after a Kicked push, with 4002 (the server's own kick) unless
+/// another code is given; answers whether the user was online.
+struct kick_user {
+  std::int64_t userid = 0;
+  std::uint16_t code = 4002;
+  std::string reason = "kicked by the server";
+  using response = bool;
+};
+/// The connection a user is logged in on; 0 when the user is not online.
+struct find_user {
+  std::int64_t userid = 0;
+  using response = std::uint64_t;
+};
+/// A framed packet for a user's connection; answers whether the user was online.
+struct send_to_user {
+  std::int64_t userid = 0;
+  std::string packet;
+  using response = bool;
+};
+/// To an agent: push Kicked(reason), then close the connection with `code`.
+struct kicked {
+  std::uint16_t code = 4002;
+  std::string reason;
+};
+
 // Between agents and `.ws_proxyd`.
 struct agent_opened {
   std::uint64_t connection;

@@ -14,7 +14,13 @@ constexpr std::chrono::seconds token_recheck{30};
 }  // namespace
 
 pb_driver::pb_driver(agent& a, std::shared_ptr<const pb_app> app)
-    : agent_(a), app_(std::move(app)), session_(a, a.connection()) {}
+    : agent_(a), app_(std::move(app)), session_(a) {}
+
+void pb_driver::push_kicked(std::string_view reason) {
+  common::Kicked message;
+  message.set_reason(std::string(reason));
+  session_.push(message);
+}
 
 std::optional<runtime::task<void>> pb_driver::decode(std::string_view packet, std::string& out,
                                                      bool& malformed) {

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "codec/encode.hpp"
+#include "gate/agent.hpp"
 #include "net/connection.hpp"
 #include "runtime/clocks.hpp"
 #include "runtime/service.hpp"
@@ -14,7 +15,7 @@ namespace stratus::gate {
 /// service to `co_await self().call(...)` from.
 class pb_session {
  public:
-  pb_session(runtime::service& agent, net::connection& conn) : agent_(agent), conn_(conn) {}
+  explicit pb_session(agent& a) : agent_(a), conn_(a.connection()) {}
 
   /// The agent service of this connection (for call/send/sleep).
   runtime::service& self() noexcept { return agent_; }
@@ -22,10 +23,12 @@ class pb_session {
   std::int64_t userid() const noexcept { return userid_; }
   /// The token issued at login on this connection, or empty.
   const std::string& token() const noexcept { return token_; }
-  /// Marks the connection as logged in. The token counts on this connection for `valid_for`
-  /// (its `expires_in`); after that the agent asks the token check again, so an expired token
-  /// gets UNAUTHORIZED even on the connection that logged in.
+  /// Marks the connection as logged in, the user's only one (a connection it had before is
+  /// kicked with 4001). The token counts on this connection for `valid_for` (its `expires_in`);
+  /// after that the agent asks the token check again, so an expired token gets UNAUTHORIZED
+  /// even on the connection that logged in.
   void set_user(std::int64_t userid, std::string token, std::chrono::seconds valid_for) {
+    if (userid != userid_) agent_.bind_user(userid);
     userid_ = userid;
     token_ = std::move(token);
     valid_until_ = runtime::coarse_now() + valid_for;
@@ -34,9 +37,11 @@ class pb_session {
   bool holds(const std::string& token) const noexcept {
     return !token.empty() && token == token_ && runtime::coarse_now() < valid_until_;
   }
-  /// Sends a push (header session 0) to this client; false if the connection is gone.
+  /// Sends a push (header session 0) to this client; false if the connection is gone. A push
+  /// to a logged-in session carries its sequence number (header.seq: 1, 2, 3, ...).
   template <class M>
   bool push(M& message) {
+    message.mutable_header()->set_seq(userid_ != 0 ? ++seq_ : 0);
     codec::encode(message, 0, scratch_);
     const bool sent =
         conn_.send({reinterpret_cast<const std::uint8_t*>(scratch_.data()), scratch_.size()});
@@ -49,9 +54,10 @@ class pb_session {
   std::string peer_address() const { return conn_.remote_endpoint().address().to_string(); }
 
  private:
-  runtime::service& agent_;
+  agent& agent_;
   net::connection& conn_;
   std::int64_t userid_ = 0;
+  std::uint32_t seq_ = 0;  // pushes sent to the logged-in session
   std::string token_;
   std::chrono::steady_clock::time_point valid_until_{};
   std::string scratch_;

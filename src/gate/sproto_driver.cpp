@@ -40,6 +40,12 @@ sproto_driver::sproto_driver(agent& a, std::shared_ptr<const sproto_app> app)
       host_(std::move(*sproto::host::create(app_->c2s))),  // checked by make_sproto_game
       session_(a, host_, app_->s2c) {}
 
+void sproto_driver::push_kicked(std::string_view reason) {
+  sproto::value args;
+  args["reason"] = sproto::value(reason);
+  session_.push("kicked", args);
+}
+
 void sproto_driver::start() {
   if (app_->heartbeat.count() > 0) agent_.fork(heartbeat_loop());
 }

@@ -25,8 +25,13 @@ class sproto_session {
   runtime::service& self() noexcept { return agent_; }
   /// The signed-in user, or empty.
   const std::string& user() const noexcept { return user_; }
-  /// Marks the connection as signed in as `user`.
-  void set_user(std::string user) { user_ = std::move(user); }
+  /// Marks the connection as signed in as `user` (account id `userid`), the user's only one (a
+  /// connection it had before is kicked with 4001).
+  void set_user(std::string user, std::int64_t userid) {
+    if (userid != userid_) agent_.bind_user(userid);
+    user_ = std::move(user);
+    userid_ = userid;
+  }
   /// Sends the s2c request `name` without a session (a push); false when it cannot be encoded
   /// or framed, or the connection is gone.
   bool push(std::string_view name, const sproto::value& args = {});
@@ -42,6 +47,7 @@ class sproto_session {
   sproto::host& host_;
   sproto::schema_ptr s2c_;
   std::string user_;
+  std::int64_t userid_ = 0;
   std::string scratch_;
 };
 
@@ -77,6 +83,7 @@ class sproto_driver final : public protocol_driver {
                                             bool& malformed) override;
   void refuse(std::string_view packet, codec::error_code code, std::string_view why,
               std::string& out) override;
+  void push_kicked(std::string_view reason) override;
 
  private:
   void reject(std::string_view body, bool framed_ok, std::string& out, bool& malformed);
