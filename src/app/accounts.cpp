@@ -196,7 +196,8 @@ task<account_result<stored_account>> create_account(runtime::service& self,
       return std::nullopt;  // out of memory
     return std::string(out);
   };
-  auto hashed = co_await runtime::offload_to(self, password_lane(self), std::move(job));
+  const runtime::work_lane_options lane = password_lane(self);  // named: see the job above
+  auto hashed = co_await runtime::offload_to(self, lane, std::move(job));
   if (!hashed) co_return busy;
   std::optional<std::string> hash = std::move(*hashed);
   if (!hash) co_return account_error{account_errc::internal, std::string("internal error")};
@@ -219,7 +220,9 @@ task<account_result<bool>> verify_password(runtime::service& self, std::string h
     if (guard->blocked(account, address)) return std::nullopt;
     return crypto_pwhash_str_verify(hash.c_str(), pw.data(), pw.size()) == 0;
   };
-  auto ok = co_await runtime::offload_to(self, password_lane(self), std::move(job));
+  // Lane and job named: GCC 12 destroys non-trivial temporaries of a co_await operand twice.
+  const runtime::work_lane_options lane = password_lane(self);
+  auto ok = co_await runtime::offload_to(self, lane, std::move(job));
   if (!ok) co_return busy;
   if (!*ok)
     co_return account_error{account_errc::rate_limited,

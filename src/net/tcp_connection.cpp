@@ -67,7 +67,7 @@ void tcp_connection::read_more() {
   if (used_ >= prefix) want = std::max(want, prefix + body_length(buffer_.data()));
   if (buffer_.size() < want) {
     std::vector<std::uint8_t> bigger(want);
-    std::memcpy(bigger.data(), buffer_.data(), used_);
+    if (used_ > 0) std::memcpy(bigger.data(), buffer_.data(), used_);
     buffer_.swap(bigger);
   }
   stream_.async_read_some(

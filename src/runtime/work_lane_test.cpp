@@ -71,12 +71,17 @@ TEST(offload_to, a_full_lane_answers_overloaded_at_once) {
   node n({.threads = 1});
   n.start();
   const work_lane_options narrow{"narrow", 1, 1, 0ms};
+  std::promise<void> release;
+  std::shared_future<void> gate = release.get_future().share();
   auto done = n.exec([&](service& s) -> task<void> {
-    std::promise<void> release;
-    std::shared_future<void> gate = release.get_future().share();
     // One job runs, one waits; the third is refused without blocking this coroutine.
     s.fork([](service& s, work_lane_options o, std::shared_future<void> g) -> task<void> {
-      auto r = co_await offload_to(s, o, [g] { g.wait(); return 1; });
+      // The job is named: GCC 12 destroys non-trivial temporaries of a co_await operand twice.
+      auto job = [g] {
+        g.wait();
+        return 1;
+      };
+      auto r = co_await offload_to(s, o, std::move(job));
       EXPECT_TRUE(r.ok());
     }(s, narrow, gate));
     while (lane_of(s, narrow).stats().running == 0) std::this_thread::sleep_for(1ms);

@@ -53,6 +53,13 @@ def write_config(path, keys, raw=""):
     return path
 
 
+def sanitized(binary):
+    """True when `binary` is built with AddressSanitizer, whose allocator keeps freed memory in
+    quarantine: resident-memory figures say nothing about the program then."""
+    out = subprocess.run(["ldd", str(binary)], capture_output=True, text=True).stdout
+    return "libasan" in out
+
+
 def rss_kib(pid):
     """Resident memory of process pid in KiB (VmRSS)."""
     with open(f"/proc/{pid}/status") as f:

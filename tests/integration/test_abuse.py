@@ -26,7 +26,8 @@ import websockets
 import websockets.exceptions
 
 from conftest import ROOT
-from stratus_harness import rss_kib as pid_rss_kib, wait_until
+from conftest import BIN
+from stratus_harness import rss_kib as pid_rss_kib, sanitized, wait_until
 from test_sproto_mode import echo_body_of_size
 
 sys.path.insert(0, str(ROOT / "clients" / "python"))
@@ -169,7 +170,8 @@ def test_sproto_zero_bomb_is_refused_and_memory_returns(stratus_server):
     before, after = run(body())
     assert "unpacks to over 256 KiB" in srv.log_text()
     per_connection = (after - before) / count
-    assert per_connection < 48, f"{per_connection:.1f} KiB kept per attacked connection"
+    if not sanitized(BIN):  # ASan keeps freed memory in quarantine
+        assert per_connection < 48, f"{per_connection:.1f} KiB kept per attacked connection"
 
 
 def test_large_echo_pipeline_is_bounded_in_bytes(stratus_server):
@@ -204,7 +206,8 @@ def test_large_echo_pipeline_is_bounded_in_bytes(stratus_server):
     # Each pipeliner was cut off (1008) once its queued bytes or its byte budget ran out.
     assert closes.count(1008) >= 6, closes
     after = settled_rss(srv)
-    assert after - before < 24 * 1024, f"RSS grew {after - before} KiB (now {peak_note})"
+    if not sanitized(BIN):  # ASan keeps freed memory in quarantine
+        assert after - before < 24 * 1024, f"RSS grew {after - before} KiB (now {peak_note})"
 
 
 def test_request_flood_gets_rate_limited_then_closed(stratus_server):
