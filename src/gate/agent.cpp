@@ -87,6 +87,18 @@ void agent::on_kicked(kicked m) {
   conn_->close(m.code, m.reason);
 }
 
+void agent::note_answer(std::optional<codec::error_code> code) {
+  constexpr int refused_in_a_row = 10;
+  if (code != codec::error_code::rate_limited) {
+    limited_in_a_row_ = 0;
+    return;
+  }
+  if (++limited_in_a_row_ < refused_in_a_row) return;
+  runtime::log::warn_limited(agent_log, "connection {} from {}: kept retrying while rate limited",
+                             conn_->id(), conn_->remote_endpoint().address().to_string());
+  conn_->close(1008, "kept retrying while rate limited");
+}
+
 void agent::bind_user(std::int64_t userid) {
   send(".ws_proxyd", gate::bind_user{userid, conn_->id(), self()});
 }

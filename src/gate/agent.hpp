@@ -70,6 +70,10 @@ class agent final : public runtime::service, public connection_events {
   void on_kick(kick m);
   /// Pushes Kicked, then closes the connection with the kick's code (4001, 4002).
   void on_kicked(kicked m);
+  /// Tells the agent how a handler answered (an error code, or none). A client that goes on
+  /// after refused_in_a_row RATE_LIMITED answers in a row (a login retried against a lock-out)
+  /// is closed with 1008, as wire.md says.
+  void note_answer(std::optional<codec::error_code> code);
   /// Tells `.ws_proxyd` that this connection is now `userid`'s (one connection per user: the
   /// user's previous connection is kicked with 4001).
   void bind_user(std::int64_t userid);
@@ -91,6 +95,7 @@ class agent final : public runtime::service, public connection_events {
   packet_intake intake_;  // budget, and packets that arrived while a handler was suspended
   std::string scratch_;   // error replies written outside handlers
   int bad_in_a_row_ = 0;
+  int limited_in_a_row_ = 0;
   bool busy_ = false;
   bool pumping_ = false;
 };

@@ -67,7 +67,8 @@ runtime::task<void> pb_driver::run(codec::decoded_request<pb_handlers::entry> re
   } else {
     try {
       auto handled = req.handler->run(session_, *req.message, session, out_);
-      co_await std::move(handled);
+      std::optional<codec::error_code> code = co_await std::move(handled);
+      agent_.note_answer(code);
     } catch (const std::exception& e) {
       agent_.report_exception(req.header->msg_type(), e.what());
       codec::encode_error(codec::error_code::internal, "internal error", session, out_);

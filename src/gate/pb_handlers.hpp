@@ -42,11 +42,12 @@ enum class access { anyone, logged_in };
 /// The handlers of protobuf mode, filled once from one explicit list (see app/pb_game.cpp).
 class pb_handlers {
  public:
-  /// One registered handler: runs it and encodes its reply (or error) into `out`.
+  /// One registered handler: runs it and encodes its reply (or error) into `out`; yields the
+  /// error's code when it answered one.
   struct entry {
     access who;
-    std::function<runtime::task<void>(pb_session&, const google::protobuf::Message&,
-                                      std::int32_t session, std::string& out)>
+    std::function<runtime::task<std::optional<codec::error_code>>(
+        pb_session&, const google::protobuf::Message&, std::int32_t session, std::string& out)>
         run;
   };
 
@@ -56,18 +57,19 @@ class pb_handlers {
   template <class Req, class Resp>
   pb_handlers& add(runtime::task<reply<Resp>> (*fn)(pb_session&, const Req&),
                    access who = access::logged_in) {
-    registry_.add<Req>(entry{who,
-                             [fn](pb_session& s, const google::protobuf::Message& m,
-                                  std::int32_t session, std::string& out) -> runtime::task<void> {
-                               auto pending = fn(s, static_cast<const Req&>(m));
-                               reply<Resp> r = co_await std::move(pending);
-                               if (r.ok()) {
-                                 codec::encode(r.value(), session, out);
-                               } else {
-                                 codec::encode_error(r.error().code, r.error().message, session,
-                                                     out);
-                               }
-                             }});
+    registry_.add<Req>(
+        entry{who,
+              [fn](pb_session& s, const google::protobuf::Message& m, std::int32_t session,
+                   std::string& out) -> runtime::task<std::optional<codec::error_code>> {
+                auto pending = fn(s, static_cast<const Req&>(m));
+                reply<Resp> r = co_await std::move(pending);
+                if (r.ok()) {
+                  codec::encode(r.value(), session, out);
+                  co_return std::nullopt;
+                }
+                codec::encode_error(r.error().code, r.error().message, session, out);
+                co_return r.error().code;
+              }});
     return *this;
   }
 

@@ -120,6 +120,7 @@ runtime::task<void> sproto_driver::run(sproto::incoming_request req, const sprot
     agent_.report_exception(req.name(), e.what());
     r.emplace(handler_error{codec::error_code::internal, "internal error"});
   }
+  agent_.note_answer(r->ok() ? std::nullopt : std::optional(r->error().code));
   if (!req.session) co_return;
   sproto::result<std::string> packed = sproto::make_error(sproto::error_kind::rpc, "");
   if (r->ok()) {

@@ -84,13 +84,18 @@ def test_wrong_password_storm_is_rate_limited_and_a_bystander_logs_in(stratus_se
         stop = time.monotonic() + 3.0
 
         async def attacker(i):
-            c = await stratus_pb.Client.connect(url(srv))
-            try:
-                while time.monotonic() < stop:
-                    code = await error_code(c.login("victim", f"guess{i}"))
-                    outcomes[code] = outcomes.get(code, 0) + 1
-            finally:
-                await c.close()
+            # A client that keeps going after RATE_LIMITED is closed (1008): it reconnects.
+            while time.monotonic() < stop:
+                c = await stratus_pb.Client.connect(url(srv))
+                try:
+                    while time.monotonic() < stop:
+                        code = await error_code(c.login("victim", f"guess{i}"))
+                        outcomes[code] = outcomes.get(code, 0) + 1
+                except ConnectionError:
+                    outcomes["closed"] = outcomes.get("closed", 0) + 1
+                    assert c.ws.close_code == 1008
+                finally:
+                    await c.close()
 
         async def bystander():
             results = []
@@ -114,7 +119,8 @@ def test_wrong_password_storm_is_rate_limited_and_a_bystander_logs_in(stratus_se
     # Only the first few guesses were hashed; every later one was refused unhashed.
     assert outcomes.get("UNAUTHORIZED", 0) <= 5 + 16, outcomes
     assert outcomes.get("RATE_LIMITED", 0) > 10 * outcomes.get("UNAUTHORIZED", 0), outcomes
-    assert set(outcomes) <= {"UNAUTHORIZED", "RATE_LIMITED"}, outcomes
+    assert set(outcomes) <= {"UNAUTHORIZED", "RATE_LIMITED", "closed"}, outcomes
+    assert outcomes.get("closed", 0) >= 16, outcomes  # each attacker was cut off at least once
     # The bystander was served all along (new accounts, the same address as the attack).
     assert len(seen) >= 5 and all(code == "OK" for code, _ in seen), seen
 
