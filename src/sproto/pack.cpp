@@ -1,5 +1,5 @@
 // 0-packing a word (8 bytes) at a time: a word's zero/non-zero byte mask is computed with a
-// few integer operations, and the output is sized once, then written through a raw pointer.
+// few integer operations; output goes through a small staging buffer, raw runs are copied whole.
 
 #include "sproto/pack.hpp"
 
@@ -48,49 +48,63 @@ byte* pack_word(std::uint64_t w, unsigned mask, byte* out) {
   return out;
 }
 
+// Output staging: words are packed into a small local buffer that is appended to the string in
+// chunks, and raw runs are appended straight from the input, so the output is never zero-filled.
+class chunked_output {
+ public:
+  explicit chunked_output(std::string& out) : out_(out) {}
+  ~chunked_output() { flush(); }
+  // Room for one packed or unpacked word (at most 10 bytes).
+  byte* word_space() {
+    if (n_ + 10 > sizeof(buf_)) flush();
+    return buf_ + n_;
+  }
+  void commit(byte* end) { n_ = static_cast<std::size_t>(end - buf_); }
+  void flush() {
+    out_.append(reinterpret_cast<const char*>(buf_), n_);
+    n_ = 0;
+  }
+
+ private:
+  std::string& out_;
+  byte buf_[512];
+  std::size_t n_ = 0;
+};
+
 }  // namespace
 
-std::size_t pack_bound(std::size_t n) {
-  const std::size_t words = (n + 7) / 8;
-  return words * 9 + 2 * (words / 256 + 1) + 8;
-}
-
-std::size_t pack_raw(const char* input, std::size_t size, char* output) {
-  const auto* in = reinterpret_cast<const byte*>(input);
-  auto* out = reinterpret_cast<byte*>(output);
+void pack_to(std::string_view input, std::string& out) {
+  const auto* in = reinterpret_cast<const byte*>(input.data());
+  const std::size_t size = input.size();
   const std::size_t words = (size + 7) / 8;
   const std::size_t full = size / 8;
   auto word_at = [&](std::size_t i) {
     return i < full ? load_word(in + i * 8) : load_partial(in + i * 8, size - i * 8);
   };
+  chunked_output o(out);
   std::size_t i = 0;
   while (i < words) {
     std::uint64_t w = word_at(i);
     unsigned mask = nonzero_mask(w);
     if (mask != 0xff) {
-      out = pack_word(w, mask, out);
+      o.commit(pack_word(w, mask, o.word_space()));
       ++i;
       continue;
     }
     // Raw run: this word plus following words with >= 6 non-zero bytes, 256 words at most.
     std::size_t j = i + 1;
     while (j < words && j - i < 256 && std::popcount(nonzero_mask(word_at(j))) >= 6) ++j;
-    *out++ = 0xff;
-    *out++ = static_cast<byte>(j - i - 1);
-    const std::size_t start = i * 8;
+    byte* p = o.word_space();
+    p[0] = 0xff;
+    p[1] = static_cast<byte>(j - i - 1);
+    o.commit(p + 2);
+    o.flush();
+    const std::size_t begin = i * 8;
     const std::size_t end = j * 8 < size ? j * 8 : size;
-    std::memcpy(out, in + start, end - start);
-    std::memset(out + (end - start), 0, j * 8 - end);  // padding of a partial last word
-    out += j * 8 - start;
+    out.append(input.data() + begin, end - begin);
+    out.append(j * 8 - end, '\0');  // padding of a partial last word
     i = j;
   }
-  return static_cast<std::size_t>(out - reinterpret_cast<byte*>(output));
-}
-
-void pack_to(std::string_view in, std::string& out) {
-  const std::size_t start = out.size();
-  out.resize(start + pack_bound(in.size()));
-  out.resize(start + pack_raw(in.data(), in.size(), out.data() + start));
 }
 
 std::string pack(std::string_view in) {
@@ -99,66 +113,44 @@ std::string pack(std::string_view in) {
   return out;
 }
 
-result<std::size_t> unpacked_size(std::string_view in) {
-  const auto* p = reinterpret_cast<const byte*>(in.data());
-  const std::size_t n = in.size();
-  std::size_t total = 0;
-  std::size_t i = 0;
-  while (i < n) {
-    byte tag = p[i++];
-    if (tag == 0xff) {
-      if (i >= n) return make_error(error_kind::unpack, "Invalid unpack stream: truncated 0xff run");
-      std::size_t len = (static_cast<std::size_t>(p[i]) + 1) * 8;
-      if (n - i - 1 < len)
-        return make_error(error_kind::unpack, "Invalid unpack stream: truncated 0xff run");
-      i += 1 + len;
-      total += len;
-      continue;
-    }
-    std::size_t k = static_cast<std::size_t>(std::popcount(static_cast<unsigned>(tag)));
-    if (n - i < k) return make_error(error_kind::unpack, "Invalid unpack stream: truncated word");
-    i += k;
-    total += 8;
-  }
-  return total;
-}
-
-void unpack_raw(std::string_view in, char* output) {
-  const auto* p = reinterpret_cast<const byte*>(in.data());
-  const std::size_t n = in.size();
-  auto* out = reinterpret_cast<byte*>(output);
-  std::size_t i = 0;
-  while (i < n) {
-    const unsigned tag = p[i++];
-    if (tag == 0xff) {
-      std::size_t len = (static_cast<std::size_t>(p[i]) + 1) * 8;
-      std::memcpy(out, p + i + 1, len);
-      i += 1 + len;
-      out += len;
-    } else if (tag == 0) {
-      std::memset(out, 0, 8);
-      out += 8;
-    } else if (n - i >= 8) {
-      // Branch-free: read a byte for every position, advance only past the used ones.
-      for (int k = 0; k < 8; ++k) {
-        const unsigned bit = (tag >> k) & 1u;
-        out[k] = static_cast<byte>(p[i] & (0u - bit));
-        i += bit;
-      }
-      out += 8;
-    } else {
-      for (int k = 0; k < 8; ++k) out[k] = (tag >> k) & 1u ? p[i++] : 0;
-      out += 8;
-    }
-  }
-}
-
 status unpack_to(std::string_view in, std::string& out) {
-  auto size = unpacked_size(in);
-  if (!size) return size.err();
   const std::size_t start = out.size();
-  out.resize(start + *size);
-  unpack_raw(in, out.data() + start);
+  const auto* p = reinterpret_cast<const byte*>(in.data());
+  const std::size_t n = in.size();
+  auto fail = [&](const char* why) {
+    out.resize(start);
+    return make_error(error_kind::unpack, why);
+  };
+  {
+    chunked_output o(out);
+    std::size_t i = 0;
+    while (i < n) {
+      const unsigned tag = p[i++];
+      if (tag == 0xff) {
+        if (i >= n) return o.flush(), fail("Invalid unpack stream: truncated 0xff run");
+        const std::size_t len = (static_cast<std::size_t>(p[i]) + 1) * 8;
+        if (n - i - 1 < len) return o.flush(), fail("Invalid unpack stream: truncated 0xff run");
+        o.flush();
+        out.append(in.data() + i + 1, len);
+        i += 1 + len;
+        continue;
+      }
+      byte* w = o.word_space();
+      if (n - i >= 8) {
+        // Branch-free: read a byte for every position, advance only past the used ones.
+        for (int k = 0; k < 8; ++k) {
+          const unsigned bit = (tag >> k) & 1u;
+          w[k] = static_cast<byte>(p[i] & (0u - bit));
+          i += bit;
+        }
+      } else {
+        if (n - i < static_cast<std::size_t>(std::popcount(tag)))
+          return o.flush(), fail("Invalid unpack stream: truncated word");
+        for (int k = 0; k < 8; ++k) w[k] = (tag >> k) & 1u ? p[i++] : 0;
+      }
+      o.commit(w + 8);
+    }
+  }
   return ok_t{};
 }
 
