@@ -34,6 +34,16 @@ void message_case(const plan& p, const schema& s, const char* name, const char* 
     auto d = decode(s, t, unpacked);
     if (!d) std::abort();
   });
+#ifndef SPROTO_BENCH_OLD_API  // defined when built against the library before decode_to()
+  {
+    value reused;  // decode_to(): the caller's value keeps its storage between messages
+    report(p, "dynamic", name, "unpack+decode_to", size, [&] {
+      unpacked.clear();
+      (void)unpack_to(packed, unpacked);
+      if (!decode_to(s, t, unpacked, reused)) std::abort();
+    });
+  }
+#endif
 }
 
 value medium_value() {
@@ -78,6 +88,15 @@ void run_dynamic(const plan& p) {
   report(p, "dynamic", "signin", "dispatch (unp+dec)", packet.size(), [&] {
     if (!server.dispatch(packet)) std::abort();
   });
+#ifndef SPROTO_BENCH_OLD_API
+  {
+    std::string out;  // request_to(): appends to the caller's buffer
+    report(p, "dynamic", "signin", "request_to (enc+pack)", packet.size(), [&] {
+      out.clear();
+      if (!client.request_to("signin", args, 1, {}, out)) std::abort();
+    });
+  }
+#endif
 
   message_case(p, *s, "medium", "Medium", medium_value());
   value blob;

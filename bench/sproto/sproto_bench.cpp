@@ -2,7 +2,7 @@
 // (20 fields with a nested array of 10 structs) and a 4 KiB binary (the shapes of
 // src/sproto/testdata/shapes.sproto), through the dynamic API and through generated code.
 // Prints the median messages/s and MB/s (MB of packed bytes, 10^6) of several runs.
-// usage: sproto_bench [dynamic|generated] [RUNS] [SECONDS_PER_RUN]
+// usage: sproto_bench [dynamic|generated|all] [RUNS] [SECONDS_PER_RUN] [signin|medium|4KiB]
 
 #include <cstdio>
 #include <cstdlib>
@@ -16,7 +16,8 @@ int main(int argc, char** argv) {
   plan p;
   if (argc > 2) p.runs = std::max(1, std::atoi(argv[2]));
   if (argc > 3) p.seconds = std::atof(argv[3]);
-  if (only.empty() || only == "dynamic") run_dynamic(p);
-  if (only.empty() || only == "generated") run_generated(p);
+  if (argc > 4) p.only = argv[4];
+  if (only.empty() || only == "all" || only == "dynamic") run_dynamic(p);
+  if (only.empty() || only == "all" || only == "generated") run_generated(p);
   return 0;
 }

@@ -3,6 +3,7 @@
 
 #include "sproto/pack.hpp"
 
+#include <array>
 #include <bit>
 #include <cstdint>
 #include <cstring>
@@ -18,11 +19,13 @@ std::uint64_t load_word(const byte* p) {
   return w;
 }
 
-// Loads the word at `p` with `n` < 8 valid bytes, zero-padded.
+// Loads the word at `p` with `n` < 8 valid bytes, zero-padded (assembled in a register: a
+// variable-length memcpy into a local word stalls the load that follows it).
 std::uint64_t load_partial(const byte* p, std::size_t n) {
-  byte b[8] = {};
-  std::memcpy(b, p, n);
-  return load_word(b);
+  std::uint64_t w = 0;
+  for (std::size_t k = 0; k < n; ++k) w |= static_cast<std::uint64_t>(p[k]) << (8 * k);
+  if constexpr (std::endian::native == std::endian::big) w = __builtin_bswap64(w);
+  return w;
 }
 
 // Bit i set iff byte i (in memory order) of `w` is non-zero.
@@ -36,16 +39,54 @@ unsigned nonzero_mask(std::uint64_t w) {
   return static_cast<unsigned>((y * 0x0102040810204080ull) >> 56);
 }
 
+// For every tag/mask byte: its number of set bits, the positions of the set bits in order
+// (padded with 8), and for each bit position the index of its byte among the set ones (8 when
+// clear). Plain table lookups keep every byte move independent of the others.
+struct mask_tables {
+  std::array<byte, 256> count{};
+  std::array<std::array<byte, 8>, 256> set_positions{};
+  std::array<std::array<byte, 8>, 256> source_index{};
+};
+
+constexpr mask_tables make_tables() {
+  mask_tables t;
+  for (unsigned m = 0; m < 256; ++m) {
+    byte n = 0;
+    for (unsigned k = 0; k < 8; ++k) {
+      t.set_positions[m][k] = 8;
+      t.source_index[m][k] = 8;
+    }
+    for (unsigned k = 0; k < 8; ++k) {
+      if (m & (1u << k)) {
+        t.set_positions[m][n] = static_cast<byte>(k);
+        t.source_index[m][k] = n++;
+      }
+    }
+    t.count[m] = n;
+  }
+  return t;
+}
+
+constexpr mask_tables tables = make_tables();
+
 // Writes the tag byte and the non-zero bytes of one word; `out` needs 9 writable bytes.
 byte* pack_word(std::uint64_t w, unsigned mask, byte* out) {
-  *out++ = static_cast<byte>(mask);
-  byte b[8];
+  out[0] = static_cast<byte>(mask);
+  byte b[9];
   std::memcpy(b, &w, 8);
-  for (int k = 0; k < 8; ++k) {
-    *out = b[k];
-    out += b[k] != 0;  // branch-free: write every byte, keep the non-zero ones
-  }
-  return out;
+  b[8] = 0;
+  const auto& pos = tables.set_positions[mask];
+  for (int k = 0; k < 8; ++k) out[1 + k] = b[pos[k]];  // the tail past count is scratch
+  return out + 1 + tables.count[mask];
+}
+
+// Expands the packed bytes at `in` (8 readable bytes) of a word with tag `tag` into `out`.
+void unpack_word(unsigned tag, const byte* in, byte* out) {
+  byte b[9];
+  std::memcpy(b, in, 8);
+  b[8] = 0;
+  const auto& src = tables.source_index[tag];
+  for (int k = 0; k < 8; ++k) out[k] = b[src[k]];
 }
 
 // Output staging: words are packed into a small local buffer that is appended to the string in
@@ -86,6 +127,13 @@ void pack_to(std::string_view input, std::string& out) {
   while (i < words) {
     std::uint64_t w = word_at(i);
     unsigned mask = nonzero_mask(w);
+    if (mask == 0) {
+      byte* z = o.word_space();
+      *z = 0;
+      o.commit(z + 1);
+      ++i;
+      continue;
+    }
     if (mask != 0xff) {
       o.commit(pack_word(w, mask, o.word_space()));
       ++i;
@@ -93,7 +141,7 @@ void pack_to(std::string_view input, std::string& out) {
     }
     // Raw run: this word plus following words with >= 6 non-zero bytes, 256 words at most.
     std::size_t j = i + 1;
-    while (j < words && j - i < 256 && std::popcount(nonzero_mask(word_at(j))) >= 6) ++j;
+    while (j < words && j - i < 256 && tables.count[nonzero_mask(word_at(j))] >= 6) ++j;
     byte* p = o.word_space();
     p[0] = 0xff;
     p[1] = static_cast<byte>(j - i - 1);
@@ -137,14 +185,10 @@ status unpack_to(std::string_view in, std::string& out) {
       }
       byte* w = o.word_space();
       if (n - i >= 8) {
-        // Branch-free: read a byte for every position, advance only past the used ones.
-        for (int k = 0; k < 8; ++k) {
-          const unsigned bit = (tag >> k) & 1u;
-          w[k] = static_cast<byte>(p[i] & (0u - bit));
-          i += bit;
-        }
+        unpack_word(tag, p + i, w);
+        i += tables.count[tag];
       } else {
-        if (n - i < static_cast<std::size_t>(std::popcount(tag)))
+        if (n - i < tables.count[tag])
           return o.flush(), fail("Invalid unpack stream: truncated word");
         for (int k = 0; k < 8; ++k) w[k] = (tag >> k) & 1u ? p[i++] : 0;
       }
