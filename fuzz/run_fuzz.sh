@@ -18,11 +18,16 @@ lib_sources=()
 for f in value schema parser schema_builder encoder decoder pack host rpc_api; do
   lib_sources+=("$root/src/sproto/$f.cpp")
 done
+simd_flags=()
+if [ "$(uname -m)" = x86_64 ]; then  # the SSSE3 packing codec, as the CMake build does
+  lib_sources+=("$root/src/sproto/pack_ssse3.cpp")
+  simd_flags=(-mssse3 -DSTRATUS_SPROTO_SSSE3)
+fi
 mkdir -p "$work/gen/fuzzgen"
 "$generator" gen "$here/fuzz.sproto" stratus::sproto::fuzzing::fuzz "$work/gen/fuzzgen/fuzz.hpp" \
   "$work/gen/fuzzgen/fuzz.cpp" fuzzgen/fuzz.hpp
 "$cxx" -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-  -I"$root/src" -I"$work/gen" -DSTRATUS_FUZZ_SCHEMA="\"$here/fuzz.sproto\"" \
+  "${simd_flags[@]}" -I"$root/src" -I"$work/gen" -DSTRATUS_FUZZ_SCHEMA="\"$here/fuzz.sproto\"" \
   "${lib_sources[@]}" "$work/gen/fuzzgen/fuzz.cpp" "$here/sproto_fuzz.cpp" -o "$work/sproto_fuzz"
 
 # Seed corpus: every hex byte string of the vectors (messages, packed data, RPC packets).

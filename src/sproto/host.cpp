@@ -1,6 +1,6 @@
 #include "sproto/host.hpp"
 
-#include <algorithm>
+#include <utility>
 
 #include "sproto/codec.hpp"
 #include "sproto/gen/encode_fields.hpp"
@@ -49,7 +49,8 @@ void package_header::encode(std::optional<std::int64_t> tag, std::optional<std::
   if (tag) parts[n++] = {type_field->tag, &*tag, nullptr};
   if (session) parts[n++] = {session_field->tag, &*session, nullptr};
   if (ud && ud_field) parts[n++] = {ud_field->tag, nullptr, &*ud};
-  std::sort(parts, parts + n, [](const part& a, const part& b) { return a.tag < b.tag; });
+  for (int i = 1; i < n; ++i)  // tag order (three entries at most)
+    for (int j = i; j > 0 && parts[j].tag < parts[j - 1].tag; --j) std::swap(parts[j], parts[j - 1]);
   gen::writer w(out);
   gen::word_list<6> words;
   for (int i = 0; i < n; ++i)
@@ -103,20 +104,21 @@ result<host> host::create(schema_ptr incoming, std::string_view package) {
 status host::request_to(const schema_ptr& outgoing, std::string_view name, const value& args,
                         std::optional<std::int64_t> session, std::optional<std::string_view> ud,
                         std::string& out) {
-  // The last protocol sent is remembered: a client that repeats a request skips the hash.
-  const protocol* p = last_sent_;
-  if (!p || last_sent_schema_ != outgoing.get() || p->name != name) {
+  // The last protocol sent from the host's own schema (which schema_ keeps alive) is
+  // remembered: a client that repeats a request skips the hash.
+  const bool own = outgoing == schema_;
+  const protocol* p = own ? last_sent_ : nullptr;
+  if (!p || p->name != name) {
     p = outgoing->find_protocol(name);
     if (!p) return make_error(error_kind::unknown_name, "unknown protocol " + std::string(name));
-    last_sent_ = p;
-    last_sent_schema_ = outgoing.get();
+    if (own) last_sent_ = p;
   }
   scratch_.clear();
   header_->encode(p->tag, session, ud, scratch_);
   if (auto st = encode_body(*outgoing, *p, true, args, scratch_); !st) return st;
   // The host's own schema is kept alive by schema_; only other schemas need a reference.
   if (session) {
-    pending_.put(*session, pending_call{outgoing == schema_ ? nullptr : outgoing, p});
+    pending_.put(*session, pending_call{own ? nullptr : outgoing, p});
   }
   pack_to(scratch_, out);
   return ok_t{};

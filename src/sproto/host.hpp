@@ -104,8 +104,7 @@ class host {
   session_table<pending_call> pending_;
   std::string scratch_;  // reused buffer: unpacked packets and unpacked outgoing messages
   value header_value_;   // reused: the decoded header of the last dispatched packet
-  const protocol* last_sent_ = nullptr;  // protocol of the last request, to skip the lookup
-  const schema* last_sent_schema_ = nullptr;
+  const protocol* last_sent_ = nullptr;  // last protocol requested from schema_, to skip lookups
 };
 
 }  // namespace stratus::sproto
