@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Builds fuzz/sproto_fuzz.cpp with clang++ (libFuzzer + ASan + UBSan) in a temporary
-# directory, seeds a corpus from the sproto vectors, and fuzzes for SECONDS seconds.
-# usage: run_fuzz.sh SECONDS [VECTORS_DIR]
+# directory, with the C++ that GENERATOR (stratus-sproto) makes from fuzz/fuzz.sproto, seeds a
+# corpus from the sproto vectors, and fuzzes for SECONDS seconds.
+# usage: run_fuzz.sh SECONDS [VECTORS_DIR] [GENERATOR]
 # Exit 0 when no finding; prints executions per minute.
 set -euo pipefail
 seconds=${1:-60}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 vectors=${2:-$root/../shared/sproto-vectors}
+generator=${3:-$root/build/release/bin/stratus-sproto}
 cxx=${FUZZ_CXX:-$(command -v clang++ || command -v clang++-14)}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -16,8 +18,17 @@ lib_sources=()
 for f in value schema parser schema_builder encoder decoder pack host rpc_api; do
   lib_sources+=("$root/src/sproto/$f.cpp")
 done
+simd_flags=()
+if [ "$(uname -m)" = x86_64 ]; then  # the SSSE3 packing codec, as the CMake build does
+  lib_sources+=("$root/src/sproto/pack_ssse3.cpp")
+  simd_flags=(-mssse3 -DSTRATUS_SPROTO_SSSE3)
+fi
+mkdir -p "$work/gen/fuzzgen"
+"$generator" gen "$here/fuzz.sproto" stratus::sproto::fuzzing::fuzz "$work/gen/fuzzgen/fuzz.hpp" \
+  "$work/gen/fuzzgen/fuzz.cpp" fuzzgen/fuzz.hpp
 "$cxx" -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-  -I"$root/src" "${lib_sources[@]}" "$here/sproto_fuzz.cpp" -o "$work/sproto_fuzz"
+  "${simd_flags[@]}" -I"$root/src" -I"$work/gen" -DSTRATUS_FUZZ_SCHEMA="\"$here/fuzz.sproto\"" \
+  "${lib_sources[@]}" "$work/gen/fuzzgen/fuzz.cpp" "$here/sproto_fuzz.cpp" -o "$work/sproto_fuzz"
 
 # Seed corpus: every hex byte string of the vectors (messages, packed data, RPC packets).
 mkdir -p "$work/corpus"

@@ -31,6 +31,12 @@ result<std::string> encode(const schema& s, std::string_view type_name, const va
 /// Safe on any input: malformed bytes give an error, never a crash.
 result<decoded> decode(const schema& s, const struct_type& t, std::string_view bytes);
 
+/// Decodes a message of type `t` into `out`, reusing what `out` holds: decoding the same shape
+/// again keeps its strings' and arrays' storage (no allocation in the steady state). Returns
+/// the bytes used. On error `out` holds a partial message.
+result<std::size_t> decode_to(const schema& s, const struct_type& t, std::string_view bytes,
+                              value& out);
+
 /// Decodes a message of the type named `type_name`.
 result<decoded> decode(const schema& s, std::string_view type_name, std::string_view bytes);
 

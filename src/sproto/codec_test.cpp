@@ -93,5 +93,26 @@ TEST(codec, decode_never_reads_out_of_bounds_on_damaged_input) {
   EXPECT_FALSE(decode(*s, "Bag", good.substr(0, good.size() - 1)).ok());
 }
 
+TEST(codec, decode_to_reuses_the_callers_value) {
+  auto s = demo_schema();
+  const struct_type& bag = *s->find_type("Bag");
+  value full;
+  full["n"] = 7;
+  full["tags"] = value(array{"first", "second"});
+  full["ok"] = true;
+  value small;
+  small["tags"] = value(array{"only"});
+  value out = value(object{{"stale", 1}});  // whatever it held is replaced
+  for (const value* v : {&full, &small, &full}) {
+    auto bytes = encode(*s, bag, *v);
+    ASSERT_TRUE(bytes.ok());
+    auto used = decode_to(*s, bag, *bytes, out);
+    ASSERT_TRUE(used.ok()) << used.err().message;
+    EXPECT_EQ(*used, bytes->size());
+    EXPECT_EQ(out, *v);
+  }
+  EXPECT_FALSE(decode_to(*s, bag, std::string("\x01", 1), out).ok());
+}
+
 }  // namespace
 }  // namespace stratus::sproto

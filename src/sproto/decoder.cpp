@@ -30,8 +30,10 @@ class decoder {
     std::size_t count = read_u16(p);
     std::size_t header = 2 + 2 * count;
     if (size < header) return malformed("field words run past the end");
+    if (!out.is_object()) out = value(object{});
     object& obj = out.fields();
-    obj.reserve(std::min(count, t.fields.size()));
+    if (obj.empty()) obj.reserve(std::min(count, t.fields.size()));
+    std::size_t slots = 0;  // fields filled so far; existing entries are reused in order
     const byte* data = p + header;
     const byte* end = p + size;
     std::int64_t tag = -1;
@@ -59,12 +61,17 @@ class decoder {
       const field& f = t.fields[next_field];
       if (depth >= detail::max_depth)
         return make_error(error_kind::too_deep, "The table is too deep");
-      obj.emplace_back(f.name, value{});
-      value& slot = obj.back().second;
+      if (slots == obj.size()) {
+        obj.emplace_back(f.name, value{});
+      } else if (obj[slots].first != f.name) {
+        obj[slots].first = f.name;
+      }
+      value& slot = obj[slots++].second;
       status st = w != 0 ? inline_value(t, f, w / 2 - 1, slot)
                          : block_value(t, f, block, block_len, depth, slot);
       if (!st) return st.err();
     }
+    if (slots < obj.size()) obj.erase(obj.begin() + static_cast<std::ptrdiff_t>(slots), obj.end());
     std::size_t used = static_cast<std::size_t>(data - p);
     if (exact && used != size) return malformed("nested struct " + t.name + " has trailing bytes");
     return used;
@@ -76,6 +83,21 @@ class decoder {
   static value number(const field& f, std::int64_t x) {
     if (f.is_decimal()) return value(static_cast<double>(x) / f.scale);
     return value(x);
+  }
+
+  // Stores bytes in `slot`, reusing its string when it holds one.
+  static void set_bytes(value& slot, const byte* b, std::size_t len) {
+    if (slot.is_bytes()) {
+      slot.as_bytes().assign(reinterpret_cast<const char*>(b), len);
+    } else {
+      slot = value(std::string(reinterpret_cast<const char*>(b), len));
+    }
+  }
+
+  // The array held by `slot` (made one if it holds something else), for reuse.
+  static array& array_of(value& slot) {
+    if (!slot.is_array()) slot = value(array{});
+    return slot.items();
   }
 
   status inline_value(const struct_type& t, const field& f, std::int64_t v, value& out) {
@@ -114,7 +136,7 @@ class decoder {
         return malformed(where(t, f) + ": boolean in a data block");
       case field_type::string:
       case field_type::binary:
-        out = value(std::string(reinterpret_cast<const char*>(b), len));
+        set_bytes(out, b, len);
         return ok_t{};
       case field_type::structure: {
         auto r = decode_struct(schema_.type_at(f.struct_index), b, len, depth + 1, true, out);
@@ -137,40 +159,45 @@ class decoder {
 
 status decoder::array_value(const struct_type& t, const field& f, const byte* b, std::size_t len,
                             int depth, value& out) {
-  array& items = out.items();
+  if (f.type == field_type::structure && f.is_map()) {
+    array elements;
+    if (auto st = struct_elements(t, f, b, len, depth, elements); !st) return st;
+    if (!out.is_map()) out = value(map{});
+    return to_map(t, f, elements, out);
+  }
+  array& items = array_of(out);
   switch (f.type) {
     case field_type::integer:
     case field_type::real:
       return numbers(t, f, b, len, items);
     case field_type::boolean:
-      items.reserve(len);
-      for (std::size_t i = 0; i < len; ++i) items.emplace_back(b[i] != 0);
+      items.resize(len);
+      for (std::size_t i = 0; i < len; ++i) items[i] = value(b[i] != 0);
       return ok_t{};
     case field_type::string:
     case field_type::binary: {
       std::size_t pos = 0;
+      std::size_t n_items = 0;
       while (pos < len) {
         if (len - pos < 4) return malformed(where(t, f) + ": element length truncated");
         std::size_t n = read_u32(b + pos);
         if (len - pos - 4 < n) return malformed(where(t, f) + ": element runs past the block");
-        items.emplace_back(std::string(reinterpret_cast<const char*>(b + pos + 4), n));
+        if (n_items == items.size()) items.emplace_back();
+        set_bytes(items[n_items++], b + pos + 4, n);
         pos += 4 + n;
       }
+      items.resize(n_items);
       return ok_t{};
     }
-    case field_type::structure: {
-      if (auto st = struct_elements(t, f, b, len, depth, items); !st) return st;
-      if (!f.is_map()) return ok_t{};
-      array elements = std::move(items);
-      out = value();
-      return to_map(t, f, elements, out);
-    }
+    case field_type::structure:
+      return struct_elements(t, f, b, len, depth, items);
   }
   return malformed("internal: unknown field type");
 }
 
 status decoder::numbers(const struct_type& t, const field& f, const byte* b, std::size_t len,
                         array& out) {
+  out.clear();
   if (len <= 1) return ok_t{};  // empty, or a width byte alone
   std::size_t width = b[0];
   if (width == 4 && f.type == field_type::real) {
@@ -198,15 +225,17 @@ status decoder::struct_elements(const struct_type& t, const field& f, const byte
                                 std::size_t len, int depth, array& out) {
   const struct_type& elem = schema_.type_at(f.struct_index);
   std::size_t pos = 0;
+  std::size_t n_items = 0;
   while (pos < len) {
     if (len - pos < 4) return malformed(where(t, f) + ": element length truncated");
     std::size_t n = read_u32(b + pos);
     if (len - pos - 4 < n) return malformed(where(t, f) + ": element runs past the block");
-    out.emplace_back();
-    auto r = decode_struct(elem, b + pos + 4, n, depth + 1, true, out.back());
+    if (n_items == out.size()) out.emplace_back();
+    auto r = decode_struct(elem, b + pos + 4, n, depth + 1, true, out[n_items++]);
     if (!r) return r.err();
     pos += 4 + n;
   }
+  out.resize(n_items);
   return ok_t{};
 }
 
@@ -249,10 +278,15 @@ status decoder::to_map(const struct_type& t, const field& f, array& elements, va
 
 }  // namespace
 
+result<std::size_t> decode_to(const schema& s, const struct_type& t, std::string_view bytes,
+                              value& out) {
+  return decoder(s).decode_struct(t, reinterpret_cast<const unsigned char*>(bytes.data()),
+                                  bytes.size(), 0, false, out);
+}
+
 result<decoded> decode(const schema& s, const struct_type& t, std::string_view bytes) {
   decoded d;
-  auto r = decoder(s).decode_struct(t, reinterpret_cast<const unsigned char*>(bytes.data()),
-                                    bytes.size(), 0, false, d.v);
+  auto r = decode_to(s, t, bytes, d.v);
   if (!r) return r.err();
   d.consumed = *r;
   return d;

@@ -1,5 +1,6 @@
 // Encoder (spec 3.2-3.4): two passes per struct, the field words first, then the data blocks,
-// written straight into one output buffer (nested lengths are patched in place).
+// written straight into one output buffer through gen::writer (nested lengths are patched in
+// place).
 
 #include <bit>
 #include <cmath>
@@ -7,6 +8,7 @@
 #include <memory>
 
 #include "sproto/codec.hpp"
+#include "sproto/gen/writer.hpp"
 #include "sproto/wire.hpp"
 
 namespace stratus::sproto {
@@ -27,7 +29,7 @@ struct present_field {
 
 class encoder {
  public:
-  encoder(const schema& s, std::string& out) : schema_(s), out_(out) {}
+  encoder(const schema& s, gen::writer& out) : schema_(s), out_(out) {}
 
   // Object source: finds fields by name, starting after the previous hit so that objects built
   // in tag order (as decoded ones are) cost one comparison per field.
@@ -76,21 +78,21 @@ class encoder {
       last = p.f->tag;
     }
     // Header: count, then the words with one skip word per gap.
-    std::size_t header = out_.size();
-    out_.resize(header + 2 + 2 * words);
-    detail::patch_u16(out_, header, static_cast<std::uint32_t>(words));
-    std::size_t pos = header + 2;
+    char* h = out_.reserve(2 + 2 * words);
+    auto put16 = [&h](std::uint32_t v) {
+      h[0] = static_cast<char>(v & 0xff);
+      h[1] = static_cast<char>((v >> 8) & 0xff);
+      h += 2;
+    };
+    put16(static_cast<std::uint32_t>(words));
     last = -1;
     for (std::size_t k = 0; k < count; ++k) {
       int gap = present[k].f->tag - last - 1;
-      if (gap > 0) {
-        detail::patch_u16(out_, pos, static_cast<std::uint32_t>(2 * gap - 1));
-        pos += 2;
-      }
-      detail::patch_u16(out_, pos, present[k].word);
-      pos += 2;
+      if (gap > 0) put16(static_cast<std::uint32_t>(2 * gap - 1));
+      put16(present[k].word);
       last = present[k].f->tag;
     }
+    out_.advance(2 + 2 * words);
     // Pass 2: data blocks in word order.
     for (std::size_t k = 0; k < count; ++k) {
       if (present[k].word != 0) continue;
@@ -139,22 +141,16 @@ class encoder {
     return ok_t{};
   }
 
-  std::size_t open_block() {
-    std::size_t at = out_.size();
-    out_.append(4, '\0');
-    return at;
-  }
-  void close_block(std::size_t at) {
-    detail::patch_u32(out_, at, static_cast<std::uint32_t>(out_.size() - at - 4));
-  }
+  std::size_t open_block() { return out_.open_block(); }
+  void close_block(std::size_t at) { out_.close_block(at); }
 
   void put_integer(std::int64_t x) {
     if (x >= int32_min && x <= int32_max) {
-      detail::put_u32(out_, 4);
-      detail::put_u32(out_, static_cast<std::uint32_t>(x));
+      out_.put_u32(4);
+      out_.put_u32(static_cast<std::uint32_t>(x));
     } else {
-      detail::put_u32(out_, 8);
-      detail::put_u64(out_, static_cast<std::uint64_t>(x));
+      out_.put_u32(8);
+      out_.put_u64(static_cast<std::uint64_t>(x));
     }
   }
 
@@ -168,16 +164,16 @@ class encoder {
       case field_type::real: {
         if (!p.v->is_double() && !p.v->is_int())
           return fail(t.name + "." + f.name + " is not a number");
-        detail::put_u32(out_, 8);
-        detail::put_u64(out_, std::bit_cast<std::uint64_t>(p.v->to_double()));
+        out_.put_u32(8);
+        out_.put_u64(std::bit_cast<std::uint64_t>(p.v->to_double()));
         return ok_t{};
       }
       case field_type::string:
       case field_type::binary: {
         if (!p.v->is_bytes()) return fail(t.name + "." + f.name + " is not a string");
         const std::string& s = p.v->as_bytes();
-        detail::put_u32(out_, static_cast<std::uint32_t>(s.size()));
-        out_.append(s);
+        out_.put_u32(static_cast<std::uint32_t>(s.size()));
+        out_.append(s.data(), s.size());
         return ok_t{};
       }
       case field_type::structure: {
@@ -198,7 +194,7 @@ class encoder {
   status write_map(const field& f, const map& entries, int depth);
 
   const schema& schema_;
-  std::string& out_;
+  gen::writer& out_;
 };
 
 status encoder::write_array(const struct_type& t, const field& f, const value& v, int depth) {
@@ -218,15 +214,15 @@ status encoder::write_array(const struct_type& t, const field& f, const value& v
     case field_type::boolean:
       for (const auto& e : items) {
         if (!e.is_bool()) return fail(t.name + "." + f.name + "[] is not a boolean");
-        out_.push_back(e.as_bool() ? '\1' : '\0');
+        out_.push(e.as_bool() ? '\1' : '\0');
       }
       break;
     case field_type::string:
     case field_type::binary:
       for (const auto& e : items) {
         if (!e.is_bytes()) return fail(t.name + "." + f.name + "[] is not a string");
-        detail::put_u32(out_, static_cast<std::uint32_t>(e.as_bytes().size()));
-        out_.append(e.as_bytes());
+        out_.put_u32(static_cast<std::uint32_t>(e.as_bytes().size()));
+        out_.append(e.as_bytes().data(), e.as_bytes().size());
       }
       break;
     case field_type::structure: {
@@ -246,10 +242,10 @@ status encoder::write_array(const struct_type& t, const field& f, const value& v
 status encoder::write_numbers(const struct_type& t, const field& f, const array& items) {
   if (items.empty()) return ok_t{};
   if (f.type == field_type::real) {
-    out_.push_back('\x08');
+    out_.push('\x08');
     for (const auto& e : items) {
       if (!e.is_double() && !e.is_int()) return fail(t.name + "." + f.name + "[] is not a number");
-      detail::put_u64(out_, std::bit_cast<std::uint64_t>(e.to_double()));
+      out_.put_u64(std::bit_cast<std::uint64_t>(e.to_double()));
     }
     return ok_t{};
   }
@@ -261,7 +257,7 @@ status encoder::write_numbers(const struct_type& t, const field& f, const array&
     if (!good) return fail(t.name + "." + f.name + "[] is not an integer (or is out of range)");
     wide = wide || x < int32_min || x > int32_max;
   }
-  out_.push_back(wide ? '\x08' : '\x04');
+  out_.push(wide ? '\x08' : '\x04');
   for (const auto& e : items) {
     std::int64_t x = 0;
     if (f.is_decimal()) {
@@ -270,9 +266,9 @@ status encoder::write_numbers(const struct_type& t, const field& f, const array&
       to_integer(e, x);
     }
     if (wide) {
-      detail::put_u64(out_, static_cast<std::uint64_t>(x));
+      out_.put_u64(static_cast<std::uint64_t>(x));
     } else {
-      detail::put_u32(out_, static_cast<std::uint32_t>(x));
+      out_.put_u32(static_cast<std::uint32_t>(x));
     }
   }
   return ok_t{};
@@ -305,8 +301,9 @@ status encoder::write_map(const field& f, const map& entries, int depth) {
 
 status encode_to(const schema& s, const struct_type& t, const value& v, std::string& out) {
   std::size_t start = out.size();
-  status st = encoder(s, out).encode_object(t, v, 0);
-  if (!st) out.resize(start);
+  gen::writer w(out);
+  status st = encoder(s, w).encode_object(t, v, 0);
+  if (!st) w.rewind(start);
   return st;
 }
 

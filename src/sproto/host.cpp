@@ -1,6 +1,9 @@
 #include "sproto/host.hpp"
 
+#include <utility>
+
 #include "sproto/codec.hpp"
+#include "sproto/gen/encode_fields.hpp"
 #include "sproto/pack.hpp"
 #include "sproto/rpc_api.hpp"
 #include "sproto/wire.hpp"
@@ -35,13 +38,31 @@ std::optional<std::string> string_of(const value& header, const field* f) {
 
 void package_header::encode(std::optional<std::int64_t> tag, std::optional<std::int64_t> session,
                             std::optional<std::string_view> ud, std::string& out) const {
-  // Built as a small object so that the generic encoder applies the usual rules.
-  object fields;
-  fields.reserve(3);
-  if (tag) fields.emplace_back(type_field->name, *tag);
-  if (session) fields.emplace_back(session_field->name, *session);
-  if (ud && ud_field) fields.emplace_back(ud_field->name, *ud);
-  encode_to(*owner, *type, value(std::move(fields)), out);
+  // Written directly (no value tree): the three fields in tag order, by the usual rules.
+  struct part {
+    int tag;
+    const std::int64_t* number;
+    const std::string_view* bytes;
+  };
+  part parts[3];
+  int n = 0;
+  if (tag) parts[n++] = {type_field->tag, &*tag, nullptr};
+  if (session) parts[n++] = {session_field->tag, &*session, nullptr};
+  if (ud && ud_field) parts[n++] = {ud_field->tag, nullptr, &*ud};
+  for (int i = 1; i < n; ++i)  // tag order (three entries at most)
+    for (int j = i; j > 0 && parts[j].tag < parts[j - 1].tag; --j) std::swap(parts[j], parts[j - 1]);
+  gen::writer w(out);
+  gen::word_list<6> words;
+  for (int i = 0; i < n; ++i)
+    words.add(parts[i].tag, parts[i].number ? gen::integer_word(*parts[i].number) : 0);
+  words.write(w);
+  for (int i = 0; i < n; ++i) {
+    if (parts[i].bytes) {
+      gen::put_bytes(w, *parts[i].bytes);
+    } else if (gen::integer_word(*parts[i].number) == 0) {
+      gen::put_integer(w, *parts[i].number);
+    }
+  }
 }
 
 result<std::string> incoming_request::respond(const value& reply,
@@ -80,16 +101,41 @@ result<host> host::create(schema_ptr incoming, std::string_view package) {
   return host(std::move(incoming), std::move(h));
 }
 
+status host::request_to(const schema_ptr& outgoing, std::string_view name, const value& args,
+                        std::optional<std::int64_t> session, std::optional<std::string_view> ud,
+                        std::string& out) {
+  // The last protocol sent from the host's own schema (which schema_ keeps alive) is
+  // remembered: a client that repeats a request skips the hash.
+  const bool own = outgoing == schema_;
+  const protocol* p = own ? last_sent_ : nullptr;
+  if (!p || p->name != name) {
+    p = outgoing->find_protocol(name);
+    if (!p) return make_error(error_kind::unknown_name, "unknown protocol " + std::string(name));
+    if (own) last_sent_ = p;
+  }
+  scratch_.clear();
+  header_->encode(p->tag, session, ud, scratch_);
+  if (auto st = encode_body(*outgoing, *p, true, args, scratch_); !st) return st;
+  // The host's own schema is kept alive by schema_; only other schemas need a reference.
+  if (session) {
+    pending_.put(*session, pending_call{own ? nullptr : outgoing, p});
+  }
+  pack_to(scratch_, out);
+  return ok_t{};
+}
+
+status host::request_to(std::string_view name, const value& args,
+                        std::optional<std::int64_t> session, std::optional<std::string_view> ud,
+                        std::string& out) {
+  return request_to(schema_, name, args, session, ud, out);
+}
+
 result<std::string> host::request(const schema_ptr& outgoing, std::string_view name,
                                   const value& args, std::optional<std::int64_t> session,
                                   std::optional<std::string_view> ud) {
-  const protocol* p = outgoing->find_protocol(name);
-  if (!p) return make_error(error_kind::unknown_name, "unknown protocol " + std::string(name));
-  scratch_.clear();
-  header_->encode(p->tag, session, ud, scratch_);
-  if (auto st = encode_body(*outgoing, *p, true, args, scratch_); !st) return st.err();
-  if (session) pending_[*session] = pending_call{outgoing, p};
-  return pack(scratch_);
+  std::string out;
+  if (auto st = request_to(outgoing, name, args, session, ud, out); !st) return st.err();
+  return out;
 }
 
 result<std::string> host::request(std::string_view name, const value& args,
@@ -101,10 +147,10 @@ result<std::string> host::request(std::string_view name, const value& args,
 result<incoming> host::dispatch(std::string_view packet) {
   scratch_.clear();
   if (auto st = unpack_to(packet, scratch_); !st) return st.err();
-  auto head = decode(*schema_, *header_->type, scratch_);
-  if (!head) return head.err();
-  std::string_view body = std::string_view(scratch_).substr(head->consumed);
-  const value& h = head->v;
+  auto consumed = decode_to(*schema_, *header_->type, scratch_, header_value_);
+  if (!consumed) return consumed.err();
+  std::string_view body = std::string_view(scratch_).substr(*consumed);
+  const value& h = header_value_;
   std::optional<std::int64_t> session = int_of(h, header_->session_field);
   if (auto tag = int_of(h, header_->type_field)) {
     const protocol* p = schema_->find_protocol(*tag);
@@ -115,11 +161,9 @@ result<incoming> host::dispatch(std::string_view packet) {
         incoming_request{p, std::move(*args), session, string_of(h, header_->ud_field), header_});
   }
   if (!session) return rpc_error("session not found");
-  auto it = pending_.find(*session);
-  if (it == pending_.end()) return rpc_error("Unknown session " + std::to_string(*session));
-  pending_call call = it->second;
-  pending_.erase(it);
-  auto args = decode_body(*call.owner, *call.proto, false, body);
+  auto call = pending_.take(*session);
+  if (!call) return rpc_error("Unknown session " + std::to_string(*session));
+  auto args = decode_body(call->owner ? *call->owner : *schema_, *call->proto, false, body);
   if (!args) return args.err();
   return incoming(incoming_response{*session, std::move(*args), string_of(h, header_->ud_field)});
 }

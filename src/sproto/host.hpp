@@ -7,11 +7,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <variant>
 
 #include "sproto/result.hpp"
 #include "sproto/schema.hpp"
+#include "sproto/session_table.hpp"
 #include "sproto/value.hpp"
 
 namespace stratus::sproto {
@@ -75,6 +75,14 @@ class host {
   result<std::string> request(std::string_view name, const value& args,
                               std::optional<std::int64_t> session = {},
                               std::optional<std::string_view> ud = {});
+  /// Like request(), appending the packet to the caller's `out` (reuse it: no allocation).
+  status request_to(const schema_ptr& outgoing, std::string_view name, const value& args,
+                    std::optional<std::int64_t> session, std::optional<std::string_view> ud,
+                    std::string& out);
+  /// Same, with the host's own schema as the outgoing one.
+  status request_to(std::string_view name, const value& args,
+                    std::optional<std::int64_t> session, std::optional<std::string_view> ud,
+                    std::string& out);
 
   /// Unpacks and decodes a packet: a request of the host's schema or a reply to a pending
   /// session (which is then forgotten).
@@ -85,7 +93,7 @@ class host {
 
  private:
   struct pending_call {
-    schema_ptr owner;
+    schema_ptr owner;  // null: the host's own schema
     const protocol* proto;
   };
   host(schema_ptr incoming, std::shared_ptr<const package_header> header)
@@ -93,8 +101,10 @@ class host {
 
   schema_ptr schema_;
   std::shared_ptr<const package_header> header_;
-  std::unordered_map<std::int64_t, pending_call> pending_;
+  session_table<pending_call> pending_;
   std::string scratch_;  // reused buffer: unpacked packets and unpacked outgoing messages
+  value header_value_;   // reused: the decoded header of the last dispatched packet
+  const protocol* last_sent_ = nullptr;  // last protocol requested from schema_, to skip lookups
 };
 
 }  // namespace stratus::sproto

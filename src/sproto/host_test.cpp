@@ -67,5 +67,24 @@ TEST(host, push_has_no_responder_and_bad_packets_are_errors) {
   EXPECT_FALSE(b.request("signin", value()).ok());  // a request type needs an object
 }
 
+TEST(host, request_to_appends_the_same_packet_and_tracks_sessions) {
+  auto s = demo_c2s();
+  auto a = *host::create(s);
+  auto b = *host::create(s);
+  value args(object{{"userid", "alice"}});
+  std::string out = "prefix";
+  ASSERT_TRUE(a.request_to("signin", args, 5, {}, out).ok());
+  ASSERT_TRUE(a.request_to("ping", value(), 6, "meta", out).ok());  // another protocol
+  EXPECT_EQ(a.pending(), 2u);
+  std::string expected = "prefix" + *b.request("signin", args, 5);
+  EXPECT_EQ(out.substr(0, expected.size()), expected);
+  auto in = b.dispatch(out.substr(6, expected.size() - 6));
+  ASSERT_TRUE(in.ok());
+  auto reply = std::get<incoming_request>(*in).respond(value(object{{"ok", true}}));
+  ASSERT_TRUE(a.dispatch(*reply).ok());
+  EXPECT_EQ(a.pending(), 1u);
+  EXPECT_FALSE(a.request_to("nope", value(), 1, {}, out).ok());
+}
+
 }  // namespace
 }  // namespace stratus::sproto

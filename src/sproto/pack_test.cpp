@@ -1,5 +1,7 @@
 #include "sproto/pack.hpp"
 
+#include "sproto/pack_simd.hpp"
+
 #include <gtest/gtest.h>
 
 #include <random>
@@ -39,6 +41,29 @@ TEST(pack, truncated_streams_are_errors) {
   std::string out = "keep";
   EXPECT_FALSE(unpack_to("\x03\x01", out).ok());
   EXPECT_EQ(out, "keep");
+}
+
+// The portable and SSSE3 word codecs give the same bytes and the same errors.
+TEST(pack, word_codecs_agree) {
+  if (!pack_uses_ssse3()) GTEST_SKIP() << "no SSSE3 codec on this build or CPU";
+  std::mt19937 rng(7);
+  for (int i = 0; i < 2000; ++i) {
+    std::string in(rng() % 700, '\0');
+    int density = static_cast<int>(rng() % 9);
+    for (auto& c : in) c = (static_cast<int>(rng() % 8) < density) ? static_cast<char>(rng()) : 0;
+    std::string a, b;
+    detail::pack_portable(in, a);
+    detail::pack_ssse3(in, b);
+    ASSERT_EQ(a, b);
+    // Unpack the packed bytes and corrupted/truncated forms of them.
+    for (std::string p : {a, a.substr(0, a.size() / 2), in}) {
+      std::string ua = "x", ub = "x";
+      auto sa = detail::unpack_portable(p, ua);
+      auto sb = detail::unpack_ssse3(p, ub);
+      ASSERT_EQ(sa.ok(), sb.ok());
+      ASSERT_EQ(ua, ub);
+    }
+  }
 }
 
 }  // namespace

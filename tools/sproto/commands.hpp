@@ -23,4 +23,9 @@ int pack(bool unpack, std::istream& in, std::ostream& out, std::ostream& err);
 int rpc_decode(const std::string& c2s, const std::string& s2c, const std::string& response_proto,
                std::istream& in, std::ostream& out, std::ostream& err);
 
+/// `gen SCHEMA NAMESPACE OUT_HPP OUT_CPP [INCLUDE]`: C++ structs and codecs for a schema;
+/// INCLUDE is how the source includes the header (default: the header's file name).
+int gen(const std::string& schema_file, const std::string& ns, const std::string& header_out,
+        const std::string& source_out, const std::string& include, std::ostream& err);
+
 }  // namespace stratus::sproto::cli

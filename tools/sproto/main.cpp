@@ -18,6 +18,9 @@ int usage() {
                "  unpack                   0-packed hex on stdin -> hex\n"
                "  rpc-decode C2S S2C [P]   packed RPC message (hex) on stdin -> JSON;\n"
                "                           P: c2s protocol whose response the message is\n"
+               "  gen SCHEMA NS HPP CPP [INCLUDE]\n"
+               "                           generate C++ structs + codecs (namespace NS);\n"
+               "                           INCLUDE: how CPP includes HPP (default: its name)\n"
                "JSON values follow shared/sproto-vectors/README.md ($double, $binary).\n";
   return 2;
 }
@@ -43,6 +46,9 @@ int main(int argc, char** argv) {
   }
   if (cmd == "rpc-decode" && (n == 2 || n == 3)) {
     return cli::rpc_decode(args[1], args[2], n == 3 ? args[3] : "", std::cin, std::cout, std::cerr);
+  }
+  if (cmd == "gen" && (n == 4 || n == 5)) {
+    return cli::gen(args[1], args[2], args[3], args[4], n == 5 ? args[5] : "", std::cerr);
   }
   return usage();
 }
