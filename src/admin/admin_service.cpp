@@ -25,10 +25,10 @@ void admin_service::on_start() {
     return;
   }
   for (int w = 0; w < n.threads(); ++w) heartbeats_.push_back(n.launch_on<heartbeat>(w));
-  server_ = std::make_unique<http_server>(
-      io_context(), [this](const http_request& req, http_responder respond) {
-        on_request(req, std::move(respond));
-      });
+  server_ = std::make_unique<http_server>(io_context(),
+                                          [this](const http_request& req, http_responder respond) {
+                                            on_request(req, std::move(respond));
+                                          });
   try {
     server_->start(opts_.host, opts_.port);
   } catch (const std::exception& e) {

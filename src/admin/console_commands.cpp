@@ -111,9 +111,9 @@ runtime::task<std::string> run_console_command(runtime::service& self, const con
     auto all = node.stats();
     std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.addr < b.addr; });
     for (const service_stats& s : all)
-      out += cmd == "list" ? fmt::format("{} {} {}\n", runtime::format_address(s.addr), s.name,
-                                         s.type)
-                           : stats_row(s);
+      out += cmd == "list"
+                 ? fmt::format("{} {} {}\n", runtime::format_address(s.addr), s.name, s.type)
+                 : stats_row(s);
   } else if (cmd == "info" || cmd == "kill" || cmd == "ping") {
     const runtime::address a = resolve_service(node, arg);
     const std::optional<service_stats> s =
@@ -138,7 +138,8 @@ runtime::task<std::string> run_console_command(runtime::service& self, const con
       const double ms =
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
       if (r.ok())
-        out = fmt::format("pong from {} {} in {:.3f} ms\n", runtime::format_address(a), s->name, ms);
+        out =
+            fmt::format("pong from {} {} in {:.3f} ms\n", runtime::format_address(a), s->name, ms);
       else if (r.error().code == runtime::call_errc::timeout)
         fail("no reply in 1 s from " + s->name);
       else
@@ -172,9 +173,10 @@ runtime::task<std::string> run_console_command(runtime::service& self, const con
     out = fmt::format("malloc_trim: rss {:.1f} MiB -> {:.1f} MiB\n", before / 1048576.0,
                       after / 1048576.0);
   } else if (cmd == "uptime") {
-    out = format_duration(
-              std::chrono::duration<double>(std::chrono::steady_clock::now() - ctx.started).count()) +
-          "\n";
+    out =
+        format_duration(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - ctx.started).count()) +
+        "\n";
   } else if (cmd == "lanes") {
     for (const runtime::work_lane_stats& l : node.work_lanes())
       out += fmt::format("{} threads {} running {} queued {}/{} done {} refused {} dropped {}\n",

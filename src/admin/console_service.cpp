@@ -29,17 +29,17 @@ class console_service::session : public std::enable_shared_from_this<session> {
       : socket_(std::move(socket)), shared_(std::move(s)), owner_(owner) {}
 
   void read() {
-    boost::asio::async_read_until(
-        socket_, buffer_, '\n', [self = shared_from_this()](error_code ec, std::size_t) {
-          if (self->shared_->stopped) return;
-          if (ec) return self->close();
-          std::istream in(&self->buffer_);
-          std::string line;
-          std::getline(in, line);
-          if (!line.empty() && line.back() == '\r') line.pop_back();
-          console_service& c = self->owner_;
-          c.enter([&] { c.fork(c.serve(self, std::move(line))); });
-        });
+    boost::asio::async_read_until(socket_, buffer_, '\n',
+                                  [self = shared_from_this()](error_code ec, std::size_t) {
+                                    if (self->shared_->stopped) return;
+                                    if (ec) return self->close();
+                                    std::istream in(&self->buffer_);
+                                    std::string line;
+                                    std::getline(in, line);
+                                    if (!line.empty() && line.back() == '\r') line.pop_back();
+                                    console_service& c = self->owner_;
+                                    c.enter([&] { c.fork(c.serve(self, std::move(line))); });
+                                  });
   }
   void write(std::string text) {
     if (shared_->stopped) return;
@@ -89,9 +89,9 @@ void console_service::on_start() {
     acceptor_->listen();
   } catch (const std::exception& e) {
     runtime::log::error("console cannot listen on {}:{}: {}", opts_.host, opts_.port, e.what());
-    ready_.set_exception(std::make_exception_ptr(std::runtime_error(
-        "console cannot listen on " + opts_.host + ":" + std::to_string(opts_.port) + ": " +
-        e.what())));
+    ready_.set_exception(
+        std::make_exception_ptr(std::runtime_error("console cannot listen on " + opts_.host + ":" +
+                                                   std::to_string(opts_.port) + ": " + e.what())));
     acceptor_.reset();
     exit();
     return;

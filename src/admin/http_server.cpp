@@ -29,10 +29,9 @@ class http_server::session : public std::enable_shared_from_this<session> {
   void read() {
     req_ = {};
     stream_.expires_after(std::chrono::seconds(30));
-    http::async_read(stream_, buffer_, req_,
-                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                       self->on_read(ec);
-                     });
+    http::async_read(
+        stream_, buffer_, req_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
   void close() {
     beast::error_code ignored;
@@ -67,8 +66,8 @@ class http_server::session : public std::enable_shared_from_this<session> {
   std::shared_ptr<shared> shared_;
 };
 
-http_response make_response(const http_request& req, http::status status,
-                            std::string content_type, std::string body) {
+http_response make_response(const http_request& req, http::status status, std::string content_type,
+                            std::string body) {
   http_response res{status, req.version()};
   res.set(http::field::content_type, content_type);
   res.set(http::field::cache_control, "no-store");
@@ -95,9 +94,9 @@ void http_server::start(const std::string& host, std::uint16_t port) {
     acceptor_.bind(ep);
     acceptor_.listen();
   } catch (const std::exception& e) {
-    throw std::system_error(std::make_error_code(std::errc::address_not_available),
-                            "cannot listen on " + host + ":" + std::to_string(port) + ": " +
-                                e.what());
+    throw std::system_error(
+        std::make_error_code(std::errc::address_not_available),
+        "cannot listen on " + host + ":" + std::to_string(port) + ": " + e.what());
   }
   port_ = acceptor_.local_endpoint().port();
   accept();

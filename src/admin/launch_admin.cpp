@@ -39,8 +39,7 @@ void launch_admin(runtime::node& node, const runtime::config& cfg) {
     node.launch_on<console_service>(0, std::move(opts), std::move(ready));
     wait_listening(bound, "the debug console");
   }
-  if (cfg.get_bool("admin_test_stall"))
-    node.launch_on<stall_service>(node.threads() - 1);
+  if (cfg.get_bool("admin_test_stall")) node.launch_on<stall_service>(node.threads() - 1);
 }
 
 }  // namespace stratus::admin

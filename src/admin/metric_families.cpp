@@ -94,7 +94,8 @@ void add_services(std::vector<MetricFamily>& out, const std::vector<runtime::ser
 }
 
 void add_lanes(std::vector<MetricFamily>& out, const std::vector<runtime::work_lane_stats>& lanes) {
-  family_builder threads(out, "stratus_work_lane_threads", "threads of the lane", MetricType::Gauge);
+  family_builder threads(out, "stratus_work_lane_threads", "threads of the lane",
+                         MetricType::Gauge);
   family_builder queued(out, "stratus_work_lane_queued_jobs", "jobs waiting", MetricType::Gauge);
   family_builder limit(out, "stratus_work_lane_queue_limit_jobs", "most jobs that may wait",
                        MetricType::Gauge);
@@ -152,19 +153,17 @@ void add_process(std::vector<MetricFamily>& out, const metrics_snapshot& s) {
       .add(p.resident_bytes);
   family_builder(out, "process_virtual_memory_bytes", "virtual memory size", MetricType::Gauge)
       .add(p.virtual_bytes);
-  family_builder(out, "process_cpu_seconds_total", "user and system CPU time",
-                 MetricType::Counter)
+  family_builder(out, "process_cpu_seconds_total", "user and system CPU time", MetricType::Counter)
       .add(p.cpu_seconds);
   family_builder(out, "process_open_fds", "open file descriptors", MetricType::Gauge)
       .add(p.open_fds);
   family_builder(out, "process_max_fds", "most file descriptors allowed", MetricType::Gauge)
       .add(p.max_fds);
   family_builder(out, "process_threads", "kernel threads", MetricType::Gauge).add(p.threads);
-  family_builder(out, "process_start_time_seconds", "start time since the epoch",
-                 MetricType::Gauge)
+  family_builder(out, "process_start_time_seconds", "start time since the epoch", MetricType::Gauge)
       .add(p.start_time_seconds);
-  family_builder(out, "stratus_uptime_seconds", "seconds since the node started",
-                 MetricType::Gauge)
+  family_builder(out, "stratus_uptime_seconds",
+                 "seconds since the admin layer started (node start-up)", MetricType::Gauge)
       .add(s.uptime_seconds);
 }
 

@@ -27,13 +27,13 @@ struct gate_figures {
 
 /// The process as the kernel sees it (/proc/self).
 struct process_figures {
-  double resident_bytes = 0;     ///< RSS
-  double virtual_bytes = 0;      ///< address space
-  double cpu_seconds = 0;        ///< user + system CPU time
-  double open_fds = 0;           ///< open file descriptors
-  double max_fds = 0;            ///< RLIMIT_NOFILE soft limit
-  double start_time_seconds = 0; ///< process start, seconds since the epoch
-  double threads = 0;            ///< kernel threads
+  double resident_bytes = 0;      ///< RSS
+  double virtual_bytes = 0;       ///< address space
+  double cpu_seconds = 0;         ///< user + system CPU time
+  double open_fds = 0;            ///< open file descriptors
+  double max_fds = 0;             ///< RLIMIT_NOFILE soft limit
+  double start_time_seconds = 0;  ///< process start, seconds since the epoch
+  double threads = 0;             ///< kernel threads
 };
 
 /// One scrape's worth of figures; a missing optional means "that service did not answer".

@@ -53,10 +53,10 @@ bool parse_proc_stat(const std::string& text, long ticks_per_s, long page_size, 
   try {
     const double utime = std::stod(f[11]), stime = std::stod(f[12]);  // fields 14, 15
     out.cpu_seconds = (utime + stime) / static_cast<double>(ticks_per_s);
-    out.threads = std::stod(f[17]);                                               // field 20
+    out.threads = std::stod(f[17]);  // field 20
     out.start_time_seconds = boot_time_s + std::stod(f[19]) / static_cast<double>(ticks_per_s);
-    out.virtual_bytes = std::stod(f[20]);                                         // field 23
-    out.resident_bytes = std::stod(f[21]) * static_cast<double>(page_size);       // field 24
+    out.virtual_bytes = std::stod(f[20]);                                    // field 23
+    out.resident_bytes = std::stod(f[21]) * static_cast<double>(page_size);  // field 24
   } catch (const std::exception&) {
     return false;
   }

@@ -19,9 +19,9 @@ runtime::task<std::optional<gate_figures>> ask_gate(runtime::service& self) {
     const net::net_stats* st = gate ? gate->listener_stats() : nullptr;
     if (st == nullptr) return;
     auto r = [](const auto& a) { return a.load(std::memory_order_relaxed); };
-    *seen = gate_figures{r(st->accepted),       r(st->open),      r(st->refused),
-                         r(st->refused_full),   r(st->send_overflows), r(st->bytes_in),
-                         r(st->bytes_out),      r(st->messages_in),    r(st->messages_out)};
+    *seen = gate_figures{r(st->accepted),     r(st->open),           r(st->refused),
+                         r(st->refused_full), r(st->send_overflows), r(st->bytes_in),
+                         r(st->bytes_out),    r(st->messages_in),    r(st->messages_out)};
   }};
   runtime::result<runtime::done> answered = co_await self.call(".gate", std::move(p), scrape_wait);
   // Written before the reply was posted; the mailbox hand-over orders it before this read.

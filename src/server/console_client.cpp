@@ -33,7 +33,8 @@ int run_console_client(const std::string& host, std::uint16_t port) {
   addr.sin_family = AF_INET;
   addr.sin_port = htons(port);
   if (port == 0 || ::inet_pton(AF_INET, host.c_str(), &addr.sin_addr) != 1) {
-    std::fprintf(stderr, "stratus console: no console configured (console_host %s, console_port %u)\n",
+    std::fprintf(stderr,
+                 "stratus console: no console configured (console_host %s, console_port %u)\n",
                  host.c_str(), static_cast<unsigned>(port));
     return 1;
   }
