@@ -8,8 +8,9 @@ packages=(
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
   libboost1.81-dev libprotobuf-dev protobuf-compiler liblua5.4-dev
   libspdlog-dev libfmt-dev libhiredis-dev libmariadb-dev libsqlite3-dev libsodium-dev
-  libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev
+  libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev prometheus-cpp-dev
   redis-server mariadb-server python3 python3-websockets python3-protobuf python3-pytest
+  python3-prometheus-client
   nodejs
 )
 # Debian's npm is a separate package; NodeSource's nodejs bundles it (and conflicts with it).

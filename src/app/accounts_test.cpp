@@ -6,6 +6,7 @@
 #include "services/cache_messages.hpp"
 #include "services/db_messages.hpp"
 #include "services/test_node.hpp"
+#include "app/app_keys.hpp"
 
 namespace stratus::app {
 namespace {
@@ -46,7 +47,7 @@ const std::string cheap = "password_ops = 1\npassword_mem_kib = 64\n";
 
 TEST(Accounts, FirstLoginCreatesThenPasswordIsChecked) {
   temp_dir dir;
-  backend_node n(embedded_config(dir, cheap));
+  backend_node n(embedded_config(dir, cheap), {app::config_keys()});
   n.exec([](service& s) -> task<void> {
     auto first = co_await login_(s, "alice", "secret");
     STRATUS_CO_ASSERT(first.ok());
@@ -72,7 +73,7 @@ TEST(Accounts, FirstLoginCreatesThenPasswordIsChecked) {
 
 TEST(Accounts, InjectionInTheAccountNameIsStoredLiterally) {
   temp_dir dir;
-  backend_node n(embedded_config(dir, cheap));
+  backend_node n(embedded_config(dir, cheap), {app::config_keys()});
   n.exec([](service& s) -> task<void> {
     std::string evil = "bob' OR '1'='1";
     auto r = co_await login_(s, evil.c_str(), "pw");
@@ -88,7 +89,7 @@ TEST(Accounts, InjectionInTheAccountNameIsStoredLiterally) {
 
 TEST(Accounts, SignupRefusesAnExistingNameAndBadInput) {
   temp_dir dir;
-  backend_node n(embedded_config(dir, cheap));
+  backend_node n(embedded_config(dir, cheap), {app::config_keys()});
   n.exec([](service& s) -> task<void> {
     auto r = co_await signup_(s, "carol", "pw");
     STRATUS_CO_ASSERT(r.ok());
@@ -104,7 +105,7 @@ TEST(Accounts, SignupRefusesAnExistingNameAndBadInput) {
 
 TEST(Accounts, TokenChecksAndExpires) {
   temp_dir dir;
-  backend_node n(embedded_config(dir, cheap + "token_ttl_s = 1\n"));
+  backend_node n(embedded_config(dir, cheap + "token_ttl_s = 1\n"), {app::config_keys()});
   n.exec([](service& s) -> task<void> {
     auto r = co_await login_(s, "dave", "pw");
     STRATUS_CO_ASSERT(r.ok());
@@ -122,7 +123,7 @@ TEST(Accounts, TokenChecksAndExpires) {
 
 TEST(Accounts, PasswordlessAccountsForSprotoMode) {
   temp_dir dir;
-  backend_node n(embedded_config(dir, cheap));
+  backend_node n(embedded_config(dir, cheap), {app::config_keys()});
   n.exec([](service& s) -> task<void> {
     auto made = co_await create_np_(s, "erin");
     STRATUS_CO_ASSERT(made.ok());
@@ -153,7 +154,7 @@ TEST(Accounts, PasswordlessAccountsForSprotoMode) {
 
 TEST(Accounts, LookupsAreCachedAndABadCacheEntryFallsBackToTheDatabase) {
   temp_dir dir;
-  backend_node n(embedded_config(dir, cheap));
+  backend_node n(embedded_config(dir, cheap), {app::config_keys()});
   n.exec([](service& s) -> task<void> {
     auto first = co_await login_(s, "heidi", "pw");
     STRATUS_CO_ASSERT(first.ok());

@@ -26,6 +26,8 @@ class gate_service : public runtime::service {
 
   void on_start() override;
   void on_stop() override;
+  /// The listener's counters, or nullptr when not listening; read on the gate's thread only.
+  const net::net_stats* listener_stats() const noexcept { return listener_ ? &listener_->stats() : nullptr; }
 
  private:
   struct launcher;

@@ -30,6 +30,9 @@ class cell {
   /// A copy of the name, from any thread.
   std::string name_copy() const;
   void set_name(std::string name);
+  /// The service's C++ type (demangled); set before the cell is published, then read-only.
+  const std::string& type() const noexcept { return type_; }
+  void set_type(std::string type) { type_ = std::move(type); }
   /// The service's own figures for node::stats() (pool state, error counts), from any thread.
   std::string note_copy() const;
   void set_note(std::string note);
@@ -59,6 +62,7 @@ class cell {
   const address addr_;
   worker& home_;
   std::string name_;
+  std::string type_;
   std::string note_;  // guarded by mu_
   std::unique_ptr<service> svc_;
   std::atomic<int> refs_{1};

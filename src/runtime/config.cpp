@@ -1,4 +1,5 @@
 #include "runtime/config.hpp"
+#include "runtime/config_layers.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -116,18 +117,11 @@ void config::validate() const {
       }
     }
   }
-  // Keys that become required by the choice of a backend.
-  auto require_when = [&](std::string_view selector, std::string_view choice,
-                          std::initializer_list<std::string_view> keys) {
-    if (get_string(selector) != choice) return;
-    for (std::string_view key : keys) {
-      if (get_string(key).empty()) {
-        fail(fmt::format("key '{}' is required when {} = \"{}\"", key, selector, choice));
-      }
-    }
-  };
-  require_when("cache", "redis", {"redis_host"});
-  require_when("db", "mysql", {"mysql_host", "mysql_user", "mysql_database"});
+  // Each layer's rules over several keys (a backend's choice makes its address required).
+  for (const config_layer& layer : declared_config_layers()) {
+    if (!layer.check) continue;
+    if (std::string why = layer.check(*this); !why.empty()) fail(why);
+  }
 }
 
 const config_value& config::lookup(std::string_view key, config_type want) const {

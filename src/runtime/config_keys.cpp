@@ -1,21 +1,42 @@
-// The one list of every config key the framework reads. Keep it in the same order as the
-// commented `config` file at the repository root, which documents each key.
+// The runtime's own config keys (the node), and the table of every layer's keys that main
+// declares (declare_config_layers) before the config is loaded.
 #include <string>
 #include <vector>
 
 #include "runtime/config.hpp"
+#include "runtime/config_layers.hpp"
 
 namespace stratus::runtime {
 namespace {
 
-using t = config_type;
-using str = std::string;
-using std::int64_t;
+/// The declared layers and their keys flattened, in declaration order.
+struct key_table {
+  std::vector<config_layer> layers;
+  std::vector<config_key> flat;
 
-std::vector<config_key> make_keys() {
-  constexpr int64_t max_port = 65535;
-  return {
-      // node
+  void set(std::vector<config_layer> l) {
+    layers = std::move(l);
+    flat.clear();
+    for (const config_layer& layer : layers) flat.insert(flat.end(), layer.keys.begin(), layer.keys.end());
+  }
+};
+
+key_table& table() {
+  static key_table t = [] {
+    key_table k;
+    k.set({node_config_keys()});
+    return k;
+  }();
+  return t;
+}
+
+}  // namespace
+
+config_layer node_config_keys() {
+  using t = config_type;
+  using str = std::string;
+  using std::int64_t;
+  return {"node", {
       {"thread",
        t::integer,
        int64_t{2},
@@ -32,6 +53,9 @@ std::vector<config_key> make_keys() {
        false,
        false,
        {"trace", "debug", "info", "warn", "error"}},
+      {"log_format", t::string, str{"text"},
+       "shape of log lines: text, or json (one object per line: time level service msg)", false,
+       false, {"text", "json"}},
       {"logger", t::string, str{}, "log file; empty: run/stratus.log with -D, stdout otherwise"},
       {"daemon", t::string, str{"run/stratus.pid"}, "pid file used by -D and -k"},
       {"call_timeout_ms",
@@ -58,163 +82,19 @@ std::vector<config_key> make_keys() {
        false,
        {},
        1},
-      // gateway
-      {"ws_host", t::string, str{"0.0.0.0"}, "address the WebSocket listener binds"},
-      {"ws_port",
-       t::integer,
-       int64_t{8081},
-       "port of the WebSocket listener",
-       false,
-       false,
-       {},
-       0,
-       max_port},
-      {"ws_path", t::string, str{"/"}, "HTTP path clients upgrade on"},
-      {"tcp_port", t::integer, int64_t{0},
-       "port of the plain TCP listener (length-prefixed packets, as skynet's gate); 0: off",
-       false, false, {}, 0, max_port},
-      {"tcp_host", t::string, str{}, "address the TCP listener binds; empty: ws_host"},
-      {"protocol_type",
-       t::string,
-       str{"sproto"},
-       "wire protocol of the gateway",
-       false,
-       false,
-       {"sproto", "protobuf"}},
-      {"max_connections",
-       t::integer,
-       int64_t{10000},
-       "open connections accepted at once",
-       false,
-       false,
-       {},
-       1},
-      {"max_message_size", t::integer, int64_t{0},
-       "largest incoming message, bytes; 0: what the protocol's framing allows (sproto 65537, "
-       "protobuf 65536)", false, false, {}, 0},
-      {"max_connections_per_ip", t::integer, int64_t{256},
-       "open connections from one IP address; more get HTTP 503", false, false, {}, 1},
-      {"max_requests_per_s", t::integer, int64_t{1000},
-       "requests per second one connection may send (burst: twice that); over: RATE_LIMITED",
-       false, false, {}, 1},
-      {"max_bytes_per_s", t::integer, int64_t{1} << 20,
-       "bytes per second one connection may send; over: RATE_LIMITED", false, false, {}, 1},
-      {"max_pending_bytes", t::integer, int64_t{1} << 20,
-       "bytes of requests one connection may queue behind a running handler; more closes it "
-       "(1008)", false, false, {}, 1},
-      {"max_send_queue",
-       t::integer,
-       int64_t{1 << 20},
-       "bytes queued for one slow client",
-       false,
-       false,
-       {},
-       1},
-      {"max_bad_packets",
-       t::integer,
-       int64_t{3},
-       "undecodable packets before a kick",
-       false,
-       false,
-       {},
-       1},
-      {"max_pending_requests", t::integer, int64_t{256},
-       "requests one connection may queue behind a running handler; more closes it (1008)",
-       false, false, {}, 1, 1 << 20},
-      {"handshake_timeout_ms",
-       t::integer,
-       int64_t{5000},
-       "time allowed for the HTTP upgrade",
-       false,
-       false,
-       {},
-       1},
-      {"idle_timeout_ms",
-       t::integer,
-       int64_t{60000},
-       "close a connection silent this long",
-       false,
-       false,
-       {},
-       1},
-      {"ws_origins", t::string_list, std::vector<str>{}, "allowed Origin headers; empty: any"},
-      {"heartbeat_ms", t::integer, int64_t{5000}, "interval of heartbeat pushes in sproto mode", false, false, {}, 1},
-      // cache
-      {"cache", t::string, str{"memory"}, "cache backend", false, false, {"memory", "redis"}},
-      {"redis_host", t::string, str{}, "Redis host (required when cache = \"redis\")"},
-      {"redis_port", t::integer, int64_t{6379}, "Redis port", false, false, {}, 1, max_port},
-      {"redis_password", t::string, str{}, "Redis password; empty: none", false, true},
-      {"redis_db", t::integer, int64_t{0}, "Redis database number", false, false, {}, 0},
-      {"redis_pool", t::integer, int64_t{4}, "Redis connections", false, false, {}, 1, 1024},
-      {"redis_timeout_ms",
-       t::integer,
-       int64_t{1000},
-       "timeout of one Redis command",
-       false,
-       false,
-       {},
-       1},
-      // database
-      {"db", t::string, str{"sqlite"}, "database backend", false, false, {"sqlite", "mysql"}},
-      {"sqlite_path", t::string, str{"run/stratus.db"}, "SQLite file when db = \"sqlite\""},
-      {"mysql_host", t::string, str{}, "MySQL/MariaDB host (required when db = \"mysql\")"},
-      {"mysql_port",
-       t::integer,
-       int64_t{3306},
-       "MySQL/MariaDB port",
-       false,
-       false,
-       {},
-       1,
-       max_port},
-      {"mysql_user", t::string, str{}, "MySQL user (required when db = \"mysql\")"},
-      {"mysql_password", t::string, str{}, "MySQL password", false, true},
-      {"mysql_database", t::string, str{}, "MySQL schema (required when db = \"mysql\")"},
-      {"mysql_pool", t::integer, int64_t{4}, "MySQL connections", false, false, {}, 1, 1024},
-      {"db_timeout_ms", t::integer, int64_t{3000}, "timeout of one query", false, false, {}, 1},
-      {"slow_query_ms",
-       t::integer,
-       int64_t{200},
-       "warn when a query runs longer",
-       false,
-       false,
-       {},
-       1},
-      {"migrations_dir", t::string, std::string("migrations"),
-       "numbered SQL files applied once at start-up", false, false, {}},
-      // demo game accounts
-      {"token_ttl_s", t::integer, int64_t{3600}, "lifetime of a login token (expires_in)", false,
-       false, {}, 1},
-      {"password_ops", t::integer, int64_t{2}, "Argon2id passes (libsodium INTERACTIVE: 2)", false,
-       false, {}, 1, 16},
-      {"password_mem_kib", t::integer, int64_t{65536},
-       "Argon2id memory in KiB (libsodium INTERACTIVE: 65536)", false, false, {}, 8, 4194304},
-      {"password_concurrency", t::integer, int64_t{2},
-       "password hashes computed at once (memory: this x password_mem_kib)", false, false, {}, 1,
-       256},
-      {"password_queue", t::integer, int64_t{64},
-       "password hashes that may wait; more logins get RATE_LIMITED", false, false, {}, 1},
-      {"login_max_failures", t::integer, int64_t{5},
-       "failed logins of one account per login_window_s before a lock-out", false, false, {}, 1},
-      {"login_ip_max_failures", t::integer, int64_t{50},
-       "failed logins from one IP address per login_window_s before a lock-out", false, false,
-       {}, 1},
-      {"login_max_concurrent", t::integer, int64_t{32},
-       "password checks of one account at once; more logins of it get RATE_LIMITED", false,
-       false, {}, 1},
-      {"login_window_s", t::integer, int64_t{60}, "how long failed logins are counted", false,
-       false, {}, 1},
-      {"login_lockout_s", t::integer, int64_t{30},
-       "first lock-out after too many failures (RATE_LIMITED); doubles while they go on, up to "
-       "64x", false, false, {}, 1},
-  };
+  }};
 }
 
-}  // namespace
+void declare_config_layers(std::vector<config_layer> layers) {
+  table().set(std::move(layers));
+}
+
+std::span<const config_layer> declared_config_layers() {
+  return table().layers;
+}
 
 std::span<const config_key> declared_config_keys() {
-  static const std::vector<config_key> keys = make_keys();
-  return keys;
+  return table().flat;
 }
 
 const config_key* find_config_key(std::string_view name) {

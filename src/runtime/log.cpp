@@ -1,4 +1,9 @@
 #include "runtime/log.hpp"
+#include "runtime/log_format.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <ctime>
 
 #include <cerrno>
 #include <cstdio>
@@ -40,12 +45,20 @@ class reopenable_sink final : public spdlog::sinks::base_sink<std::mutex> {
 
  protected:
   void sink_it_(const spdlog::details::log_msg& msg) override {
+    if (json.load(std::memory_order_relaxed)) return write_json(msg);
     spdlog::memory_buf_t line;
     formatter_->format(msg, line);
     std::fwrite(line.data(), 1, line.size(), file_);
     std::fflush(file_);  // one write per line: a crash loses nothing, tail -f sees it at once
   }
   void flush_() override { std::fflush(file_); }
+
+ public:
+  /// One JSON object per line instead of the text pattern.
+  std::atomic<bool> json{false};
+
+ private:
+  void write_json(const spdlog::details::log_msg& msg);
 
  private:
   static std::FILE* open(const std::string& path) {
@@ -63,6 +76,51 @@ class reopenable_sink final : public spdlog::sinks::base_sink<std::mutex> {
   std::FILE* file_ = stdout;
   std::string path_;
 };
+
+/// Appends `s` as a JSON string (quotes included).
+void append_json_string(fmt::memory_buffer& out, std::string_view s) {
+  out.push_back('"');
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(ch);
+    } else if (c < 0x20) {
+      fmt::format_to(std::back_inserter(out), "\\u{:04x}", c);
+    } else {
+      out.push_back(ch);  // UTF-8 passes through; the log never holds binary payloads
+    }
+  }
+  out.push_back('"');
+}
+
+void reopenable_sink::write_json(const spdlog::details::log_msg& msg) {
+  // The text line starts with the service tag: "[:0000000a .cacheproxyd] message" or "[main] ".
+  std::string_view text(msg.payload.data(), msg.payload.size());
+  std::string_view service;
+  if (const auto end = text.find("] "); !text.empty() && text[0] == '[' && end != text.npos) {
+    service = text.substr(1, end - 1);
+    text.remove_prefix(end + 2);
+  }
+  const auto since = msg.time.time_since_epoch();
+  const std::time_t secs = std::chrono::duration_cast<std::chrono::seconds>(since).count();
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(since).count() % 1000;
+  std::tm tm{};
+  ::gmtime_r(&secs, &tm);
+  fmt::memory_buffer out;
+  fmt::format_to(std::back_inserter(out),
+                 "{{\"time\":\"{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z\",\"level\":\"{}\","
+                 "\"service\":",
+                 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                 ms, std::string_view(spdlog::level::to_string_view(msg.level).data(),
+                                      spdlog::level::to_string_view(msg.level).size()));
+  append_json_string(out, service);
+  out.append(std::string_view(",\"msg\":"));
+  append_json_string(out, text);
+  out.append(std::string_view("}\n"));
+  std::fwrite(out.data(), 1, out.size(), file_);
+  std::fflush(file_);
+}
 
 struct log_state {
   std::shared_ptr<reopenable_sink> sink = std::make_shared<reopenable_sink>();
@@ -121,6 +179,20 @@ level parse_level(std::string_view name) {
   }
   throw std::invalid_argument("unknown log level '" + std::string(name) +
                               "' (trace|debug|info|warn|error)");
+}
+
+void set_format(std::string_view format) {
+  if (format != "text" && format != "json")
+    throw std::invalid_argument("unknown log format '" + std::string(format) + "' (text|json)");
+  state().sink->json.store(format == "json", std::memory_order_relaxed);
+}
+
+void set_level(level lv) {
+  detail::current_level.store(static_cast<int>(lv), std::memory_order_relaxed);
+}
+
+level current() {
+  return static_cast<level>(detail::current_level.load(std::memory_order_relaxed));
 }
 
 void init(const options& opts) {

@@ -26,6 +26,10 @@ struct options {
 /// Throws std::invalid_argument for an unknown level and std::runtime_error when the file
 /// cannot be opened (start-up failures).
 void init(const options& opts);
+/// Changes the lowest level written, at run time (the console's `log LEVEL`). Thread-safe.
+void set_level(level lv);
+/// The lowest level written now.
+level current();
 /// Reopens the log file at the same path (SIGHUP after logrotate moved it). No-op on stdout.
 void reopen();
 /// Writes out buffered lines.

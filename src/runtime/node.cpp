@@ -97,12 +97,19 @@ std::vector<work_lane_stats> node::work_lanes() const {
 std::vector<service_stats> node::stats() const {
   std::vector<service_stats> out;
   for (const cell_ref& c : core_->reg.all()) {
-    out.push_back({c->addr(), c->name_copy(), c->home().index(),
+    out.push_back({c->addr(), c->name_copy(), c->type(), c->home().index(),
                    c->handled.load(std::memory_order_relaxed),
                    c->queued.load(std::memory_order_relaxed),
                    cycles_to_ns(c->cpu_cycles.load(std::memory_order_relaxed)), c->note_copy()});
   }
   return out;
+}
+
+bool node::kill(address to) {
+  cell_ref c = core_->reg.find(to);
+  if (!c) return false;
+  envelope env{no_address, 0, message_kind::kill, {}};
+  return c->push(env);
 }
 
 std::size_t node::service_count() const {

@@ -79,6 +79,9 @@ class node {
   std::vector<service_stats> stats() const;
   /// Counters of every work lane (blocking work by kind; see offload.hpp).
   std::vector<work_lane_stats> work_lanes() const;
+  /// Asks the service at `to` to exit after its current message (skynet.kill); false when
+  /// no live service is there.
+  bool kill(address to);
   /// How many services are alive.
   std::size_t service_count() const;
   /// Worker count and their io_contexts (the gateway puts sockets on them).

@@ -57,6 +57,7 @@ address node_core::spawn(std::unique_ptr<service> svc, const handler_table& tabl
   service* s = svc.get();
   auto* c = new cell(a, home, std::move(svc), opts.mailbox_warn);
   c->set_name(std::move(name));
+  c->set_type(demangle(typeid(*s).name()));
   s->cell_ = c;
   s->core_ = this;
   s->table_ = &table;

@@ -13,6 +13,7 @@
 
 #include "runtime/log.hpp"
 #include "runtime/offload.hpp"
+#include "runtime/probe.hpp"
 
 namespace stratus::runtime {
 namespace {
@@ -143,6 +144,42 @@ TEST(Node, StatsCountHandledMessages) {
   EXPECT_EQ(seen.handled, 11u);  // start + 10 pings, never more
   EXPECT_EQ(seen.name, "echo_args");
   EXPECT_GT(seen.cpu_ns, 0u);
+  n.stop();
+  n.wait();
+}
+
+TEST(Node, EveryServiceAnswersAProbeOnItsOwnThread) {
+  node n(two_threads());
+  n.start();
+  address a = n.launch_named<stop_counter>(".quiet");  // no handlers of its own
+  std::string seen_name;
+  bool ok = false;
+  auto f = n.exec([&](service& s) -> task<void> {
+    probe p{[&seen_name](service& target) { seen_name = target.name(); }};
+    result<done> r = co_await s.call(a, std::move(p));
+    ok = r.ok();
+  });
+  ASSERT_EQ(f.wait_for(5s), std::future_status::ready);
+  EXPECT_TRUE(ok);
+  EXPECT_EQ(seen_name, ".quiet");
+  n.stop();
+  n.wait();
+}
+
+TEST(Node, KillEndsAServiceAndStatsNameItsType) {
+  node n(two_threads());
+  n.start();
+  const int before = stopped_count.load();
+  address a = n.launch_named<stop_counter>(".victim");
+  std::string type;
+  for (const service_stats& st : n.stats())
+    if (st.addr == a) type = st.type;
+  EXPECT_NE(type.find("stop_counter"), std::string::npos) << type;
+  EXPECT_TRUE(n.kill(a));
+  for (int i = 0; i < 400 && n.lookup(".victim") != no_address; ++i) std::this_thread::sleep_for(5ms);
+  EXPECT_EQ(n.lookup(".victim"), no_address);
+  EXPECT_EQ(stopped_count.load(), before + 1);
+  EXPECT_FALSE(n.kill(a));
   n.stop();
   n.wait();
 }

@@ -5,6 +5,7 @@
 #include "runtime/node.hpp"
 #include "runtime/node_core.hpp"
 #include "runtime/offload.hpp"
+#include "runtime/probe.hpp"
 
 namespace stratus::runtime {
 
@@ -101,6 +102,18 @@ void service::reply(address to, std::int32_t session, payload body) {
   post(to, session, message_kind::response, std::move(body));
 }
 
+void service::answer_probe(envelope& env) {
+  try {
+    const probe& p = env.body.get<probe>();
+    if (p.inspect) p.inspect(*this);
+  } catch (const std::exception& e) {
+    report_exception("probe", e.what());
+    if (env.session != 0) reply_error(env.source, env.session, call_errc::handler_failed, e.what());
+    return;
+  }
+  if (env.session != 0) reply(env.source, env.session, payload(done{}));
+}
+
 void service::reply_error(address to, std::int32_t session, call_errc code, std::string message) {
   post(to, session, message_kind::error, payload(call_error{code, std::move(message)}));
 }
@@ -160,6 +173,10 @@ void service::deliver(envelope& env) {
   switch (env.kind) {
     case message_kind::send: {
       const detail::handler_entry* h = table_->find(env.body.type());
+      if (!h && env.body.holds<probe>()) {
+        answer_probe(env);
+        return;
+      }
       if (!h) {
         log::warn("no handler for message type {} from {}", demangle(env.body.type_name()),
                   format_address(env.source));

@@ -174,6 +174,7 @@ class service {
   friend class call_awaiter;
 
   bool post(address to, std::int32_t session, message_kind kind, payload body);
+  void answer_probe(envelope& env);
   address spawn(std::unique_ptr<service> svc, const detail::handler_table& table,
                 const char* type_name);
   cell_ref target(address to);

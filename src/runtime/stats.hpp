@@ -11,6 +11,7 @@ namespace stratus::runtime {
 struct service_stats {
   address addr = no_address;
   std::string name;
+  std::string type;  ///< the service's C++ type (demangled)
   int worker = 0;
   std::uint64_t handled = 0;  ///< messages handled
   std::uint32_t queued = 0;   ///< messages waiting in the mailbox now

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "app/pb_game.hpp"
+#include "admin/launch_admin.hpp"
 #include "app/sproto_handlers.hpp"
 #include "codec/protobuf_log.hpp"
 #include "gate/connection_registry.hpp"
@@ -53,6 +54,9 @@ void bootstrap(runtime::node& node, const runtime::config& cfg) {
   if (bound.wait_for(std::chrono::seconds(10)) != std::future_status::ready)
     throw std::runtime_error("the gateway did not start listening within 10 s");
   bound.get();  // rethrows a bind failure
+
+  // 3. Operations: the admin endpoint and the debug console, when the config turns them on.
+  admin::launch_admin(node, cfg);
 }
 
 }  // namespace stratus::server

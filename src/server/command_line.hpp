@@ -1,5 +1,6 @@
 #pragma once
-// The `stratus` command line: `stratus [-D] [-c] CONFIG`, `stratus --print-key KEY [-c] CONFIG`.
+// The `stratus` command line: `stratus [-D] [-c] CONFIG`, `stratus --print-key KEY [-c] CONFIG`,
+// `stratus console [-c CONFIG]`.
 
 #include <optional>
 #include <span>
@@ -15,6 +16,7 @@ struct command_line {
   std::string print_key;    ///< --print-key KEY: print the key's value and exit
   bool help = false;        ///< -h / --help
   bool list_keys = false;   ///< --list-keys: print every declared key with its default
+  bool console = false;     ///< `console`: relay stdin/stdout to the running node's console
 };
 
 /// The usage text printed by --help and after a usage error.

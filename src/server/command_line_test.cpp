@@ -33,5 +33,15 @@ TEST(command_line, mistakes_are_explained) {
   EXPECT_TRUE(std::get<command_line>(parse({"--list-keys"})).list_keys);
 }
 
+TEST(command_line, console_subcommand_defaults_to_the_config_here) {
+  auto a = std::get<command_line>(parse({"console"}));
+  EXPECT_TRUE(a.console);
+  EXPECT_EQ(a.config_path, "config");
+  auto b = std::get<command_line>(parse({"console", "-c", "my.config"}));
+  EXPECT_EQ(b.config_path, "my.config");
+  EXPECT_TRUE(std::holds_alternative<std::string>(parse({"console", "-D"})));
+  EXPECT_FALSE(std::get<command_line>(parse({"console.config"})).console);  // a file name
+}
+
 }  // namespace
 }  // namespace stratus::server

@@ -13,10 +13,14 @@
 #include <variant>
 
 #include "runtime/config.hpp"
+#include "runtime/config_layers.hpp"
 #include "runtime/log.hpp"
+#include "runtime/log_format.hpp"
 #include "runtime/node.hpp"
 #include "server/bootstrap.hpp"
 #include "server/command_line.hpp"
+#include "server/config_layers.hpp"
+#include "server/console_client.hpp"
 #include "server/daemon.hpp"
 #include "server/pid_file.hpp"
 #include "server/signal_watcher.hpp"
@@ -106,6 +110,7 @@ int run_server(const server::command_line& cmd, std::shared_ptr<const config> cf
       report = server::daemonize(*pids, log_path);
     }
     runtime::log::init({.level = cfg->get_string("log_level"), .file = log_path});
+    runtime::log::set_format(cfg->get_string("log_format"));
   } catch (const server::already_running& e) {
     std::fprintf(stderr, "%s\n", e.what());
     return 1;
@@ -156,6 +161,7 @@ int main(int argc, char** argv) {
   // when freed. glibc would otherwise raise this threshold after the first such free and keep
   // later ones in the heap, so an idle connection after one big packet would stay large.
   mallopt(M_MMAP_THRESHOLD, 64 * 1024);
+  server::declare_config_keys();
   auto parsed = server::parse_command_line({argv + 1, static_cast<std::size_t>(argc - 1)});
   if (auto* reason = std::get_if<std::string>(&parsed)) {
     std::fprintf(stderr, "stratus: %s\n%s", reason->c_str(), server::usage().c_str());
@@ -167,11 +173,14 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (cmd.list_keys) {
-    for (const runtime::config_key& key : runtime::declared_config_keys()) {
-      std::printf("%.*s = %s\t-- %.*s%s\n", static_cast<int>(key.name.size()), key.name.data(),
-                  runtime::to_lua_literal(key.fallback).c_str(),
-                  static_cast<int>(key.description.size()), key.description.data(),
-                  key.required ? " (required)" : "");
+    for (const runtime::config_layer& layer : runtime::declared_config_layers()) {
+      std::printf("-- %.*s\n", static_cast<int>(layer.name.size()), layer.name.data());
+      for (const runtime::config_key& key : layer.keys) {
+        std::printf("%.*s = %s\t-- %.*s%s\n", static_cast<int>(key.name.size()),
+                    key.name.data(), runtime::to_lua_literal(key.fallback).c_str(),
+                    static_cast<int>(key.description.size()), key.description.data(),
+                    key.required ? " (required)" : "");
+      }
     }
     return 0;
   }
@@ -183,5 +192,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (!cmd.print_key.empty()) return print_key(*cfg, cmd.print_key);
+  if (cmd.console)
+    return server::run_console_client(cfg->get_string("console_host"),
+                                      static_cast<std::uint16_t>(cfg->get_int("console_port")));
   return run_server(cmd, std::move(cfg));
 }

@@ -11,8 +11,10 @@
 #include <string>
 
 #include "runtime/config.hpp"
+#include "runtime/config_layers.hpp"
 #include "runtime/node.hpp"
 #include "services/backends.hpp"
+#include "services/service_keys.hpp"
 
 namespace stratus::services::testing {
 
@@ -35,10 +37,11 @@ inline std::string embedded_config(const temp_dir& dir, const std::string& extra
 /// A node running both backend services.
 class backend_node {
  public:
-  /// Loads `config_text`, starts the node and launches the services.
-  explicit backend_node(const std::string& config_text)
-      : cfg_(std::make_shared<const runtime::config>(
-            runtime::config::from_string(config_text, "test.lua"))),
+  /// Declares the node's and the services' keys plus `extra` layers, loads `config_text`,
+  /// starts the node and launches the services.
+  explicit backend_node(const std::string& config_text,
+                        std::vector<runtime::config_layer> extra = {})
+      : cfg_(load(config_text, std::move(extra))),
         node_(options(), cfg_) {
     node_.start();
     launch_backends(node_, *cfg_);
@@ -55,6 +58,14 @@ class backend_node {
   }
 
  private:
+  static std::shared_ptr<const runtime::config> load(const std::string& text,
+                                                     std::vector<runtime::config_layer> extra) {
+    std::vector<runtime::config_layer> layers{runtime::node_config_keys(),
+                                              services::config_keys()};
+    for (auto& l : extra) layers.push_back(std::move(l));
+    runtime::declare_config_layers(std::move(layers));
+    return std::make_shared<const runtime::config>(runtime::config::from_string(text, "test.lua"));
+  }
   static runtime::node_options options() {
     runtime::node_options o;
     o.threads = 2;

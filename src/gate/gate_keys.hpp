@@ -1,0 +1,11 @@
+#pragma once
+// The config keys the gateway reads, declared next to the code that reads them.
+
+#include "runtime/config_layers.hpp"
+
+namespace stratus::gate {
+
+/// This layer's keys, for runtime::declare_config_layers (called from main).
+runtime::config_layer config_keys();
+
+}  // namespace stratus::gate
