@@ -40,7 +40,13 @@ void decode_all(const schema& s, std::string_view bytes) {
     auto again = encode(s, t, d->v);
     if (!again) continue;
     auto back = decode(s, t, *again);
-    if (!back || !(back->v == d->v)) std::abort();
+    if (!back) std::abort();
+    if (!(back->v == d->v)) {
+      // A large decimal (integer(N)) read as int / 10^N and written as round(x * 10^N) in a
+      // double may come back one unit off (2^51 and up): the bytes must settle after one round.
+      auto twice = encode(s, t, back->v);
+      if (!twice || *twice != *again) std::abort();
+    }
   }
 }
 
