@@ -49,9 +49,10 @@ account_error from_backend(const backend::error& e, std::string_view what) {
 
 // The lane that runs Argon2id: its threads bound the memory hashing can take at once
 // (password_concurrency x password_mem_kib), its queue bounds the wait.
-runtime::work_lane_options password_lane(runtime::service& self) {
-  return {"password", static_cast<std::size_t>(option(self, "password_concurrency", 2)),
-          static_cast<std::size_t>(option(self, "password_queue", 64)), self.call_timeout()};
+runtime::work_lane& password_lane(runtime::service& self) {
+  return runtime::lane_of(
+      self, {"password", static_cast<std::size_t>(option(self, "password_concurrency", 2)),
+             static_cast<std::size_t>(option(self, "password_queue", 64)), self.call_timeout()});
 }
 
 const account_error busy{account_errc::rate_limited,
@@ -196,8 +197,7 @@ task<account_result<stored_account>> create_account(runtime::service& self,
       return std::nullopt;  // out of memory
     return std::string(out);
   };
-  const runtime::work_lane_options lane = password_lane(self);  // named: see the job above
-  auto hashed = co_await runtime::offload_to(self, lane, std::move(job));
+  auto hashed = co_await runtime::offload_to(self, password_lane(self), std::move(job));
   if (!hashed) co_return busy;
   std::optional<std::string> hash = std::move(*hashed);
   if (!hash) co_return account_error{account_errc::internal, std::string("internal error")};
@@ -220,9 +220,8 @@ task<account_result<bool>> verify_password(runtime::service& self, std::string h
     if (guard->blocked(account, address)) return std::nullopt;
     return crypto_pwhash_str_verify(hash.c_str(), pw.data(), pw.size()) == 0;
   };
-  // Lane and job named: GCC 12 destroys non-trivial temporaries of a co_await operand twice.
-  const runtime::work_lane_options lane = password_lane(self);
-  auto ok = co_await runtime::offload_to(self, lane, std::move(job));
+  // The job is named: GCC 12 destroys non-trivial temporaries of a co_await operand twice.
+  auto ok = co_await runtime::offload_to(self, password_lane(self), std::move(job));
   if (!ok) co_return busy;
   if (!*ok)
     co_return account_error{account_errc::rate_limited,

@@ -27,8 +27,31 @@ struct connection_context {
   /// Called for every opened connection.
   open_callback on_open;
 
-  /// Counts one more connection from `a`; false (nothing counted) when it has
-  /// options.listen.max_per_address already. Thread-safe.
+  /// Why claim() refused a connection.
+  enum class refusal { none, full, address_full };
+
+  /// Counts one more open connection from `peer` against max_connections and
+  /// max_per_address; nothing stays counted when it refuses. Thread-safe. Pair a `none` with
+  /// release().
+  refusal claim(const boost::asio::ip::address& peer) {
+    auto before = stats.open.fetch_add(1, std::memory_order_relaxed);
+    if (before >= static_cast<std::int64_t>(options.listen.max_connections)) {
+      stats.open.fetch_sub(1, std::memory_order_relaxed);
+      return refusal::full;
+    }
+    if (!claim_address(peer)) {
+      stats.open.fetch_sub(1, std::memory_order_relaxed);
+      return refusal::address_full;
+    }
+    return refusal::none;
+  }
+  /// Gives back what a successful claim() counted. Thread-safe.
+  void release(const boost::asio::ip::address& peer) {
+    stats.open.fetch_sub(1, std::memory_order_relaxed);
+    release_address(peer);
+  }
+
+ private:
   bool claim_address(const boost::asio::ip::address& a) {
     std::lock_guard lock(addresses_mu_);
     std::size_t& n = per_address_[a];
@@ -39,14 +62,12 @@ struct connection_context {
     ++n;
     return true;
   }
-  /// Gives back what claim_address counted. Thread-safe.
   void release_address(const boost::asio::ip::address& a) {
     std::lock_guard lock(addresses_mu_);
     auto it = per_address_.find(a);
     if (it != per_address_.end() && --it->second == 0) per_address_.erase(it);
   }
 
- private:
   std::mutex addresses_mu_;
   std::unordered_map<boost::asio::ip::address, std::size_t> per_address_;
 };

@@ -27,10 +27,8 @@ tcp_connection::~tcp_connection() {
 }
 
 void tcp_connection::release_slots() {
-  if (counted_open_) context_->stats.open.fetch_sub(1, std::memory_order_relaxed);
-  counted_open_ = false;
-  if (counted_address_) context_->release_address(peer_.address());
-  counted_address_ = false;
+  if (counted_) context_->release(peer_.address());
+  counted_ = false;
 }
 
 void tcp_connection::start() {
@@ -39,18 +37,14 @@ void tcp_connection::start() {
   stream_.next_layer().set_option(boost::asio::ip::tcp::no_delay(true), ignored);
   // The same capacity rules as a WebSocket upgrade; TCP has no way to say why, so the socket
   // is simply closed.
-  auto open_before = context_->stats.open.fetch_add(1, std::memory_order_relaxed);
-  counted_open_ = true;
-  if (open_before >= static_cast<std::int64_t>(context_->options.listen.max_connections) ||
-      !context_->claim_address(peer_.address())) {
-    release_slots();
+  if (context_->claim(peer_.address()) != connection_context::refusal::none) {
     context_->stats.refused.fetch_add(1, std::memory_order_relaxed);
     context_->stats.refused_full.fetch_add(1, std::memory_order_relaxed);
     state_ = state::closed;
     stream_.close_now();
     return;
   }
-  counted_address_ = true;
+  counted_ = true;
   state_ = state::open;
   const auto& c = context_->options.connection;
   arm_timer(std::chrono::steady_clock::now() + c.idle_timeout + c.ping_grace);

@@ -71,8 +71,7 @@ class tcp_connection final : public connection,
   close_info local_close_;
   std::uint64_t id_;
   state state_ = state::opening;
-  bool counted_open_ = false;
-  bool counted_address_ = false;
+  bool counted_ = false;  // holds a place in the listener's limits (connection_context::claim)
 };
 
 }  // namespace stratus::net

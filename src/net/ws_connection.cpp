@@ -38,10 +38,8 @@ ws_connection::~ws_connection() {
 }
 
 void ws_connection::release_slots() {
-  if (counted_open_) context_->stats.open.fetch_sub(1, std::memory_order_relaxed);
-  counted_open_ = false;
-  if (counted_address_) context_->release_address(peer_.address());
-  counted_address_ = false;
+  if (counted_) context_->release(peer_.address());
+  counted_ = false;
 }
 
 void ws_connection::read_message(std::size_t limit) {

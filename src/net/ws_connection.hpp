@@ -95,8 +95,7 @@ class ws_connection final : public connection,
   std::uint64_t id_;
   state state_ = state::handshake;
   bool ping_outstanding_ = false;
-  bool counted_open_ = false;
-  bool counted_address_ = false;
+  bool counted_ = false;  // holds a place in the listener's limits (connection_context::claim)
   bool closed_by_us_ = false;
 };
 

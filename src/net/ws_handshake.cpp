@@ -45,19 +45,13 @@ void ws_connection::on_request(boost::system::error_code ec) {
   if (auto body = check_request(status); !body.empty()) return refuse(status, body);
 
   // Capacity: count this connection as open now so concurrent upgrades cannot overshoot.
-  auto open_before = context_->stats.open.fetch_add(1, std::memory_order_relaxed);
-  if (open_before >= static_cast<std::int64_t>(context_->options.listen.max_connections)) {
-    context_->stats.open.fetch_sub(1, std::memory_order_relaxed);
+  if (auto r = context_->claim(peer_.address()); r != connection_context::refusal::none) {
     context_->stats.refused_full.fetch_add(1, std::memory_order_relaxed);
-    return refuse(http::status::service_unavailable, "server full, try again later\n");
+    return refuse(http::status::service_unavailable,
+                  r == connection_context::refusal::full ? "server full, try again later\n"
+                                                         : "too many connections from your address\n");
   }
-  counted_open_ = true;
-  if (!context_->claim_address(peer_.address())) {
-    release_slots();
-    context_->stats.refused_full.fetch_add(1, std::memory_order_relaxed);
-    return refuse(http::status::service_unavailable, "too many connections from your address\n");
-  }
-  counted_address_ = true;
+  counted_ = true;
 
   // Bytes the client sent right behind its request (its first frames, before our 101) were
   // read with the request: hand them back to the stream so the WebSocket reads them first.

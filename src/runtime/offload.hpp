@@ -102,14 +102,15 @@ class offload_awaiter {
 template <class T>
 using offload_value = std::conditional_t<std::is_void_v<T>, done, T>;
 
-/// Runs `fn` on the lane described by `lane` and resumes the calling coroutine on the
+/// Runs `fn` on `lane` (from lane_of) and resumes the calling coroutine on the
 /// service's thread with its result, or with call_errc::overloaded when the lane's queue is
 /// full or the job waited past the lane's max_wait. Worker threads never block on it:
-///     auto hash = co_await offload_to(*this, password_lane, [&] { return hash_of(pw); });
+///     work_lane& hashing = lane_of(*this, {"password", 2, 64, call_timeout()});
+///     auto hash = co_await offload_to(*this, hashing, [&] { return hash_of(pw); });
 /// A job whose coroutine is gone when its turn comes (the service exited) does not run.
 template <class F, class T = std::invoke_result_t<F>>
-task<result<offload_value<T>>> offload_to(service& self, const work_lane_options& lane, F fn) {
-  detail::offload_awaiter<T> awaiter(self, lane_of(self, lane), std::function<T()>(std::move(fn)));
+task<result<offload_value<T>>> offload_to(service& self, work_lane& lane, F fn) {
+  detail::offload_awaiter<T> awaiter(self, lane, std::function<T()>(std::move(fn)));
   result<offload_value<T>> r = co_await awaiter;
   co_return r;
 }

@@ -81,22 +81,22 @@ TEST(offload_to, a_full_lane_answers_overloaded_at_once) {
         g.wait();
         return 1;
       };
-      auto r = co_await offload_to(s, o, std::move(job));
+      auto r = co_await offload_to(s, lane_of(s, o), std::move(job));
       EXPECT_TRUE(r.ok());
     }(s, narrow, gate));
     while (lane_of(s, narrow).stats().running == 0) std::this_thread::sleep_for(1ms);
     s.fork([](service& s, work_lane_options o) -> task<void> {
-      auto r = co_await offload_to(s, o, [] { return 2; });
+      auto r = co_await offload_to(s, lane_of(s, o), [] { return 2; });
       EXPECT_TRUE(r.ok());
     }(s, narrow));
-    auto refused = co_await offload_to(s, narrow, [] { return 3; });
+    auto refused = co_await offload_to(s, lane_of(s, narrow), [] { return 3; });
     EXPECT_FALSE(refused.ok());
     if (!refused) {
       EXPECT_EQ(refused.error().code, call_errc::overloaded);
     }
     release.set_value();
     while (lane_of(s, narrow).stats().queued > 0) std::this_thread::sleep_for(1ms);
-    auto later = co_await offload_to(s, narrow, [] { return 4; });
+    auto later = co_await offload_to(s, lane_of(s, narrow), [] { return 4; });
     EXPECT_TRUE(later.ok());
     if (later) {
       EXPECT_EQ(*later, 4);

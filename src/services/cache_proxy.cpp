@@ -63,7 +63,7 @@ void cache_proxy::describe(runtime::handlers<cache_proxy>& h) {
 }
 
 void cache_proxy::on_start() {
-  if (store_->blocks()) lane_ = backend_lane(*this, "cache", store_->stats().pool_size);
+  if (store_->blocks()) lane_ = &backend_lane(*this, "cache", store_->stats().pool_size);
   if (stats_interval_.count() > 0) {
     fork(services::stats_loop(*this, stats_interval_, "cache", [store = store_] {
       backend::kv_stats s = store->stats();

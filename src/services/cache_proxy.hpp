@@ -60,7 +60,7 @@ class cache_proxy : public runtime::service {
 
  private:
   std::shared_ptr<backend::kv_store> store_;
-  std::optional<runtime::work_lane_options> lane_;  // none: the store runs inline
+  runtime::work_lane* lane_ = nullptr;  // none: the store runs inline
   std::chrono::milliseconds stats_interval_;
 };
 

@@ -97,7 +97,7 @@ void db_proxy::describe(runtime::handlers<db_proxy>& h) {
 }
 
 void db_proxy::on_start() {
-  lane_ = backend_lane(*this, "db", db_->stats().pool_size);
+  lane_ = &backend_lane(*this, "db", db_->stats().pool_size);
   if (stats_interval_.count() > 0) {
     fork(services::stats_loop(*this, stats_interval_, "db", [db = db_] {
       backend::sql_stats s = db->stats();

@@ -50,7 +50,7 @@ class db_proxy : public runtime::service {
 
  private:
   std::shared_ptr<backend::sql_database> db_;
-  std::optional<runtime::work_lane_options> lane_;  // the `db` lane, set in on_start
+  runtime::work_lane* lane_ = nullptr;  // the `db` lane, set in on_start
   std::chrono::milliseconds stats_interval_;
 };
 
