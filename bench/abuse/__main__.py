@@ -80,7 +80,8 @@ async def run_one(kind, args, tmp):
         task = asyncio.create_task(attack.run(stop))
         await asyncio.sleep(args.duration)
         t["held"] = now()
-        t["held_connections"] = len(attack.held)
+        t["attack_connections"] = len(attack.held)
+        t["held_connections"] = sum(1 for c in attack.held if not getattr(c, "ended", False))
         if kind.memory:
             t["rss_held"] = await quiet_rss(bystander, sampler, now)
         stop.set()
@@ -98,7 +99,7 @@ async def run_one(kind, args, tmp):
         await sampler.stop()
         server.stop()
     if not kind.memory:
-        t["held_connections"] = 0
+        t["held_connections"] = t["attack_connections"] = 0
     figures = report.figures(attack, bystander, sampler, t)
     return figures
 

@@ -3,15 +3,18 @@ the server's configured Argon2id cost), and one logged-in player echoes 32 bytes
 Every attempt is kept as (start, seconds, failure or None), times relative to `epoch`.
 Each new player connects from its own loopback address (127.2.x.y), as real players would, so
 that limits per client address aimed at the attackers do not hit it by accident.
-The bystander runs its own event loop on its own thread: sharing the attackers' loop, its
-replies would wait behind thousands of attack replies in the same queue, and the bench would
-measure itself instead of the server."""
+The bystander runs in its own process: sharing the attackers' event loop, its replies would
+wait behind thousands of attack replies in the same queue, and sharing their interpreter, its
+timings would include waits for the GIL; either way the bench would measure itself instead of
+the server. Only plain data crosses: the port, the codec's name, the shared flags, the results."""
 import asyncio
 import itertools
-import threading
+import multiprocessing
+import sys
 import time
+import types
 
-from rpc import address, call, failure_name, logged_in
+_SPAWN = multiprocessing.get_context("spawn")
 
 LOGIN_EVERY = 0.5
 ECHO_EVERY = 0.02
@@ -19,28 +22,73 @@ TIMEOUT = 5.0
 
 
 class Bystander:
+    """The handle the bench holds: start(), the `paused` flag, `in_flight`, and after stop()
+    the `logins` and `echoes` lists."""
+
     def __init__(self, server, codec, epoch, tag):
+        self._args = (server.port, codec.name, epoch, tag, list(sys.path))
+        self._paused = _SPAWN.Value("b", 0, lock=False)
+        self._in_flight = _SPAWN.Value("i", 0)
+        self._stop_flag = _SPAWN.Event()
+        self._results, self._results_in = _SPAWN.Pipe(duplex=False)
+        self._process = None
+        self.logins = []  # (start, seconds, failure)
+        self.echoes = []
+
+    @property
+    def paused(self):  # no new logins while set (the RSS readings, see __main__)
+        return bool(self._paused.value)
+
+    @paused.setter
+    def paused(self, value):
+        self._paused.value = 1 if value else 0
+
+    @property
+    def in_flight(self):  # logins under way
+        return self._in_flight.value
+
+    def start(self):
+        self._process = _SPAWN.Process(
+            target=_player_main, daemon=True,
+            args=(*self._args, self._paused, self._in_flight, self._stop_flag, self._results_in))
+        self._process.start()
+
+    async def stop(self):
+        self._stop_flag.set()
+        if self._process is None:
+            return
+        if await asyncio.to_thread(self._results.poll, 30):
+            self.logins, self.echoes = self._results.recv()
+        await asyncio.to_thread(self._process.join, 5)
+
+
+def _player_main(port, codec_name, epoch, tag, path, paused, in_flight, stop_flag, results):
+    sys.path[:] = path
+    import packets  # noqa: PLC0415 (imported in the child, after its sys.path is set)
+    player = _Player(types.SimpleNamespace(port=port), packets.codec(codec_name), epoch, tag,
+                     paused, in_flight, stop_flag)
+    asyncio.run(player.run())
+    results.send((player.logins, player.echoes))
+
+
+class _Player:
+    def __init__(self, server, codec, epoch, tag, paused, in_flight, stop_flag):
         self.server = server
         self.codec = codec
         self.epoch = epoch
         self.tag = tag
-        self.logins = []  # (start, seconds, failure)
+        self.logins = []
         self.echoes = []
-        self._tasks = []
         self._stopping = False
-        self.paused = False  # no new logins while set (the RSS readings, see __main__)
-        self.in_flight = 0   # logins under way
+        self._paused = paused
+        self._in_flight = in_flight
+        self._stop_flag = stop_flag
 
-    def start(self):
-        self._stop_flag = threading.Event()
-        self._thread = threading.Thread(target=lambda: asyncio.run(self._run()), daemon=True)
-        self._thread.start()
+    def _count(self, delta):
+        with self._in_flight.get_lock():
+            self._in_flight.value += delta
 
-    async def stop(self):
-        self._stop_flag.set()
-        await asyncio.to_thread(self._thread.join)
-
-    async def _run(self):
+    async def run(self):
         tasks = [asyncio.create_task(self._login_loop()), asyncio.create_task(self._echo_loop())]
         while not self._stop_flag.is_set():
             await asyncio.sleep(0.05)
@@ -58,15 +106,16 @@ class Bystander:
 
     async def _login_loop(self):
         for n in itertools.count():
-            if not self.paused:
+            if not self._paused.value:
                 task = asyncio.create_task(self._one_login(n))
                 task.bystander_login = True
             await asyncio.sleep(LOGIN_EVERY)
 
     async def _one_login(self, n):
+        from rpc import address, failure_name, logged_in  # noqa: PLC0415
         start = self._now()
         failure = None
-        self.in_flight += 1
+        self._count(1)
         try:
             client, _, _ = await logged_in(self.server, self.codec, f"{self.tag}_new{n}",
                                            "bystander-secret", TIMEOUT,
@@ -77,10 +126,11 @@ class Bystander:
         except Exception as e:  # noqa: BLE001 (every failure is a data point)
             failure = failure_name(e)
         finally:
-            self.in_flight -= 1
+            self._count(-1)
         self.logins.append((start, self._now() - start, failure))
 
     async def _echo_loop(self):
+        from rpc import address, call, failure_name, logged_in  # noqa: PLC0415
         data = "e" * 32 if self.codec.name == "sproto" else b"e" * 32
         client = None
         session = 1

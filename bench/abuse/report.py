@@ -62,6 +62,7 @@ def figures(attack, bystander, sampler, t):
         "login_failure_kinds": sorted(set(fails)),
         "echo_p99_s": percentile(echoes, 0.99), "echoes": len(echoes),
         "echo_failures": sum(1 for *_, e in echoes if e),
+        "login_times": [(round(s - t["attack"], 3), round(d, 3), e) for s, d, e in logins],
         "baseline_login_p50_s": percentile(base_logins, 0.5),
         "baseline_echo_p99_s": percentile(base_echoes, 0.99),
         "rss_idle_kib": idle_rss, "rss_peak_kib": sampler.rss_peak(t["attack"], t["held"]),
@@ -75,8 +76,14 @@ def figures(attack, bystander, sampler, t):
         "normal_after_s": None if login_ok is None or echo_ok is None else max(login_ok, echo_ok),
         "window_after_s": t["end"] - t["stop"], "notes": dict(attack.notes),
     }
-    f["kib_per_connection"] = ((held_rss - idle_rss) / f["held_connections"]
-                               if f["held_connections"] else None)
+    # Per connection: what the attack's connections still hold while open; when the server
+    # closed them all, what their passage left behind (RSS after, over idle, per connection).
+    if f["held_connections"]:
+        f["kib_per_connection"] = (held_rss - idle_rss) / f["held_connections"]
+    elif t.get("attack_connections"):
+        f["kib_per_connection"] = max(0, t["rss_after"] - idle_rss) / t["attack_connections"]
+    else:
+        f["kib_per_connection"] = None
     f["goals"] = goals(attack, f)
     return f
 

@@ -50,6 +50,7 @@ class RawClient:
         self.reader = reader
         self.writer = writer
         self.close_code = None
+        self.ended = False  # recv() saw the end of the connection
 
     @classmethod
     async def connect(cls, host, port, path="/", timeout=10.0, source=None):
@@ -93,6 +94,7 @@ class RawClient:
                     n = struct.unpack("!Q", await self.reader.readexactly(8))[0]
                 payload = await self.reader.readexactly(n) if n else b""
             except (asyncio.IncompleteReadError, ConnectionError) as e:
+                self.ended = True
                 raise Closed(self.close_code, str(e) or "eof") from None
             opcode = b0 & 0x0F
             if opcode == 0x8:
@@ -101,6 +103,7 @@ class RawClient:
                     self.writer.write(client_frame(payload[:2], 0x8))
                 except (ConnectionError, RuntimeError):
                     pass
+                self.ended = True
                 raise Closed(self.close_code)
             if opcode == 0x9:
                 self.writer.write(client_frame(payload, 0xA))

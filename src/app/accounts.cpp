@@ -3,6 +3,8 @@
 #include <sodium.h>
 
 #include <chrono>
+#include <cstdint>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 
@@ -215,13 +217,16 @@ task<account_result<bool>> verify_password(runtime::service& self, std::string h
                                            std::string password, std::string account,
                                            std::string address) {
   login_throttle* guard = &throttle(self);
+  // Checks of one account take one turn among the others (a storm of guesses at one account
+  // queues behind itself, not in front of other players' logins).
+  const std::uint64_t share = std::hash<std::string>{}(account) | 1;
   auto job = [hash = std::move(hash), pw = std::move(password), account = std::move(account),
               address = std::move(address), guard]() -> std::optional<bool> {
     if (guard->blocked(account, address)) return std::nullopt;
     return crypto_pwhash_str_verify(hash.c_str(), pw.data(), pw.size()) == 0;
   };
   // The job is named: GCC 12 destroys non-trivial temporaries of a co_await operand twice.
-  auto ok = co_await runtime::offload_to(self, password_lane(self), std::move(job));
+  auto ok = co_await runtime::offload_to(self, password_lane(self), std::move(job), share);
   if (!ok) co_return busy;
   if (!*ok)
     co_return account_error{account_errc::rate_limited,

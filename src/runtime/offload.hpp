@@ -42,8 +42,9 @@ class offload_awaiter {
   };
 
  public:
-  offload_awaiter(service& self, work_lane& lane, std::function<T()> fn)
-      : self_(self), lane_(lane), fn_(std::move(fn)), st_(std::make_shared<state>()) {}
+  offload_awaiter(service& self, work_lane& lane, std::function<T()> fn, std::uint64_t share = 0)
+      : self_(self), lane_(lane), fn_(std::move(fn)), share_(share),
+        st_(std::make_shared<state>()) {}
   offload_awaiter(const offload_awaiter&) = delete;
   ~offload_awaiter() { st_->alive.store(false, std::memory_order_release); }
 
@@ -77,7 +78,7 @@ class offload_awaiter {
         if (st->alive.load(std::memory_order_acquire)) svc->resume(st->waiter);
       });
     };
-    if (lane_.try_post(std::move(job))) return true;
+    if (lane_.try_post(std::move(job), share_)) return true;
     st_->refused = call_error{call_errc::overloaded, "the " + lane_.options().name + " queue is full"};
     return false;  // resumes at once with the refusal
   }
@@ -93,6 +94,7 @@ class offload_awaiter {
   service& self_;
   work_lane& lane_;
   std::function<T()> fn_;
+  std::uint64_t share_;
   std::shared_ptr<state> st_;
 };
 
@@ -108,9 +110,12 @@ using offload_value = std::conditional_t<std::is_void_v<T>, done, T>;
 ///     work_lane& hashing = lane_of(*this, {"password", 2, 64, call_timeout()});
 ///     auto hash = co_await offload_to(*this, hashing, [&] { return hash_of(pw); });
 /// A job whose coroutine is gone when its turn comes (the service exited) does not run.
+/// `share`: jobs with one key take turns with other keys (work_lane::try_post), e.g. a hash
+/// of the account, so that many jobs for one account do not delay everybody else's.
 template <class F, class T = std::invoke_result_t<F>>
-task<result<offload_value<T>>> offload_to(service& self, work_lane& lane, F fn) {
-  detail::offload_awaiter<T> awaiter(self, lane, std::function<T()>(std::move(fn)));
+task<result<offload_value<T>>> offload_to(service& self, work_lane& lane, F fn,
+                                          std::uint64_t share = 0) {
+  detail::offload_awaiter<T> awaiter(self, lane, std::function<T()>(std::move(fn)), share);
   result<offload_value<T>> r = co_await awaiter;
   co_return r;
 }

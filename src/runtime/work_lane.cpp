@@ -16,32 +16,53 @@ work_lane::~work_lane() {
   cv_.notify_all();
   for (auto& t : threads_) t.join();
   // Whatever is left never runs; its owners hear so.
-  for (auto& it : queue_) {
+  while (queued_ > 0) {
     dropped_.fetch_add(1, std::memory_order_relaxed);
-    it.fn(verdict::expired);
+    take_next().fn(verdict::expired);
   }
 }
 
-bool work_lane::try_post(job j) {
+// Keys given to jobs posted without one: the top bit set, so they never meet a caller's hash
+// in practice, and each is used once.
+constexpr std::uint64_t own_share_bit = std::uint64_t{1} << 63;
+
+bool work_lane::try_post(job j, std::uint64_t share) {
   {
     std::lock_guard lock(mu_);
-    if (stopping_ || queue_.size() >= opts_.max_queued) {
+    if (stopping_ || queued_ >= opts_.max_queued) {
       refused_.fetch_add(1, std::memory_order_relaxed);
       return false;
     }
-    queue_.push_back(item{std::move(j), std::chrono::steady_clock::now()});
+    if (share == 0) share = own_share_bit | next_own_share_++;
+    auto& q = by_share_[share];
+    if (q.empty()) turns_.push_back(share);
+    q.push_back(item{std::move(j), std::chrono::steady_clock::now()});
+    ++queued_;
   }
   cv_.notify_one();
   return true;
 }
 
+work_lane::item work_lane::take_next() {
+  const std::uint64_t share = turns_.front();
+  turns_.pop_front();
+  auto at = by_share_.find(share);
+  item it = std::move(at->second.front());
+  at->second.pop_front();
+  if (at->second.empty())
+    by_share_.erase(at);
+  else
+    turns_.push_back(share);  // its next job waits for every other share's turn
+  --queued_;
+  return it;
+}
+
 void work_lane::run_thread() {
   std::unique_lock lock(mu_);
   for (;;) {
-    cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+    cv_.wait(lock, [this] { return stopping_ || queued_ > 0; });
     if (stopping_) return;
-    item it = std::move(queue_.front());
-    queue_.pop_front();
+    item it = take_next();
     ++running_;
     lock.unlock();
     const bool expired = opts_.max_wait.count() > 0 &&
@@ -62,7 +83,7 @@ work_lane_stats work_lane::stats() const {
   s.max_queued = opts_.max_queued;
   {
     std::lock_guard lock(mu_);
-    s.queued = queue_.size();
+    s.queued = queued_;
     s.running = running_;
   }
   s.done = done_.load(std::memory_order_relaxed);

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 namespace stratus::runtime {
@@ -37,8 +38,11 @@ struct work_lane_stats {
   std::uint64_t dropped = 0;  ///< waited too long or were no longer wanted; never ran
 };
 
-/// Threads that run jobs of one kind, first in first out, with a bounded queue. Separate lanes
-/// keep one kind of work (a flood of password hashes) from delaying another (SQL).
+/// Threads that run jobs of one kind, with a bounded queue. Separate lanes keep one kind of
+/// work (a flood of password hashes) from delaying another (SQL). Within a lane, jobs posted
+/// with the same share key take turns with the other keys rather than queueing in front of
+/// them: 30 guesses at one account wait behind each other, and the next player's login runs
+/// after at most one of them. Jobs without a key are first in first out among themselves.
 class work_lane {
  public:
   /// What a job is told when it is taken from the queue.
@@ -53,8 +57,10 @@ class work_lane {
   work_lane(const work_lane&) = delete;
   work_lane& operator=(const work_lane&) = delete;
 
-  /// Queues `j`; false (and `j` is not kept) when max_queued jobs already wait.
-  bool try_post(job j);
+  /// Queues `j`; false (and `j` is not kept) when max_queued jobs already wait. `share`: jobs
+  /// with the same nonzero key share one turn in the round (e.g. a hash of the account name);
+  /// 0: a turn of its own.
+  bool try_post(job j, std::uint64_t share = 0);
   /// Counts a job that found it was no longer wanted (its caller left) and did nothing.
   void note_dropped() noexcept { dropped_.fetch_add(1, std::memory_order_relaxed); }
   /// A snapshot of the counters.
@@ -68,11 +74,15 @@ class work_lane {
     std::chrono::steady_clock::time_point queued_at;
   };
   void run_thread();
+  item take_next();  // with mu_ held and a job queued
 
   const work_lane_options opts_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<item> queue_;
+  std::unordered_map<std::uint64_t, std::deque<item>> by_share_;
+  std::deque<std::uint64_t> turns_;  // shares with jobs queued, in the order they run next
+  std::size_t queued_ = 0;
+  std::uint64_t next_own_share_ = 0;  // keys for jobs posted without one
   std::size_t running_ = 0;
   bool stopping_ = false;
   std::atomic<std::uint64_t> done_{0};

@@ -5,6 +5,8 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -66,6 +68,33 @@ TEST(work_lane, queued_jobs_hear_expired_at_shutdown) {
   EXPECT_EQ(expired.load(), 4);
 }
 
+TEST(work_lane, jobs_of_one_share_take_turns_with_the_others) {
+  // Six guesses at account 7 are queued before one login of account 9 and two jobs without a
+  // key: the login runs second, not seventh, and unkeyed jobs keep their order.
+  work_lane lane({"test", 1, 16, 0ms});
+  std::promise<void> release;
+  std::shared_future<void> gate = release.get_future().share();
+  ASSERT_TRUE(lane.try_post([gate](work_lane::verdict) { gate.wait(); }));
+  while (lane.stats().running == 0) std::this_thread::sleep_for(1ms);
+  std::mutex mu;
+  std::vector<std::string> order;
+  auto note = [&](std::string what) {
+    return [&, what](work_lane::verdict) {
+      std::lock_guard lock(mu);
+      order.push_back(what);
+    };
+  };
+  for (int i = 0; i < 6; ++i) ASSERT_TRUE(lane.try_post(note("guess" + std::to_string(i)), 7));
+  ASSERT_TRUE(lane.try_post(note("login"), 9));
+  ASSERT_TRUE(lane.try_post(note("a")));
+  ASSERT_TRUE(lane.try_post(note("b")));
+  EXPECT_EQ(lane.stats().queued, 9u);
+  release.set_value();
+  while (lane.stats().done < 10) std::this_thread::sleep_for(1ms);
+  const std::vector<std::string> want{"guess0", "login", "a", "b", "guess1",
+                                      "guess2", "guess3", "guess4", "guess5"};
+  EXPECT_EQ(order, want);
+}
 
 TEST(offload_to, a_full_lane_answers_overloaded_at_once) {
   node n({.threads = 1});
