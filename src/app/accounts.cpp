@@ -242,7 +242,7 @@ struct attempt_scope {
 };
 
 // A fresh random token stored as session:<token> -> userid for token_ttl_s seconds.
-task<account_result<login_ok>> issue_token(runtime::service& self, std::int64_t userid) {
+task<account_result<login_ok>> new_token(runtime::service& self, std::int64_t userid) {
   unsigned char raw[16];
   randombytes_buf(raw, sizeof raw);
   char hex[sizeof raw * 2 + 1];
@@ -275,6 +275,11 @@ std::optional<account_error> check_credentials(const std::string& account,
 }
 }  // namespace
 
+task<account_result<login_ok>> issue_token(runtime::service& self, std::int64_t userid) {
+  auto pending = new_token(self, userid);  // named: GCC 12 and co_await temporaries
+  co_return co_await std::move(pending);
+}
+
 task<account_result<login_ok>> login(runtime::service& self, std::string account,
                                      std::string password, std::string address) {
   if (auto bad = check_credentials(account, password)) co_return *bad;
@@ -287,7 +292,7 @@ task<account_result<login_ok>> login(runtime::service& self, std::string account
   if (!found) co_return found.error();
   if (!*found) {
     auto created = co_await create_account(self, account, password);
-    if (created) co_return co_await issue_token(self, created->id);
+    if (created) co_return co_await new_token(self, created->id);
     if (created.error().code != account_errc::conflict) co_return created.error();
     found = co_await find_account(self, account);  // created by a concurrent first login
     if (!found) co_return found.error();
@@ -309,7 +314,7 @@ task<account_result<login_ok>> login(runtime::service& self, std::string account
     co_return account_error{account_errc::unauthorized, std::string("wrong account or password")};
   }
   guard.succeeded(account);
-  co_return co_await issue_token(self, acc.id);
+  co_return co_await new_token(self, acc.id);
 }
 
 task<account_result<login_ok>> signup(runtime::service& self, std::string account,
@@ -321,7 +326,7 @@ task<account_result<login_ok>> signup(runtime::service& self, std::string accoun
       co_return account_error{account_errc::bad_request, std::string("account already exists")};
     co_return created.error();
   }
-  co_return co_await issue_token(self, created->id);
+  co_return co_await new_token(self, created->id);
 }
 
 task<account_result<bool>> create_without_password(runtime::service& self, std::string account) {

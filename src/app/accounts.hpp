@@ -92,6 +92,9 @@ runtime::task<account_result<bool>> create_without_password(runtime::service& se
 runtime::task<account_result<std::int64_t>> find_or_create(runtime::service& self,
                                                            std::string account);
 
+/// A fresh token for `userid` (stored in the cache for `token_ttl_s`), as a login issues.
+runtime::task<account_result<login_ok>> issue_token(runtime::service& self, std::int64_t userid);
+
 /// The userid a live token belongs to; UNAUTHORIZED when unknown or expired,
 /// BACKEND_UNAVAILABLE when the cache is down.
 runtime::task<account_result<std::int64_t>> check_token(runtime::service& self, std::string token);

@@ -3,6 +3,7 @@
 #include "app/pb_game.hpp"
 
 #include <chrono>
+#include <optional>
 
 #include "app/accounts.hpp"
 #include "codec/error_code.hpp"
@@ -51,6 +52,62 @@ runtime::task<gate::reply<game::EchoResp>> echo(gate::pb_session&, const game::E
   co_return resp;
 }
 
+// Room names: what a client may ask for (the rooms live as long as they have members).
+constexpr std::size_t max_room_name = 64;
+constexpr std::size_t max_chat_text = 1024;
+
+std::optional<gate::handler_error> bad_room(const std::string& room) {
+  if (room.empty() || room.size() > max_room_name)
+    return gate::handler_error{codec::error_code::bad_request, "room names are 1 to 64 bytes"};
+  return std::nullopt;
+}
+
+/// game.SayReq: a whisper to one user, wherever it is connected; delivered = false when the
+/// user is not online.
+runtime::task<gate::reply<game::SayResp>> say(gate::pb_session& s, const game::SayReq& req) {
+  if (req.text().size() > max_chat_text)
+    co_return gate::handler_error{codec::error_code::bad_request, "text over 1024 bytes"};
+  game::Whisper whisper;
+  whisper.set_from_userid(s.userid());
+  whisper.set_text(req.text());
+  game::SayResp resp;
+  resp.set_delivered(s.push_to(req.to_userid(), whisper));
+  co_return resp;
+}
+
+/// game.JoinReq: joins a room (made on first join); members = the count with this user.
+runtime::task<gate::reply<game::JoinResp>> join(gate::pb_session& s, const game::JoinReq& req) {
+  if (auto bad = bad_room(req.room())) co_return *bad;
+  game::JoinResp resp;
+  resp.set_members(static_cast<std::int32_t>(s.rooms().join(req.room(), s.session())));
+  co_return resp;
+}
+
+/// game.LeaveReq: leaves a room (a room left empty is gone).
+runtime::task<gate::reply<game::LeaveResp>> leave(gate::pb_session& s, const game::LeaveReq& req) {
+  s.rooms().leave(req.room(), s.session());
+  co_return game::LeaveResp{};
+}
+
+/// game.RoomSayReq: a RoomNotice to every member, the sender included (encoded once);
+/// delivered = the members reached. Only members may speak.
+runtime::task<gate::reply<game::RoomSayResp>> room_say(gate::pb_session& s,
+                                                      const game::RoomSayReq& req) {
+  if (auto bad = bad_room(req.room())) co_return *bad;
+  if (req.text().size() > max_chat_text)
+    co_return gate::handler_error{codec::error_code::bad_request, "text over 1024 bytes"};
+  if (!s.rooms().contains(req.room(), s.userid()))
+    co_return gate::handler_error{codec::error_code::bad_request, "join the room first"};
+  game::RoomNotice notice;
+  notice.set_room(req.room());
+  notice.set_from_userid(s.userid());
+  notice.set_text(req.text());
+  game::RoomSayResp resp;
+  resp.set_delivered(
+      static_cast<std::int32_t>(s.rooms().broadcast(req.room(), codec::pb_push(notice))));
+  co_return resp;
+}
+
 runtime::task<gate::reply<std::int64_t>> check(runtime::service& self, const std::string& token) {
   auto pending = app::check_token(self, token);
   auto r = co_await std::move(pending);
@@ -62,7 +119,11 @@ runtime::task<gate::reply<std::int64_t>> check(runtime::service& self, const std
 
 std::shared_ptr<const gate::pb_app> make_pb_game(const gate::gate_options& opts) {
   auto app = std::make_shared<gate::pb_app>();
+  app->hub = std::make_shared<gate::session_hub>(std::make_shared<codec::pb_push_framer>(),
+                                                 gate::resume_limits{opts.resume_grace,
+                                                                     opts.resume_buffer});
   app->handlers.add(&login, gate::access::anyone).add(&ping).add(&echo);
+  app->handlers.add(&say).add(&join).add(&leave).add(&room_say);
   app->check_token = &check;
   app->max_bad_packets = opts.max_bad_packets;
   app->intake = opts.intake;

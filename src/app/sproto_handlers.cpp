@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
@@ -58,18 +59,88 @@ task signup(sproto_session& s, const value& args) {
   co_return ok(*created);
 }
 
-/// signin: the account (created on first sign-in) becomes the session's user, then a welcome
-/// `push` follows the reply.
+/// signin: the account (created on first sign-in) becomes the session's user; the reply
+/// carries the token for a resume, then a welcome `push` follows.
 task signin(sproto_session& s, const value& args) {
   std::string user = userid_of(args);
   auto pending = app::find_or_create(s.self(), user);
   auto found = co_await std::move(pending);
   if (!found) co_return to_handler_error(found.error());
-  s.set_user(user, *found);
+  auto issuing = app::issue_token(s.self(), *found);
+  auto issued = co_await std::move(issuing);
+  if (!issued) co_return to_handler_error(issued.error());
+  s.set_user(user, *found, issued->token);
   value text;
   text["text"] = "welcome, " + user;
   s.push("push", text);
-  co_return ok(true);
+  value resp = ok(true);
+  resp["token"] = issued->token;
+  co_return resp;
+}
+
+std::string string_arg(const value& args, const char* name) {
+  const value* v = args.find(name);
+  return v && v->is_bytes() ? v->as_bytes() : std::string();
+}
+
+std::optional<handler_error> bad_chat(const std::string& room, const std::string& text) {
+  if (room.size() > 64) return handler_error{codec::error_code::bad_request, "room names are 1 to 64 bytes"};
+  if (text.size() > 1024) return handler_error{codec::error_code::bad_request, "text over 1024 bytes"};
+  return std::nullopt;
+}
+
+handler_error sign_in_first() {
+  return {codec::error_code::unauthorized, "sign in first"};
+}
+
+/// say: a whisper to the user signed in as `to`, wherever it is; delivered = false when not
+/// online.
+task say(sproto_session& s, const value& args) {
+  if (s.user().empty()) co_return sign_in_first();
+  std::string text = string_arg(args, "text");
+  if (auto bad = bad_chat({}, text)) co_return *bad;
+  value whisper;
+  whisper["from"] = s.user();
+  whisper["text"] = text;
+  value resp;
+  resp["delivered"] = s.push_to(string_arg(args, "to"), "whisper", whisper);
+  co_return resp;
+}
+
+/// join: joins a room (made on first join); members = the count with this user.
+task join(sproto_session& s, const value& args) {
+  if (s.user().empty()) co_return sign_in_first();
+  std::string room = string_arg(args, "room");
+  if (room.empty()) co_return handler_error{codec::error_code::bad_request, "room names are 1 to 64 bytes"};
+  if (auto bad = bad_chat(room, {})) co_return *bad;
+  value resp;
+  resp["members"] = static_cast<std::int64_t>(s.rooms().join(room, s.session()));
+  co_return resp;
+}
+
+/// leave: leaves a room; ok = false when this user was not in it.
+task leave(sproto_session& s, const value& args) {
+  if (s.user().empty()) co_return sign_in_first();
+  co_return ok(s.rooms().leave(string_arg(args, "room"), s.session()));
+}
+
+/// room_say: a room_notice to every member, the sender included (encoded once); delivered =
+/// the members reached. Only members may speak.
+task room_say(sproto_session& s, const value& args) {
+  if (s.user().empty()) co_return sign_in_first();
+  std::string room = string_arg(args, "room");
+  std::string text = string_arg(args, "text");
+  if (auto bad = bad_chat(room, text)) co_return *bad;
+  if (!s.rooms().contains(room, s.userid()))
+    co_return handler_error{codec::error_code::bad_request, "join the room first"};
+  value notice;
+  notice["room"] = room;
+  notice["from"] = s.user();
+  notice["text"] = text;
+  value resp;
+  resp["delivered"] =
+      static_cast<std::int64_t>(s.rooms().broadcast(room, s.make_push("room_notice", notice)));
+  co_return resp;
 }
 
 /// login: ok when the connection signed in; UNAUTHORIZED before.
@@ -83,6 +154,12 @@ std::shared_ptr<const gate::sproto_app> finish(std::shared_ptr<gate::sproto_app>
                                                const gate::gate_options& opts) {
   app->add("ping", &ping).add("signup", &signup).add("signin", &signin).add("login", &login);
   app->add("echo", &echo);
+  app->add("say", &say).add("join", &join).add("leave", &leave).add("room_say", &room_say);
+  auto pushes = codec::sproto_push_framer::create(app->s2c);
+  if (!pushes) throw std::runtime_error("sproto s2c schema: " + pushes.err().message);
+  app->pushes = *pushes;
+  app->hub = std::make_shared<gate::session_hub>(
+      app->pushes, gate::resume_limits{opts.resume_grace, opts.resume_buffer});
   app->max_bad_packets = opts.max_bad_packets;
   app->intake = opts.intake;
   app->heartbeat = opts.heartbeat;

@@ -6,7 +6,7 @@
 namespace stratus::codec {
 namespace {
 
-constexpr std::array<std::pair<error_code, std::string_view>, 7> wire_names{{
+constexpr std::array<std::pair<error_code, std::string_view>, 8> wire_names{{
     {error_code::invalid_message, "INVALID_MESSAGE"},
     {error_code::unknown_message_type, "UNKNOWN_MESSAGE_TYPE"},
     {error_code::unauthorized, "UNAUTHORIZED"},
@@ -14,6 +14,7 @@ constexpr std::array<std::pair<error_code, std::string_view>, 7> wire_names{{
     {error_code::rate_limited, "RATE_LIMITED"},
     {error_code::backend_unavailable, "BACKEND_UNAVAILABLE"},
     {error_code::internal, "INTERNAL"},
+    {error_code::resume_expired, "RESUME_EXPIRED"},
 }};
 
 }  // namespace

@@ -16,6 +16,8 @@ enum class error_code : std::uint8_t {
   rate_limited,          ///< the client sends too fast
   backend_unavailable,   ///< cache or database down
   internal,              ///< the handler threw; details only in the server log
+  resume_expired,        ///< a resume came too late, after the buffer overflowed, or for a
+                         ///< session that was closed: log in again
 };
 
 /// The wire spelling of a code, e.g. "INVALID_MESSAGE".

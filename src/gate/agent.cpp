@@ -26,7 +26,7 @@ agent::~agent() {
 void agent::describe(runtime::handlers<agent>& h) {
   h.on(&agent::on_deliver);
   h.on(&agent::on_kick);
-  h.on(&agent::on_kicked);
+  h.on(&agent::on_drain);
 }
 
 void agent::on_start() {
@@ -36,12 +36,14 @@ void agent::on_start() {
 
 void agent::on_stop() {
   link_->detach();
-  if (conn_->is_open()) conn_->close(1001, "server going away");
+  if (conn_->is_open()) conn_->close(1001, "server shutting down");
+  if (session_ && session_->on(conn_->id())) hub().end(session_, session_end::shutdown);
   send(".ws_proxyd", agent_closed{conn_->id()});
 }
 
 void agent::on_packet(std::span<const std::uint8_t> packet) {
   enter([&] {
+    if (draining_) return;  // going away: nothing new is served
     std::string_view bytes(reinterpret_cast<const char*>(packet.data()), packet.size());
     switch (auto a = intake_.offer(bytes, busy_)) {
       case packet_intake::action::handle_now:
@@ -69,6 +71,17 @@ void agent::on_packet(std::span<const std::uint8_t> packet) {
 void agent::on_closed(const net::close_info& info) {
   enter([&] {
     runtime::log::debug("connection {} closed ({})", conn_->id(), info.code);
+    if (session_ && session_->on(conn_->id())) {
+      // A close frame from the client (1000/1001) ends the session; a connection that just
+      // dropped (no close frame: 1006, and every peer close on TCP) leaves it waiting for a
+      // resume. A close the server started ends it for that reason.
+      if (info.by_peer && info.code != 1000 && info.code != 1001)
+        hub().dropped(session_, conn_->id());
+      else
+        hub().end(session_, !info.by_peer ? (info.code == 1001 ? session_end::shutdown
+                                                               : session_end::failed)
+                                          : session_end::closed);
+    }
     exit();
   });
 }
@@ -81,10 +94,16 @@ void agent::on_kick(kick m) {
   conn_->close(m.code, m.reason);
 }
 
-void agent::on_kicked(kicked m) {
-  if (!conn_->is_open()) return;
-  driver_->push_kicked(m.reason);
-  conn_->close(m.code, m.reason);
+void agent::on_drain(drain) {
+  draining_ = true;
+  close_if_drained();
+}
+
+void agent::close_if_drained() {
+  if (!draining_ || busy_ || intake_.has_waiting()) return;
+  // Sessions are not kept for a resume on a node that is going away.
+  if (session_ && session_->on(conn_->id())) hub().end(session_, session_end::shutdown);
+  if (conn_->is_open()) conn_->close(1001, "server shutting down");
 }
 
 void agent::note_answer(std::optional<codec::error_code> code) {
@@ -99,8 +118,10 @@ void agent::note_answer(std::optional<codec::error_code> code) {
   conn_->close(1008, "kept retrying while rate limited");
 }
 
-void agent::bind_user(std::int64_t userid) {
-  send(".ws_proxyd", gate::bind_user{userid, conn_->id(), self()});
+void agent::set_session(session_ptr s) {
+  if (session_ && session_ != s && session_->on(conn_->id()))
+    hub().end(session_, session_end::replaced);  // this connection logged in as someone else
+  session_ = std::move(s);
 }
 
 bool agent::send_packet(std::string& packet) {
@@ -132,6 +153,7 @@ runtime::task<void> agent::serve(runtime::task<void> work) {
   co_await std::move(work);
   busy_ = false;
   pump();
+  close_if_drained();
 }
 
 void agent::pump() {

@@ -16,6 +16,7 @@
 #include "gate/agent_link.hpp"
 #include "gate/messages.hpp"
 #include "gate/packet_intake.hpp"
+#include "gate/session_hub.hpp"
 #include "runtime/service.hpp"
 
 namespace stratus::gate {
@@ -42,8 +43,10 @@ class protocol_driver {
   /// when no session can be read from it).
   virtual void refuse(std::string_view packet, codec::error_code code, std::string_view why,
                       std::string& out) = 0;
-  /// Pushes the protocol's Kicked message with `reason` (the connection closes next).
-  virtual void push_kicked(std::string_view reason) = 0;
+  /// The node's sessions (users online, rooms, resume).
+  virtual session_hub& hub() const noexcept = 0;
+  /// The session ended or moved to another connection: forget its user here.
+  virtual void session_gone() {}
 };
 
 /// Makes the driver of one agent.
@@ -56,7 +59,7 @@ class agent final : public runtime::service, public connection_events {
   /// The agent of `conn`, speaking the protocol `make` builds.
   agent(net::connection_ptr conn, const driver_factory& make);
   ~agent() override;
-  /// Message handlers: write_packet and kick from `.ws_proxyd`.
+  /// Message handlers: write_packet, kick and drain from `.ws_proxyd`.
   static void describe(runtime::handlers<agent>& h);
 
   void on_start() override;
@@ -68,18 +71,25 @@ class agent final : public runtime::service, public connection_events {
   void on_deliver(write_packet m);
   /// Closes the connection.
   void on_kick(kick m);
-  /// Pushes Kicked, then closes the connection with the kick's code (4001, 4002).
-  void on_kicked(kicked m);
+  /// The node is going away: packets that arrive from now on are not served; the handler in
+  /// progress and the packets already queued finish and their replies go out, then the
+  /// connection closes with 1001.
+  void on_drain(drain m);
   /// Tells the agent how a handler answered (an error code, or none). A client that goes on
   /// after refused_in_a_row RATE_LIMITED answers in a row (a login retried against a lock-out)
   /// is closed with 1008, as wire.md says.
   void note_answer(std::optional<codec::error_code> code);
-  /// Tells `.ws_proxyd` that this connection is now `userid`'s (one connection per user: the
-  /// user's previous connection is kicked with 4001).
-  void bind_user(std::int64_t userid);
+  /// Makes this connection the user's session: a new one at login (the user's previous
+  /// connection, if any, gets Kicked and 4001), or one resumed.
+  void set_session(session_ptr s);
+  /// The logged-in session, or null.
+  const session_ptr& session() const noexcept { return session_; }
+  /// The node's sessions.
+  session_hub& hub() const noexcept { return driver_->hub(); }
 
   /// The connection.
   net::connection& connection() noexcept { return *conn_; }
+  const net::connection_ptr& connection_ptr() const noexcept { return conn_; }
   /// Sends a framed packet (a reply or a push); false when the connection is gone or its send
   /// queue is full. A large buffer is released afterwards, so idle connections stay small.
   bool send_packet(std::string& packet);
@@ -88,16 +98,19 @@ class agent final : public runtime::service, public connection_events {
   void handle(std::string_view packet);
   void pump();
   runtime::task<void> serve(runtime::task<void> work);
+  void close_if_drained();
 
   net::connection_ptr conn_;
   std::shared_ptr<agent_link> link_;
   std::unique_ptr<protocol_driver> driver_;
+  session_ptr session_;
   packet_intake intake_;  // budget, and packets that arrived while a handler was suspended
   std::string scratch_;   // error replies written outside handlers
   int bad_in_a_row_ = 0;
   int limited_in_a_row_ = 0;
   bool busy_ = false;
   bool pumping_ = false;
+  bool draining_ = false;
 };
 
 /// Starts the agent of `conn` on `worker` (the connection's own thread).

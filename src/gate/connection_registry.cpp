@@ -1,8 +1,20 @@
 #include "gate/connection_registry.hpp"
 
+#include <malloc.h>
+
 #include "runtime/log.hpp"
+#include "runtime/node.hpp"
 
 namespace stratus::gate {
+
+namespace {
+// How often sessions past their resume window are ended.
+constexpr std::chrono::milliseconds sweep_every{200};
+// Memory freed by closed connections is handed back to the system at most this often.
+constexpr std::chrono::seconds trim_every{2};
+}  // namespace
+
+connection_registry::connection_registry(std::shared_ptr<session_hub> hub) : hub_(std::move(hub)) {}
 
 void connection_registry::describe(runtime::handlers<connection_registry>& h) {
   h.on(&connection_registry::on_opened);
@@ -11,10 +23,32 @@ void connection_registry::describe(runtime::handlers<connection_registry>& h) {
   h.on(&connection_registry::on_broadcast);
   h.on(&connection_registry::on_kick);
   h.on(&connection_registry::on_count);
-  h.on(&connection_registry::on_bind);
   h.on(&connection_registry::on_kick_user);
   h.on(&connection_registry::on_find_user);
-  h.on(&connection_registry::on_send_to_user);
+  h.on(&connection_registry::on_push_to_user);
+  h.on(&connection_registry::on_online);
+  h.on(&connection_registry::on_watch);
+  h.on(&connection_registry::on_drain);
+}
+
+void connection_registry::on_start() {
+  fork(housekeeping());
+}
+
+runtime::task<void> connection_registry::housekeeping() {
+  auto since_trim = std::chrono::milliseconds(0);
+  while (!exiting()) {
+    co_await sleep(sweep_every);
+    hub_->expire(user_session::clock::now());
+    since_trim += sweep_every;
+    if (since_trim >= trim_every && closed_since_trim_ > 0) {
+      // Connections that closed leave freed buffers in the allocator's arenas; give the pages
+      // back, so that RSS after a burst (or an attack) returns to its idle level.
+      malloc_trim(0);
+      closed_since_trim_ = 0;
+      since_trim = std::chrono::milliseconds(0);
+    }
+  }
 }
 
 void connection_registry::on_opened(agent_opened m) {
@@ -23,42 +57,44 @@ void connection_registry::on_opened(agent_opened m) {
 
 void connection_registry::on_closed(agent_closed m) {
   agents_.erase(m.connection);
-  auto u = user_of_.find(m.connection);
-  if (u == user_of_.end()) return;
-  auto it = users_.find(u->second);
-  if (it != users_.end() && it->second.connection == m.connection) users_.erase(it);
-  user_of_.erase(u);
-}
-
-void connection_registry::on_bind(bind_user m) {
-  if (!agents_.contains(m.connection)) return;  // that connection ended meanwhile
-  auto [it, fresh] = users_.try_emplace(m.userid, bound{m.connection, m.agent});
-  if (!fresh && it->second.connection != m.connection) {
-    // The user was online elsewhere: that connection hears why, then goes (4001).
-    send(it->second.agent, kicked{4001, "logged in elsewhere"});
-    user_of_.erase(it->second.connection);
-    it->second = bound{m.connection, m.agent};
-  }
-  user_of_[m.connection] = m.userid;
+  ++closed_since_trim_;
 }
 
 bool connection_registry::on_kick_user(kick_user m) {
-  auto it = users_.find(m.userid);
-  if (it == users_.end()) return false;
-  send(it->second.agent, kicked{m.code, std::move(m.reason)});
+  session_ptr s = hub_->find(m.userid);
+  if (!s) return false;
+  hub_->end(s, session_end::kicked, m.code, m.reason);
   return true;
 }
 
 std::uint64_t connection_registry::on_find_user(find_user m) {
-  auto it = users_.find(m.userid);
-  return it == users_.end() ? 0 : it->second.connection;
+  session_ptr s = hub_->find(m.userid);
+  return s ? s->connection_id() : 0;
 }
 
-bool connection_registry::on_send_to_user(send_to_user m) {
-  auto it = users_.find(m.userid);
-  if (it == users_.end()) return false;
-  send(it->second.agent, write_packet{std::move(m.packet)});
-  return true;
+bool connection_registry::on_push_to_user(push_to_user m) {
+  session_ptr s = hub_->find(m.userid);
+  return s && s->push(m.push);
+}
+
+std::size_t connection_registry::on_online(online_count) {
+  return hub_->online();
+}
+
+void connection_registry::on_watch(watch_sessions m) {
+  runtime::node* n = &owner();
+  hub_->on_end([n, to = m.watcher](const user_session& s, session_end why) {
+    n->send(to, session_ended{s.userid(), s.name(), to_string(why)});
+  });
+}
+
+runtime::task<std::size_t> connection_registry::on_drain(drain_connections m) {
+  hub_->drain();
+  for (auto& [id, agent] : agents_) send(agent, drain{});
+  const auto deadline = std::chrono::steady_clock::now() + m.timeout;
+  while (!agents_.empty() && std::chrono::steady_clock::now() < deadline)
+    co_await sleep(std::chrono::milliseconds(10));
+  co_return agents_.size();
 }
 
 void connection_registry::on_send(send_to m) {

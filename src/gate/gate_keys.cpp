@@ -92,6 +92,13 @@ runtime::config_layer config_keys() {
        1},
       {"ws_origins", t::string_list, std::vector<str>{}, "allowed Origin headers; empty: any"},
       {"heartbeat_ms", t::integer, int64_t{5000}, "interval of heartbeat pushes in sproto mode", false, false, {}, 1},
+      {"resume_grace_s", t::integer, int64_t{30},
+       "seconds a dropped session waits for a resume; 0: no resume", false, false, {}, 0},
+      {"resume_buffer", t::integer, int64_t{256}, "pushes a session keeps for a resume", false,
+       false, {}, 0},
+      {"drain_timeout_ms", t::integer, int64_t{10000},
+       "on SIGTERM, how long requests in progress may take before connections close (1001)",
+       false, false, {}, 0},
   }};
   return layer;
 }

@@ -36,6 +36,9 @@ gate_options options_from(const runtime::config& cfg) {
   // A burst always admits a few of the largest packets, whatever the rate.
   b.byte_burst = std::max(2 * b.bytes_per_s, 4.0 * static_cast<double>(c.max_message_size));
   o.heartbeat = std::chrono::milliseconds(cfg.get_int("heartbeat_ms"));
+  o.resume_grace = std::chrono::seconds(cfg.get_int("resume_grace_s"));
+  o.resume_buffer = static_cast<std::size_t>(cfg.get_int("resume_buffer"));
+  o.drain_timeout = std::chrono::milliseconds(cfg.get_int("drain_timeout_ms"));
   // TCP: the WebSocket settings, another address, and the mode's own length prefix.
   o.tcp = o.ws;
   o.tcp.listen.transport = net::transport::tcp;

@@ -22,6 +22,9 @@ struct gate_options {
   int max_bad_packets = 3;                    ///< malformed packets in a row before a 1008 close
   intake_limits intake;                       ///< per-connection budget and queue bounds
   std::chrono::milliseconds heartbeat{5000};  ///< sproto heartbeat push interval
+  std::chrono::milliseconds resume_grace{30000};  ///< resume_grace_s
+  std::size_t resume_buffer = 256;                ///< resume_buffer
+  std::chrono::milliseconds drain_timeout{10000};  ///< drain_timeout_ms
 };
 
 /// Largest packet each mode's framing allows: sproto 2 + 65,535 bytes; protobuf has no limit of
@@ -32,7 +35,8 @@ inline constexpr std::size_t protobuf_default_max_packet = 64 * 1024;
 /// Reads tcp_host, tcp_port, ws_host, ws_port, ws_path, max_connections, max_connections_per_ip,
 /// handshake_timeout_ms, ws_origins, max_message_size (0: what the mode's framing allows),
 /// max_send_queue, idle_timeout_ms, max_bad_packets, max_pending_requests, max_pending_bytes,
-/// max_requests_per_s, max_bytes_per_s, protocol_type, heartbeat_ms.
+/// max_requests_per_s, max_bytes_per_s, protocol_type, heartbeat_ms, resume_grace_s,
+/// resume_buffer, drain_timeout_ms.
 gate_options options_from(const runtime::config& cfg);
 
 }  // namespace stratus::gate

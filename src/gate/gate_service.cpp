@@ -63,14 +63,24 @@ void gate_service::on_start() {
   ready_.set_value(listener_->port());
 }
 
-void gate_service::on_stop() {
+void gate_service::describe(runtime::handlers<gate_service>& h) {
+  h.on(&gate_service::on_stop_accepting);
+}
+
+bool gate_service::on_stop_accepting(stop_accepting) {
   if (launcher_) launcher_->open.store(false, std::memory_order_release);
   if (tcp_listener_) tcp_listener_->stop();
-  if (listener_) {
+  if (listener_ && !stopped_) {
     listener_->stop();
     runtime::log::info("gateway stopped accepting ({} connections served)",
                        listener_->stats().accepted.load());
   }
+  stopped_ = true;
+  return true;
+}
+
+void gate_service::on_stop() {
+  on_stop_accepting({});
 }
 
 }  // namespace stratus::gate

@@ -11,6 +11,12 @@
 
 namespace stratus::gate {
 
+/// Asks `.gate` to stop accepting connections (the first step of a drain); answers once the
+/// listeners are closed.
+struct stop_accepting {
+  using response = bool;
+};
+
 /// Starts the agent of a new connection on `worker` (the connection's thread).
 using agent_factory =
     std::function<void(runtime::node&, int worker, const net::connection_ptr& conn)>;
@@ -24,8 +30,10 @@ class gate_service : public runtime::service {
   gate_service(gate_options opts, agent_factory make_agent, std::promise<std::uint16_t> ready);
   ~gate_service() override;
 
+  static void describe(runtime::handlers<gate_service>& h);
   void on_start() override;
   void on_stop() override;
+  bool on_stop_accepting(stop_accepting);
   /// The listener's counters, or nullptr when not listening; read on the gate's thread only.
   const net::net_stats* listener_stats() const noexcept { return listener_ ? &listener_->stats() : nullptr; }
 
@@ -39,6 +47,7 @@ class gate_service : public runtime::service {
   std::shared_ptr<launcher> launcher_;
   std::unique_ptr<net::ws_listener> listener_;
   std::unique_ptr<net::ws_listener> tcp_listener_;  // when tcp_port is set
+  bool stopped_ = false;
 };
 
 }  // namespace stratus::gate

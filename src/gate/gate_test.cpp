@@ -54,6 +54,8 @@ runtime::task<reply<game::EchoResp>> test_echo(pb_session& s, const game::EchoRe
 /// The test-only application: test_echo, open to clients that did not log in.
 std::shared_ptr<const pb_app> test_app() {
   auto app = std::make_shared<pb_app>();
+  app->hub = std::make_shared<session_hub>(std::make_shared<codec::pb_push_framer>(),
+                                           resume_limits{});
   app->handlers.add(&test_echo, access::anyone);
   return app;
 }
@@ -64,13 +66,13 @@ class gate_node {
  public:
   gate_node() : node_(options()) {
     node_.start();
-    if (node_.launch_named<connection_registry>(".ws_proxyd") == runtime::no_address)
+    auto app = test_app();
+    if (node_.launch_named<connection_registry>(".ws_proxyd", app->hub) == runtime::no_address)
       throw std::runtime_error("cannot launch .ws_proxyd");
     gate_options opts;
     opts.protocol_type = "protobuf";
     opts.ws.listen.host = "127.0.0.1";
     opts.ws.listen.port = 0;
-    auto app = test_app();
     agent_factory factory = [app](runtime::node& n, int worker,
                                   const net::connection_ptr& conn) {
       start_agent(n, worker, conn, pb_drivers(app));

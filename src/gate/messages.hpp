@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 
+#include "codec/push.hpp"
 #include "runtime/address.hpp"
 
 namespace stratus::gate {
@@ -27,39 +28,48 @@ struct connection_count {
   using response = std::size_t;
 };
 
-// Users (wire.md "Sessions"): one connection per user.
+// Users (wire.md "Sessions"): one session per user, kept for a resume after a drop.
 
-/// Sent by an agent whose connection logged in as `userid`: the user's previous connection,
-/// if any, gets a Kicked push and is closed with 4001 ("logged in elsewhere").
-struct bind_user {
-  std::int64_t userid = 0;
-  std::uint64_t connection = 0;
-  runtime::address agent;
-};
-/// Closes a user's connection after a Kicked push, with 4002 (the server's own kick) unless
-/// another code is given; answers whether the user was online.
+/// Ends a user's session: a Kicked push, then the close `code` (4002: the server's own kick);
+/// answers whether the user was online.
 struct kick_user {
   std::int64_t userid = 0;
   std::uint16_t code = 4002;
   std::string reason = "kicked by the server";
   using response = bool;
 };
-/// The connection a user is logged in on; 0 when the user is not online.
+/// The connection a user's session is on; 0 when the user is not online (or is waiting for a
+/// resume, with no connection).
 struct find_user {
   std::int64_t userid = 0;
   using response = std::uint64_t;
 };
-/// A framed packet for a user's connection; answers whether the user was online.
-struct send_to_user {
+/// A push for a user (made once with codec::pb_push or the sproto push framer's make(): one
+/// body may go to many users); carries the session's next seq. Answers whether the user has
+/// a session (a session waiting for a resume keeps the push for it).
+struct push_to_user {
   std::int64_t userid = 0;
-  std::string packet;
+  codec::push_ptr push;
   using response = bool;
 };
-/// To an agent: push Kicked(reason), then close the connection with `code`.
-struct kicked {
-  std::uint16_t code = 4002;
-  std::string reason;
+/// How many sessions are alive (connected or waiting for a resume).
+struct online_count {
+  using response = std::size_t;
 };
+/// Asks `.ws_proxyd` to send `session_ended` to `watcher` whenever a session ends (the place
+/// for game code's cleanup: a close frame, an expired resume window, a kick, a shutdown).
+struct watch_sessions {
+  runtime::address watcher;
+};
+/// A session ended (see watch_sessions); `why` is "closed", "replaced", "kicked", "expired",
+/// "shutdown" or "failed".
+struct session_ended {
+  std::int64_t userid = 0;
+  std::string name;
+  std::string why;
+};
+/// To every agent: the node is going away (wire.md "Drain").
+struct drain {};
 
 // Between agents and `.ws_proxyd`.
 struct agent_opened {

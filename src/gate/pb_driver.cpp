@@ -2,6 +2,7 @@
 
 #include "codec/framing.hpp"
 #include "codec/header.hpp"
+#include "common.pb.h"
 #include "runtime/log.hpp"
 
 namespace stratus::gate {
@@ -16,10 +17,38 @@ constexpr std::chrono::seconds token_recheck{30};
 pb_driver::pb_driver(agent& a, std::shared_ptr<const pb_app> app)
     : agent_(a), app_(std::move(app)), session_(a) {}
 
-void pb_driver::push_kicked(std::string_view reason) {
-  common::Kicked message;
-  message.set_reason(std::string(reason));
-  session_.push(message);
+// common.ResumeReq (wire.md "Sessions"): the reply goes out first, then the pushes the client
+// missed, so the handler writes it itself, inside user_session::resume.
+static runtime::task<std::optional<codec::error_code>> resume_session(pb_session& s,
+    const google::protobuf::Message& m,
+    std::int32_t session, std::string& out) {
+  const auto& req = static_cast<const common::ResumeReq&>(m);
+  session_ptr found = s.hub().find_token(req.token());
+  std::optional<std::uint32_t> replayed;
+  if (found) {
+    replayed = found->resume(s.owner().connection_ptr(), req.last_seq(),
+                             [&](net::connection& c, std::uint32_t n) {
+                               common::ResumeResp resp;
+                               resp.set_userid(found->userid());
+                               resp.set_replayed(n);
+                               codec::encode(resp, session, out);
+                               c.send({reinterpret_cast<const std::uint8_t*>(out.data()),
+                                       out.size()});
+                               out.clear();
+                             });
+  }
+  if (!replayed) {
+    codec::encode_error(codec::error_code::resume_expired,
+                        "the session is gone (closed, expired or overflowed): log in again",
+                        session, out);
+    co_return codec::error_code::resume_expired;
+  }
+  s.resumed(std::move(found), token_recheck);
+  co_return std::nullopt;
+}
+
+pb_app::pb_app() {
+  handlers.add_entry<common::ResumeReq>(pb_handlers::entry{access::anyone, &resume_session});
 }
 
 std::optional<runtime::task<void>> pb_driver::decode(std::string_view packet, std::string& out,

@@ -22,7 +22,7 @@ class pb_driver final : public protocol_driver {
                                             bool& malformed) override;
   void refuse(std::string_view packet, codec::error_code code, std::string_view why,
               std::string& out) override;
-  void push_kicked(std::string_view reason) override;
+  session_hub& hub() const noexcept override { return *app_->hub; }
 
  private:
   runtime::task<void> run(codec::decoded_request<pb_handlers::entry> req);

@@ -2,6 +2,7 @@
 // The protobuf-mode handler model: typed coroutine handlers registered by message type.
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <variant>
@@ -35,6 +36,7 @@ class reply {
 };
 
 class pb_session;
+class session_hub;
 
 /// Who may send a request type.
 enum class access { anyone, logged_in };
@@ -73,6 +75,13 @@ class pb_handlers {
     return *this;
   }
 
+  /// Registers a handler that writes its own reply (the gate's built-in ResumeReq).
+  template <class Req>
+  pb_handlers& add_entry(entry e) {
+    registry_.add<Req>(std::move(e));
+    return *this;
+  }
+
   const codec::message_registry<entry>& registry() const noexcept { return registry_; }
 
  private:
@@ -87,7 +96,11 @@ using token_checker = std::function<runtime::task<reply<std::int64_t>>(
 
 /// What every protobuf agent shares, read-only.
 struct pb_app {
+  /// An app whose handlers start with the gate's own: common.ResumeReq (wire.md "Sessions").
+  pb_app();
+
   pb_handlers handlers;
+  std::shared_ptr<session_hub> hub;  ///< the node's sessions (users online, rooms, resume)
   token_checker check_token;  ///< may be empty: then only this connection's login counts
   int max_bad_packets = 3;            ///< malformed in a row -> 1008
   intake_limits intake;               ///< per-connection budget and queue bounds

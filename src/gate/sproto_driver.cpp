@@ -14,8 +14,34 @@ runtime::log::limiter bad_packet_log(std::chrono::seconds(1));
 constexpr std::size_t trim_after = 8 * 1024;
 }  // namespace
 
+void sproto_session::set_user(std::string user, std::int64_t userid, std::string token) {
+  if (userid != userid_ || !agent_.session() || agent_.session()->ended())
+    agent_.set_session(agent_.hub().login(userid, user, std::move(token), agent_.connection_ptr()));
+  user_ = std::move(user);
+  userid_ = userid;
+}
+
+void sproto_session::resumed(session_ptr s) {
+  user_ = s->name();
+  userid_ = s->userid();
+  agent_.set_session(std::move(s));
+}
+
+codec::push_ptr sproto_session::make_push(std::string_view name, const sproto::value& args) const {
+  auto made = app_.pushes->make(name, args);
+  if (!made) {
+    runtime::log::warn("push {} not encoded: {}", name, made.err().message);
+    return nullptr;
+  }
+  return *made;
+}
+
 bool sproto_session::push(std::string_view name, const sproto::value& args) {
-  auto packed = host_.request(s2c_, name, args);
+  if (const session_ptr& s = agent_.session(); s && userid_ != 0) {
+    codec::push_ptr body = make_push(name, args);
+    return body && s->push(body);
+  }
+  auto packed = host_.request(app_.s2c, name, args);
   if (!packed) {
     runtime::log::warn("push {} not encoded: {}", name, packed.err().message);
     return false;
@@ -25,6 +51,14 @@ bool sproto_session::push(std::string_view name, const sproto::value& args) {
     return false;
   }
   return agent_.send_packet(scratch_);
+}
+
+bool sproto_session::push_to(const std::string& user, std::string_view name,
+                             const sproto::value& args) {
+  session_ptr s = agent_.hub().find_name(user);
+  if (!s) return false;
+  codec::push_ptr body = make_push(name, args);
+  return body && s->push(body);
 }
 
 sproto_app& sproto_app::add(const std::string& name, sproto_handler fn) {
@@ -38,13 +72,7 @@ sproto_driver::sproto_driver(agent& a, std::shared_ptr<const sproto_app> app)
     : agent_(a),
       app_(std::move(app)),
       host_(std::move(*sproto::host::create(app_->c2s))),  // checked by make_sproto_game
-      session_(a, host_, app_->s2c) {}
-
-void sproto_driver::push_kicked(std::string_view reason) {
-  sproto::value args;
-  args["reason"] = sproto::value(reason);
-  session_.push("kicked", args);
-}
+      session_(a, host_, *app_) {}
 
 void sproto_driver::start() {
   if (app_->heartbeat.count() > 0) agent_.fork(heartbeat_loop());
@@ -72,6 +100,10 @@ std::optional<runtime::task<void>> sproto_driver::decode(std::string_view packet
     return std::nullopt;
   }
   auto it = app_->handlers.find(req->name());
+  if (it == app_->handlers.end() && req->name() == "resume") {
+    resume(*req, out);  // the gate's own (wire.md "Sessions"), unless the app has one
+    return std::nullopt;
+  }
   if (it == app_->handlers.end()) {
     if (req->session) frame_into(*req->respond_error("UNKNOWN_MESSAGE_TYPE"), out);
     return std::nullopt;
@@ -143,6 +175,37 @@ runtime::task<void> sproto_driver::run(sproto::incoming_request req, const sprot
   }
   frame_into(*packed, out_);
   agent_.send_packet(out_);
+}
+
+// The reply goes out first, then the pushes the client missed: written inside
+// user_session::resume, to the connection directly.
+void sproto_driver::resume(const sproto::incoming_request& req, std::string& out) {
+  const sproto::value* token = req.args.find("token");
+  const sproto::value* last = req.args.find("last_seq");
+  session_ptr found = token && token->is_bytes() ? app_->hub->find_token(token->as_bytes()) : nullptr;
+  std::optional<std::uint32_t> replayed;
+  if (found && last && last->is_int() && last->as_int() >= 0 && last->as_int() <= UINT32_MAX) {
+    replayed = found->resume(agent_.connection_ptr(), static_cast<std::uint32_t>(last->as_int()),
+                             [&](net::connection& c, std::uint32_t n) {
+                               if (!req.session) return;
+                               sproto::value v;
+                               v["ok"] = true;
+                               v["replayed"] = static_cast<std::int64_t>(n);
+                               auto packed = req.respond(v);
+                               if (packed && codec::frame_sproto(*packed, out))
+                                 c.send({reinterpret_cast<const std::uint8_t*>(out.data()),
+                                         out.size()});
+                               out.clear();
+                             });
+  }
+  if (!replayed) {
+    agent_.note_answer(codec::error_code::resume_expired);
+    if (req.session)
+      frame_into(*req.respond_error(codec::to_wire(codec::error_code::resume_expired)), out);
+    return;
+  }
+  agent_.note_answer(std::nullopt);
+  session_.resumed(std::move(found));
 }
 
 runtime::task<void> sproto_driver::heartbeat_loop() {

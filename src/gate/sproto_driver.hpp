@@ -8,33 +8,50 @@
 #include <unordered_map>
 
 #include "gate/agent.hpp"
+#include "codec/push.hpp"
 #include "gate/pb_handlers.hpp"
 #include "sproto/host.hpp"
 
 namespace stratus::gate {
 
-/// What a sproto handler sees of its client's session: the user, pushes, and the agent service
-/// to `co_await self().call(...)` from.
+struct sproto_app;
+
+/// What a sproto handler sees of its client's session: the user, pushes (to itself, to any
+/// user), the rooms, and the agent service to `co_await self().call(...)` from.
 class sproto_session {
  public:
   /// A session writing pushes to `a`'s connection, encoded by `host` with the s2c schema.
-  sproto_session(agent& a, sproto::host& host, sproto::schema_ptr s2c)
-      : agent_(a), host_(host), s2c_(std::move(s2c)) {}
+  sproto_session(agent& a, sproto::host& host, const sproto_app& app)
+      : agent_(a), host_(host), app_(app) {}
 
   /// The agent service of this connection (for call/send/sleep).
   runtime::service& self() noexcept { return agent_; }
   /// The signed-in user, or empty.
   const std::string& user() const noexcept { return user_; }
-  /// Marks the connection as signed in as `user` (account id `userid`), the user's only one (a
-  /// connection it had before is kicked with 4001).
-  void set_user(std::string user, std::int64_t userid) {
-    if (userid != userid_) agent_.bind_user(userid);
-    user_ = std::move(user);
-    userid_ = userid;
-  }
+  /// The signed-in user's account id, or 0.
+  std::int64_t userid() const noexcept { return userid_; }
+  /// Makes this connection the session of `user` (account id `userid`, resume token `token`),
+  /// the user's only one (a connection it had before gets `kicked` and is closed with 4001).
+  void set_user(std::string user, std::int64_t userid, std::string token);
+  /// Takes over a resumed session.
+  void resumed(session_ptr s);
   /// Sends the s2c request `name` without a session (a push); false when it cannot be encoded
-  /// or framed, or the connection is gone.
+  /// or framed, or the connection is gone. A push to a signed-in session carries its next
+  /// `seq` and is kept for a resume.
   bool push(std::string_view name, const sproto::value& args = {});
+  /// The same push to the user signed in as `user` (wherever its session is); false when the
+  /// user is not online.
+  bool push_to(const std::string& user, std::string_view name, const sproto::value& args = {});
+  /// The push body of s2c `name` (encoded once: give it to many with rooms().broadcast()).
+  codec::push_ptr make_push(std::string_view name, const sproto::value& args = {}) const;
+  /// The node's rooms: join, leave, members, broadcast (see gate/groups.hpp).
+  gate::groups& rooms() noexcept { return agent_.hub().rooms(); }
+  /// This client's session (null before sign-in).
+  const session_ptr& session() const noexcept { return agent_.session(); }
+  /// The node's sessions.
+  session_hub& hub() noexcept { return agent_.hub(); }
+  /// The agent (the gate's own handlers).
+  gate::agent& owner() noexcept { return agent_; }
   /// This connection's id.
   std::uint64_t connection_id() const noexcept { return agent_.connection().id(); }
   /// The client's IP address as text (login throttling, logs).
@@ -45,7 +62,7 @@ class sproto_session {
  private:
   agent& agent_;
   sproto::host& host_;
-  sproto::schema_ptr s2c_;
+  const sproto_app& app_;
   std::string user_;
   std::int64_t userid_ = 0;
   std::string scratch_;
@@ -60,6 +77,8 @@ using sproto_handler =
 struct sproto_app {
   sproto::schema_ptr c2s;                                    ///< requests the clients send
   sproto::schema_ptr s2c;                                    ///< pushes the server sends
+  std::shared_ptr<const codec::sproto_push_framer> pushes;   ///< frames s2c pushes with seq
+  std::shared_ptr<session_hub> hub;  ///< the node's sessions (users online, rooms, resume)
   std::unordered_map<std::string, sproto_handler> handlers;  ///< by protocol name
   int max_bad_packets = 3;                                   ///< malformed in a row -> 1008
   intake_limits intake;                       ///< per-connection budget and queue bounds
@@ -83,12 +102,13 @@ class sproto_driver final : public protocol_driver {
                                             bool& malformed) override;
   void refuse(std::string_view packet, codec::error_code code, std::string_view why,
               std::string& out) override;
-  void push_kicked(std::string_view reason) override;
+  session_hub& hub() const noexcept override { return *app_->hub; }
 
  private:
   void reject(std::string_view body, bool framed_ok, std::string& out, bool& malformed);
   void frame_into(const std::string& packed, std::string& out);
   runtime::task<void> run(sproto::incoming_request req, const sproto_handler* fn);
+  void resume(const sproto::incoming_request& req, std::string& out);
   runtime::task<void> heartbeat_loop();
 
   agent& agent_;

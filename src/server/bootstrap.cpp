@@ -21,11 +21,21 @@ namespace stratus::server {
 namespace {
 
 /// The agent started for each connection: one agent, driven by `protocol_type`'s driver.
-gate::agent_factory agent_factory_for(const gate::gate_options& opts) {
+/// `hub` receives the app's sessions.
+gate::agent_factory agent_factory_for(const gate::gate_options& opts,
+                                      std::shared_ptr<gate::session_hub>& hub) {
   gate::driver_factory drivers;
-  if (opts.protocol_type == "protobuf") drivers = gate::pb_drivers(app::make_pb_game(opts));
-  // sproto: the schemas are parsed once and shared read-only.
-  if (opts.protocol_type == "sproto") drivers = gate::sproto_drivers(app::make_sproto_game(opts));
+  if (opts.protocol_type == "protobuf") {
+    auto game = app::make_pb_game(opts);
+    hub = game->hub;
+    drivers = gate::pb_drivers(std::move(game));
+  }
+  if (opts.protocol_type == "sproto") {
+    // The schemas are parsed once and shared read-only.
+    auto game = app::make_sproto_game(opts);
+    hub = game->hub;
+    drivers = gate::sproto_drivers(std::move(game));
+  }
   if (drivers) {
     return [drivers](runtime::node& n, int worker, const net::connection_ptr& conn) {
       gate::start_agent(n, worker, conn, drivers);
@@ -44,19 +54,44 @@ void bootstrap(runtime::node& node, const runtime::config& cfg) {
   // 1. The cache and database proxies (`.cacheproxyd`, `.dbproxyd`).
   services::launch_backends(node, cfg);
 
-  // 2. The connection registry, then the gateway; start-up waits until the port is bound.
-  if (node.launch_named<gate::connection_registry>(".ws_proxyd") == runtime::no_address)
-    throw std::runtime_error("cannot launch .ws_proxyd");
+  // 2. The connection registry (and the sessions), then the gateway; start-up waits until the
+  // port is bound.
   gate::gate_options opts = gate::options_from(cfg);
+  std::shared_ptr<gate::session_hub> hub;
+  gate::agent_factory agents = agent_factory_for(opts, hub);
+  if (node.launch_named<gate::connection_registry>(".ws_proxyd", hub) == runtime::no_address)
+    throw std::runtime_error("cannot launch .ws_proxyd");
   std::promise<std::uint16_t> ready;
   std::future<std::uint16_t> bound = ready.get_future();
-  node.launch_named<gate::gate_service>(".gate", opts, agent_factory_for(opts), std::move(ready));
+  node.launch_named<gate::gate_service>(".gate", opts, std::move(agents), std::move(ready));
   if (bound.wait_for(std::chrono::seconds(10)) != std::future_status::ready)
     throw std::runtime_error("the gateway did not start listening within 10 s");
   bound.get();  // rethrows a bind failure
 
   // 3. Operations: the admin endpoint and the debug console, when the config turns them on.
   admin::launch_admin(node, cfg);
+}
+
+void drain_and_stop(runtime::node& node, std::chrono::milliseconds timeout) {
+  auto drained = node.exec([&node, timeout](runtime::service& self) -> runtime::task<void> {
+    const auto started = std::chrono::steady_clock::now();
+    gate::stop_accepting stop;
+    auto closed = co_await self.call(".gate", stop, std::chrono::milliseconds(1000));
+    if (!closed) runtime::log::warn("drain: the gateway did not stop accepting");
+    gate::drain_connections all{timeout};
+    auto left = co_await self.call(".ws_proxyd", all, timeout + std::chrono::seconds(1));
+    const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - started);
+    if (!left)
+      runtime::log::warn("drain: no answer from .ws_proxyd ({})", left.error().message);
+    else if (*left > 0)
+      runtime::log::warn("drain: {} connections still busy after {} ms; closing them", *left,
+                         took.count());
+    else
+      runtime::log::info("drain: every connection finished in {} ms", took.count());
+    node.stop();
+  });
+  (void)drained;
 }
 
 }  // namespace stratus::server

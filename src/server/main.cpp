@@ -133,7 +133,9 @@ int run_server(const server::command_line& cmd, std::shared_ptr<const config> cf
   opts.mailbox_warn = static_cast<std::size_t>(cfg->get_int("mailbox_warn"));
   runtime::node node(opts, cfg);
   node.start();
-  server::signal_watcher signals([&node] { node.stop(); }, [&node] { log_stats(node); });
+  const std::chrono::milliseconds drain_timeout(cfg->get_int("drain_timeout_ms"));
+  server::signal_watcher signals([&node, drain_timeout] { server::drain_and_stop(node, drain_timeout); },
+                                 [&node] { log_stats(node); });
   try {
     server::bootstrap(node, *cfg);
   } catch (const std::exception& e) {

@@ -37,22 +37,24 @@ std::optional<std::string> string_of(const value& header, const field* f) {
 }  // namespace
 
 void package_header::encode(std::optional<std::int64_t> tag, std::optional<std::int64_t> session,
-                            std::optional<std::string_view> ud, std::string& out) const {
-  // Written directly (no value tree): the three fields in tag order, by the usual rules.
+                            std::optional<std::string_view> ud, std::string& out,
+                            std::optional<std::int64_t> seq) const {
+  // Written directly (no value tree): the fields in tag order, by the usual rules.
   struct part {
     int tag;
     const std::int64_t* number;
     const std::string_view* bytes;
   };
-  part parts[3];
+  part parts[4];
   int n = 0;
   if (tag) parts[n++] = {type_field->tag, &*tag, nullptr};
   if (session) parts[n++] = {session_field->tag, &*session, nullptr};
   if (ud && ud_field) parts[n++] = {ud_field->tag, nullptr, &*ud};
-  for (int i = 1; i < n; ++i)  // tag order (three entries at most)
+  if (seq && seq_field) parts[n++] = {seq_field->tag, &*seq, nullptr};
+  for (int i = 1; i < n; ++i)  // tag order (four entries at most)
     for (int j = i; j > 0 && parts[j].tag < parts[j - 1].tag; --j) std::swap(parts[j], parts[j - 1]);
   gen::writer w(out);
-  gen::word_list<6> words;
+  gen::word_list<8> words;
   for (int i = 0; i < n; ++i)
     words.add(parts[i].tag, parts[i].number ? gen::integer_word(*parts[i].number) : 0);
   words.write(w);
@@ -94,6 +96,7 @@ result<host> host::create(schema_ptr incoming, std::string_view package) {
   h->session_field = integer_field(*t, "session");
   const field* ud = t->find_field("ud");
   h->ud_field = ud && ud->type == field_type::string && !ud->array ? ud : nullptr;
+  h->seq_field = integer_field(*t, "seq");
   if (!h->type_field || !h->session_field) {
     return make_error(error_kind::schema,
                       "package type " + t->name + " needs integer fields type and session");

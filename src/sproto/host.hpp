@@ -23,10 +23,13 @@ struct package_header {
   const field* type_field = nullptr;     ///< protocol tag (integer)
   const field* session_field = nullptr;  ///< session (integer)
   const field* ud_field = nullptr;       ///< user data (string); may be absent from the schema
+  const field* seq_field = nullptr;      ///< push sequence (integer); may be absent
 
-  /// Appends an encoded header with the given parts (absent ones are omitted).
+  /// Appends an encoded header with the given parts (absent ones are omitted; `seq` too when
+  /// the header type has no `seq` field).
   void encode(std::optional<std::int64_t> tag, std::optional<std::int64_t> session,
-              std::optional<std::string_view> ud, std::string& out) const;
+              std::optional<std::string_view> ud, std::string& out,
+              std::optional<std::int64_t> seq = {}) const;
 };
 
 /// A request received by dispatch().
@@ -87,6 +90,9 @@ class host {
   /// Unpacks and decodes a packet: a request of the host's schema or a reply to a pending
   /// session (which is then forgotten).
   result<incoming> dispatch(std::string_view packet);
+
+  /// The header type this host reads and writes.
+  const std::shared_ptr<const package_header>& header() const noexcept { return header_; }
 
   /// Number of requests still waiting for their reply.
   std::size_t pending() const { return pending_.size(); }

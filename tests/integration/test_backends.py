@@ -145,7 +145,8 @@ def test_sproto_signup_and_signin_use_the_same_accounts(stratus_server, backend_
         try:
             assert await c.call("signup", {"userid": "carol"}) == {"ok": True}
             assert await c.call("signup", {"userid": "carol"}) == {"ok": False}
-            assert await c.call("signin", {"userid": "dave"}) == {"ok": True}  # first use creates
+            signed = await c.call("signin", {"userid": "dave"})  # first use creates
+            assert signed["ok"] is True and len(signed["token"]) == 32
         finally:
             await c.close()
 

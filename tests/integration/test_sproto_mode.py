@@ -70,7 +70,8 @@ def test_each_demo_protocol_and_the_signin_push(stratus_server):
             with pytest.raises(wcs.ErrorReply) as e:
                 await c.call("login")
             assert e.value.code == "UNAUTHORIZED"
-            assert await c.call("signin", {"userid": "alice"}) == {"ok": True}
+            signed = await c.call("signin", {"userid": "alice"})
+            assert signed["ok"] is True and len(signed["token"]) == 32  # the resume token
             push = await c.wait_push("push", 5)
             assert "alice" in push["text"]
             assert await c.call("login") == {"ok": True}

@@ -1,0 +1,149 @@
+#include "gate/session_hub.hpp"
+
+#include "runtime/log.hpp"
+
+namespace stratus::gate {
+
+session_hub::session_hub(std::shared_ptr<const codec::push_framer> framer, resume_limits limits)
+    : framer_(std::move(framer)), limits_(limits) {}
+
+session_ptr session_hub::login(std::int64_t userid, std::string name, std::string token,
+                               const net::connection_ptr& conn) {
+  auto s = std::make_shared<user_session>(userid, std::move(name), std::move(token), framer_,
+                                          limits_);
+  s->attach(conn);
+  session_ptr previous;
+  {
+    std::lock_guard lock(mu_);
+    auto [it, fresh] = by_user_.try_emplace(userid, s);
+    if (!fresh) {
+      previous = std::move(it->second);
+      it->second = s;
+      by_token_.erase(previous->token());
+    }
+    if (!s->token().empty()) by_token_[s->token()] = s;
+    by_name_[s->name()] = s;
+  }
+  if (previous) end(previous, session_end::replaced, 4001, "logged in elsewhere");
+  return s;
+}
+
+session_ptr session_hub::find(std::int64_t userid) const {
+  std::lock_guard lock(mu_);
+  auto it = by_user_.find(userid);
+  return it == by_user_.end() ? nullptr : it->second;
+}
+
+session_ptr session_hub::find_name(const std::string& name) const {
+  std::lock_guard lock(mu_);
+  auto it = by_name_.find(name);
+  return it == by_name_.end() ? nullptr : it->second;
+}
+
+session_ptr session_hub::find_token(const std::string& token) const {
+  if (token.empty()) return nullptr;
+  std::lock_guard lock(mu_);
+  auto it = by_token_.find(token);
+  return it == by_token_.end() ? nullptr : it->second;
+}
+
+void session_hub::forget_locked(const session_ptr& s) {
+  auto it = by_user_.find(s->userid());
+  if (it != by_user_.end() && it->second == s) by_user_.erase(it);
+  auto t = by_token_.find(s->token());
+  if (t != by_token_.end() && t->second == s) by_token_.erase(t);
+  auto n = by_name_.find(s->name());
+  if (n != by_name_.end() && n->second == s) by_name_.erase(n);
+}
+
+void session_hub::end(const session_ptr& s, session_end why, std::uint16_t close_code,
+                      std::string_view kick_reason) {
+  if (!s) return;
+  {
+    std::lock_guard lock(mu_);
+    forget_locked(s);
+  }
+  if (!s->end(why, close_code, kick_reason)) return;  // ended before: hooks ran then
+  rooms_.leave_all(s);
+  runtime::log::debug("session of user {} ended ({})", s->userid(), to_string(why));
+  std::vector<end_hook> hooks;
+  {
+    std::lock_guard lock(mu_);
+    hooks = hooks_;
+  }
+  for (const auto& hook : hooks) {
+    try {
+      hook(*s, why);
+    } catch (const std::exception& e) {
+      runtime::log::error("session end hook failed for user {}: {}", s->userid(), e.what());
+    }
+  }
+}
+
+void session_hub::dropped(const session_ptr& s, std::uint64_t connection_id) {
+  if (!s) return;
+  bool now = false;
+  {
+    std::lock_guard lock(mu_);
+    now = draining_ || limits_.grace.count() == 0;
+  }
+  if (now) {
+    if (s->on(connection_id)) end(s, session_end::expired);
+    return;
+  }
+  if (!s->detach(connection_id, user_session::clock::now())) return;
+  std::lock_guard lock(mu_);
+  waiting_.push_back(s);
+}
+
+std::size_t session_hub::expire(user_session::clock::time_point now) {
+  std::vector<session_ptr> due;
+  {
+    std::lock_guard lock(mu_);
+    std::size_t keep = 0;
+    for (auto& s : waiting_) {
+      auto since = s->detached_since();
+      if (!since || s->ended()) continue;  // resumed or ended meanwhile
+      if (now - *since >= limits_.grace)
+        due.push_back(std::move(s));
+      else
+        waiting_[keep++] = std::move(s);
+    }
+    waiting_.resize(keep);
+  }
+  for (auto& s : due) end(s, session_end::expired);
+  return due.size();
+}
+
+void session_hub::drain() {
+  {
+    std::lock_guard lock(mu_);
+    draining_ = true;
+  }
+  expire(user_session::clock::now() + limits_.grace + std::chrono::hours(1));
+}
+
+bool session_hub::draining() const {
+  std::lock_guard lock(mu_);
+  return draining_;
+}
+
+void session_hub::on_end(end_hook hook) {
+  std::lock_guard lock(mu_);
+  hooks_.push_back(std::move(hook));
+}
+
+std::size_t session_hub::online() const {
+  std::lock_guard lock(mu_);
+  return by_user_.size();
+}
+
+std::size_t session_hub::waiting() const {
+  std::lock_guard lock(mu_);
+  std::size_t n = 0;
+  for (const auto& s : waiting_)
+    if (s->detached_since() && !s->ended()) ++n;
+  return n;
+}
+
+}  // namespace stratus::gate
