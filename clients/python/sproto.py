@@ -1063,6 +1063,7 @@ class Host:
         """Decode one packet into a :class:`Request` or :class:`Response`."""
         data = unpack(packet)
         header, used = _Decoder(data).message(self.package, 0, len(data))
+        self.last_header = header  # e.g. the push `seq` of wire.md's sessions
         body = data[used:]
         session, ud = header.get("session"), header.get("ud")
         if header.get("type") is not None:

@@ -111,12 +111,12 @@ def decode(packet):
     return envelope.header, message
 
 
-def request_message(cls, session, token="", **fields):
+def request_message(cls, session, header_token="", **fields):
     """A request of type cls with its header filled in (msg_type, session_id, token)."""
     message = cls(**fields)
     message.header.msg_type = cls.DESCRIPTOR.full_name
     message.header.session_id = session
-    message.header.token = token
+    message.header.token = header_token
     return message
 
 
@@ -187,6 +187,18 @@ class Client:
     async def request(self, cls, timeout=5.0, **fields):
         """Sends a request of type cls and returns its reply; raises ErrorReply on
         common.Error, WireError when the reply has the wrong type."""
+        return await self._request(cls, timeout, fields)
+
+    async def resume(self, token, last_seq, timeout=5.0):
+        """Resumes a session on this connection (common.ResumeReq, wire.md "Sessions"): the
+        reply (userid, replayed), then the missed pushes arrive on `pushes`; ErrorReply with
+        RESUME_EXPIRED when the session is gone. Keeps the token for later requests."""
+        reply = await self._request(common_pb2.ResumeReq, timeout,
+                                    {"token": token, "last_seq": last_seq})
+        self.token = token
+        return reply
+
+    async def _request(self, cls, timeout, fields):
         if self._reader.done():
             raise self.closed_reason
         session = next(self._sessions)

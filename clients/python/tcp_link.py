@@ -61,6 +61,11 @@ class TcpLink:
         except ConnectionError:
             raise StopAsyncIteration from None
 
+    def abort(self):
+        """Drops the connection at once, as a lost network would (no orderly close)."""
+        self.close_code = 1006
+        self._writer.transport.abort()
+
     async def close(self):
         if self.close_code is None:
             self.close_code = 1000

@@ -72,6 +72,8 @@ class SprotoClient:
         self.send_request = self.host.attach(c2s)
         self.debug = debug
         self.pushes = asyncio.Queue()
+        self.last_seq = 0   # the `seq` of the last push received (wire.md "Sessions")
+        self.seqs = []      # (push name, seq) of every push, in arrival order
         self.closed = asyncio.get_running_loop().create_future()
         self._waiting = {}
         self._sessions = itertools.count(1)
@@ -136,6 +138,10 @@ class SprotoClient:
                 message = self.host.dispatch(unframe(packet))
                 if message[0] == "REQUEST":
                     self._show("<<", packet, "push %s %r" % (message.name, message.args))
+                    seq = self.host.last_header.get("seq")
+                    if seq:
+                        self.last_seq = seq
+                    self.seqs.append((message.name, seq or 0))
                     self.pushes.put_nowait((message.name, message.args))
                     continue
                 self._show("<<", packet, "reply session=%d %r ud=%r" %
