@@ -1,7 +1,10 @@
 #!/usr/bin/python3
 """Long-connection client (protobuf mode): stays connected, pings every --interval seconds,
 prints pushes (game.Notice), and reconnects with exponential backoff when the connection
-drops. Exits 0 on Ctrl-C/SIGTERM or after --count pings; 1 after --max-retries failures."""
+drops; a reconnect first resumes the session (wire.md "Sessions": token + the last push seq),
+printing how many missed pushes were replayed, and logs in again only on RESUME_EXPIRED.
+Kicked (4001/4002) ends it. Exits 0 on Ctrl-C/SIGTERM or after --count pings; 1 after
+--max-retries failures or a kick."""
 import argparse
 import asyncio
 import signal
@@ -15,12 +18,16 @@ def log(text):
     print("%s %s" % (time.strftime("%H:%M:%S"), text), flush=True)
 
 
-async def print_pushes(client):
+async def print_pushes(client, st):
     while True:
         message = await client.pushes.get()
         if message is None:
             return
+        if message.header.seq:
+            st.last_seq = message.header.seq
         name = message.DESCRIPTOR.full_name
+        if isinstance(message, pb.common_pb2.Kicked):
+            st.kicked = message.reason
         if isinstance(message, pb.game_pb2.Notice):
             log("push %s: %s" % (name, message.text))
         elif isinstance(message, pb.common_pb2.Error):
@@ -35,16 +42,39 @@ class state:
     def __init__(self):
         self.pings = 0
         self.logged_in = False
+        self.token = ""     # the session to resume
+        self.last_seq = 0   # the seq of the last push received
+        self.kicked = None  # the reason of a Kicked push: do not come back
 
 
 async def one_connection(args, stop, st):
     """Connects, logs in and pings until stop or --count; returns True when finished."""
     client = await pb.Client.connect(args.url)
-    pushes = asyncio.get_running_loop().create_task(print_pushes(client))
+    pushes = None
     try:
-        login = await client.login(args.account, args.password, args.timeout)
+        userid = None
+        if st.token:
+            try:
+                resumed = await client.resume(st.token, st.last_seq, args.timeout)
+                userid = resumed.userid
+                log("connected to %s, resumed the session of userid %d: %d missed pushes replayed"
+                    % (args.url, userid, resumed.replayed))
+            except pb.ErrorReply as e:
+                if e.code != "RESUME_EXPIRED":
+                    raise
+                log("resume refused (RESUME_EXPIRED): logging in again")
+                st.token, st.last_seq = "", 0
+        # Pushes are read from here on: the replayed ones follow the resume reply.
+        pushes = asyncio.get_running_loop().create_task(print_pushes(client, st))
+        if userid is None:
+            # A new session numbers its pushes from 1; reset before the login, since its
+            # welcome push may be read before the login call returns.
+            st.last_seq = 0
+            login = await client.login(args.account, args.password, args.timeout)
+            st.token = login.token
+            log("connected to %s, logged in as %s (userid %d)"
+                % (args.url, args.account, login.userid))
         st.logged_in = True
-        log("connected to %s, logged in as %s (userid %d)" % (args.url, args.account, login.userid))
         while not stop.is_set():
             sent = time.monotonic()
             ping = await client.request(pb.game_pb2.PingReq, args.timeout)
@@ -59,7 +89,9 @@ async def one_connection(args, stop, st):
                 pass
         return True
     finally:
-        pushes.cancel()
+        if pushes is not None:
+            await asyncio.sleep(0)  # pushes already received are printed first
+            pushes.cancel()
         await client.close()
 
 
@@ -84,6 +116,9 @@ async def run(args):
             if task.result():
                 break
         except pb.FAILURES as e:
+            if st.kicked is not None:
+                log("kicked by the server (%s): not reconnecting" % st.kicked)
+                return 1
             failures += 1
             if st.logged_in:
                 delay, failures = args.backoff_min, 1

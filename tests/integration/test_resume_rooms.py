@@ -8,12 +8,16 @@ the session itself: RESUME_EXPIRED. A room's say reaches every member and only m
 
 import asyncio
 import os
+import re
+import signal
+import subprocess
 import sys
+import threading
 
 import pytest
 
 from conftest import ROOT
-from stratus_harness import free_port
+from stratus_harness import free_port, wait_until
 
 sys.path.insert(0, str(ROOT / "clients" / "python"))
 import stratus_pb  # noqa: E402
@@ -269,3 +273,92 @@ def test_sproto_rooms(stratus_server):
             await client.close()
 
     run(body())
+
+
+class CuttableProxy:
+    """A TCP proxy on loopback whose connections can all be dropped at once (no close frame,
+    as a phone losing its network), running on its own thread."""
+
+    def __init__(self, target_port):
+        self.target_port = target_port
+        self.port = free_port()
+        self.loop = asyncio.new_event_loop()
+        self.transports = []
+        ready = threading.Event()
+        self.thread = threading.Thread(target=self._run, args=(ready,), daemon=True)
+        self.thread.start()
+        ready.wait(5)
+
+    def _run(self, ready):
+        asyncio.set_event_loop(self.loop)
+
+        async def pipe(reader, writer):
+            try:
+                while data := await reader.read(65536):
+                    writer.write(data)
+                    await writer.drain()
+            except (ConnectionError, OSError):
+                pass
+            writer.transport.abort()
+
+        async def handle(reader, writer):
+            up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
+            self.transports += [writer.transport, up_writer.transport]
+            await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+
+        async def serve():
+            self.server = await asyncio.start_server(handle, "127.0.0.1", self.port)
+            ready.set()
+        self.loop.run_until_complete(serve())
+        self.loop.run_forever()
+
+    def cut(self):
+        def drop():
+            for t in self.transports:
+                t.abort()
+            self.transports.clear()
+        self.loop.call_soon_threadsafe(drop)
+
+    def close(self):
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(5)
+
+
+def test_longconn_client_resumes_after_its_connection_drops(stratus_server):
+    srv = start(stratus_server, "protobuf")
+    proxy = CuttableProxy(srv.port)
+    out_path = srv.workdir / "longconn.out"
+
+    def output():
+        return out_path.read_text() if out_path.exists() else ""
+
+    with open(out_path, "wb") as out:
+        proc = subprocess.Popen(
+            ["/usr/bin/python3",
+             str(ROOT / "clients" / "python" / "ws_client_longconn.py"),
+             "--url", f"ws://127.0.0.1:{proxy.port}/", "--account", "roamer", "--password", "pw",
+             "--interval", "0.2", "--backoff-min", "1.0", "--backoff-max", "1.0"],
+            stdout=out, stderr=subprocess.STDOUT)
+    try:
+        assert wait_until(lambda: "logged in as roamer" in output(), 20), output()
+        userid = int(re.search(r"logged in as roamer \(userid (\d+)\)", output()).group(1))
+        proxy.cut()
+
+        async def whisper_twice():
+            c = await stratus_pb.Client.connect(srv.urls[0])
+            await c.login("roamer_friend", "pw")
+            await asyncio.sleep(0.2)
+            for text in ("while you were away", "and again"):
+                said = await c.request(game_pb2.SayReq, to_userid=userid, text=text)
+                assert said.delivered  # the session waits for its resume
+            await c.close()
+        run(whisper_twice())
+        assert wait_until(lambda: "2 missed pushes replayed" in output(), 20), output()
+        assert wait_until(lambda: "and again" in output(), 5), output()
+        assert output().count("logged in as roamer") == 1  # resumed, not logged in again
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(20) == 0, output()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proxy.close()
