@@ -8,11 +8,13 @@ the session itself: RESUME_EXPIRED. A room's say reaches every member and only m
 
 import asyncio
 import os
+import queue
 import re
 import signal
 import subprocess
 import sys
 import threading
+import time
 
 import pytest
 
@@ -362,3 +364,73 @@ def test_longconn_client_resumes_after_its_connection_drops(stratus_server):
         if proc.poll() is None:
             proc.kill()
         proxy.close()
+
+
+@pytest.mark.parametrize("protocol", ["protobuf", "sproto"])
+def test_chat_client_joins_says_whispers_and_prints_what_arrives(stratus_server, protocol):
+    srv = start(stratus_server, protocol)
+    proc = subprocess.Popen(["/usr/bin/python3", str(ROOT / "clients" / "python" / "chat.py"),
+                             "--protocol", protocol, "--url", srv.urls[0], "--account", "cli"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    lines = []
+    arrived = queue.Queue()  # the client's output lines, read on a thread (never blocks a test)
+    threading.Thread(target=lambda: [arrived.put(line) for line in proc.stdout] + [arrived.put("")],
+                     daemon=True).start()
+
+    def expect(text, timeout=15):
+        """Waits until a line holding `text` has been printed (in any order)."""
+        if any(text in line for line in lines):
+            return
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = arrived.get(timeout=max(0.01, deadline - time.monotonic()))
+            except queue.Empty:
+                break
+            if not line:
+                break
+            lines.append(line.rstrip("\n"))
+            if text in line:
+                return
+        raise AssertionError(f"no {text!r} in {lines}")
+
+    try:
+        expect("in as cli")
+        proc.stdin.write("/join hall\n")
+        proc.stdin.flush()
+        expect("joined hall (1 members)")
+
+        async def friend():
+            if protocol == "protobuf":
+                c = await stratus_pb.Client.connect(srv.urls[1])
+                me = await c.login("friend", "pw")
+                assert (await c.request(game_pb2.JoinReq, room="hall")).members == 2
+                proc.stdin.write(f"hello from the cli\n/w {me.userid} psst\n")
+                proc.stdin.flush()
+                notice = await asyncio.wait_for(c.pushes.get(), 5)
+                while not isinstance(notice, game_pb2.RoomNotice):
+                    notice = await asyncio.wait_for(c.pushes.get(), 5)
+                assert notice.text == "hello from the cli"
+                whisper = await asyncio.wait_for(c.pushes.get(), 5)
+                assert whisper.text == "psst"
+                await c.request(game_pb2.RoomSayReq, room="hall", text="hi cli")
+            else:
+                c = await wcs.SprotoClient.connect(srv.urls[1], SCHEMAS)
+                await c.call("signin", {"userid": "friend"})
+                assert await c.call("join", {"room": "hall"}) == {"members": 2}
+                proc.stdin.write("hello from the cli\n/w friend psst\n")
+                proc.stdin.flush()
+                assert (await c.wait_push("room_notice", 5))["text"] == "hello from the cli"
+                assert (await c.wait_push("whisper", 5))["text"] == "psst"
+                await c.call("room_say", {"room": "hall", "text": "hi cli"})
+            await c.close()
+
+        run(friend())
+        expect("whisper to")
+        expect(": hi cli")
+        proc.stdin.write("/quit\n")
+        proc.stdin.flush()
+        assert proc.wait(10) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
