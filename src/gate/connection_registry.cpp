@@ -4,6 +4,7 @@
 
 #include "runtime/log.hpp"
 #include "runtime/node.hpp"
+#include "runtime/offload.hpp"
 
 namespace stratus::gate {
 
@@ -44,7 +45,13 @@ runtime::task<void> connection_registry::housekeeping() {
     if (since_trim >= trim_every && closed_since_trim_ > 0) {
       // Connections that closed leave freed buffers in the allocator's arenas; give the pages
       // back, so that RSS after a burst (or an attack) returns to its idle level.
-      malloc_trim(0);
+      // On a blocking lane: it takes 1 to 15 ms after a large burst, and this worker thread
+      // also runs agents.
+      // A full lane skips this round (the loop must not die: it also expires sessions).
+      auto trim = [] { malloc_trim(0); };
+      auto trimmed = co_await runtime::offload_to(*this, runtime::lane_of(*this, runtime::general_lane()),
+                                                  std::move(trim));
+      (void)trimmed;
       closed_since_trim_ = 0;
       since_trim = std::chrono::milliseconds(0);
     }
