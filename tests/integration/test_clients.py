@@ -136,3 +136,26 @@ def test_sproto_client_against_the_default_config(tmp_path, env):
         assert "heartbeat" in out.stdout and "push" in out.stdout, out.stdout
     finally:
         server.stop()
+
+
+def test_readme_client_commands_work_in_the_order_shown(tmp_path, env):
+    """README's first client commands, in its order, against one account store: the sproto
+    client (default config), then the protobuf one (`-c config.protobuf`)."""
+    readme = (ROOT / "README.md").read_text()
+    commands = [line.split("#")[0].split()[1:] for line in readme.splitlines()
+                if line.startswith("/usr/bin/python3 clients/python/ws_client_s")]
+    assert [c[0] for c in commands] == ["clients/python/ws_client_sproto.py",
+                                        "clients/python/ws_client_simple.py"]
+    for command, protocol in zip(commands, ("sproto", "protobuf")):
+        server = RunSh(tmp_path, env, protocol_type=protocol, heartbeat_ms=300).start()
+        try:
+            args = [a for a in command[1:]]
+            if "--url" in args:
+                args[args.index("--url") + 1] = server.url
+            else:
+                args += ["--url", server.url]
+            out = subprocess.run([PY, str(ROOT / command[0])] + args, capture_output=True,
+                                 text=True, timeout=60)
+            assert out.returncode == 0, out.stdout + out.stderr
+        finally:
+            server.stop()
