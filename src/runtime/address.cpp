@@ -48,6 +48,8 @@ const char* to_string(call_errc code) noexcept {
       return "stopped";
     case call_errc::overloaded:
       return "overloaded";
+    case call_errc::node_down:
+      return "node_down";
   }
   return "unknown";
 }

@@ -15,6 +15,7 @@ enum class call_errc {
   no_handler,       ///< the callee has no handler for the message type
   stopped,          ///< the node is shutting down
   overloaded,       ///< the work was refused (its queue was full) or dropped (waited too long)
+  node_down,        ///< the callee's node is down or unreachable (cluster; never a handler error)
 };
 
 /// Short stable name of an error code ("timeout", "dead_service", ...).

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "app/pb_game.hpp"
+#include "cluster/cluster.hpp"
 #include "admin/launch_admin.hpp"
 #include "app/sproto_handlers.hpp"
 #include "codec/protobuf_log.hpp"
@@ -50,6 +51,21 @@ gate::agent_factory agent_factory_for(const gate::gate_options& opts,
 void bootstrap(runtime::node& node, const runtime::config& cfg) {
   runtime::log::info("bootstrap: {} worker threads, config {}", node.threads(), cfg.file());
   codec::silence_protobuf_parse_logs();
+
+  // 0. The cluster link, when `cluster` is set: other nodes may call this one's services as
+  // soon as they are up.
+  cluster::cluster_options cluster_opts = cluster::options_from(cfg);
+  if (!cluster_opts.servers.empty()) {
+    if (cfg.get_string("cache") == "memory" || cfg.get_string("db") == "sqlite")
+      runtime::log::warn(
+          "cluster: node {} uses {}{}{}, which other nodes cannot share: accounts, tokens and "
+          "resumes stay per node (set cache = \"redis\" and db = \"mysql\" for a cluster)",
+          cluster_opts.node_name, cfg.get_string("cache") == "memory" ? "the in-process cache" : "",
+          cfg.get_string("cache") == "memory" && cfg.get_string("db") == "sqlite" ? " and " : "",
+          cfg.get_string("db") == "sqlite" ? "SQLite" : "");
+    if (node.launch_named<cluster::cluster_service>(".cluster", cluster_opts) == runtime::no_address)
+      throw std::runtime_error("cannot launch .cluster");
+  }
 
   // 1. The cache and database proxies (`.cacheproxyd`, `.dbproxyd`).
   services::launch_backends(node, cfg);

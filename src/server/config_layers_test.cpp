@@ -21,7 +21,8 @@ TEST(config_layers, every_layer_declares_its_keys_once_with_typed_defaults) {
       EXPECT_EQ(static_cast<int>(key.fallback.index()), static_cast<int>(key.type)) << key.name;
     }
   }
-  EXPECT_EQ(layers, (std::set<std::string>{"node", "gate", "services", "app", "admin"}));
+  EXPECT_EQ(layers,
+            (std::set<std::string>{"node", "gate", "cluster", "services", "app", "admin"}));
   for (const char* key : {"thread", "ws_port", "max_connections_per_ip", "login_lockout_s",
                           "redis_host", "admin_port", "console_port", "log_format"})
     EXPECT_NE(runtime::find_config_key(key), nullptr) << key;

@@ -1,0 +1,205 @@
+#pragma once
+// Several stratus nodes as one server, over NATS (skynet's cluster.call / cluster.send, with
+// the three things users of skynet, colyseus and pitaya complain about done right):
+//   - a call to a node that died fails with call_errc::node_down within `cluster_dead_after_ms`
+//     (never a hang), and later calls to it fail at once;
+//   - a dead node's cluster-wide names are released by the same deadline (no dead entries);
+//   - "the node is down or unreachable" (node_down) is never confused with a handler error.
+//
+// Messages that cross nodes are protobuf messages (they have a wire form and a name); a request
+// type is made deliverable with expose<Req>() on the receiving node, and its response type is
+// declared with STRATUS_RESPONSE(Req, Resp):
+//
+//     STRATUS_RESPONSE(game::PingReq, game::PingResp);        // once, at namespace scope
+//     cluster::expose<game::PingReq>();                        // on the node that serves it
+//     auto r = co_await cluster::call(*this, "node-b", ".pinger", req);  // result<game::PingResp>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <google/protobuf/message.h>
+
+#include "runtime/service.hpp"
+
+namespace stratus::runtime {
+class config;
+}
+
+/// Declares that a call of protobuf message Req is answered with Resp (any node).
+#define STRATUS_RESPONSE(Req, Resp)                 \
+  template <>                                       \
+  struct stratus::runtime::response_of<Req> {       \
+    using type = Resp;                              \
+  }
+
+namespace stratus::cluster {
+
+/// Everything the cluster reads from the config.
+struct cluster_options {
+  std::vector<std::string> servers;               ///< `cluster`: NATS URLs; empty: single node
+  std::string node_name;                          ///< `node_name`: unique in the cluster
+  std::chrono::milliseconds heartbeat{500};       ///< `cluster_heartbeat_ms`
+  std::chrono::milliseconds dead_after{2000};     ///< `cluster_dead_after_ms`
+};
+
+/// Reads cluster, node_name, cluster_heartbeat_ms, cluster_dead_after_ms.
+cluster_options options_from(const runtime::config& cfg);
+
+class link;
+
+namespace detail {
+
+/// What other nodes can deliver here: one protobuf request type.
+struct exposed_type {
+  virtual ~exposed_type() = default;
+  /// Calls (or, when !call, sends to) local service `service` with the request in `body`;
+  /// the serialized response.
+  virtual runtime::task<runtime::result<std::string>> deliver(runtime::service& relay,
+                                                              std::string service,
+                                                              std::string body, bool call) = 0;
+};
+void add_exposed(const std::string& type, std::unique_ptr<exposed_type> t);
+
+template <class Req>
+struct exposed_impl final : exposed_type {
+  runtime::task<runtime::result<std::string>> deliver(runtime::service& relay, std::string service,
+                                                      std::string body, bool call) override {
+    Req req;
+    if (!req.ParseFromString(body))
+      co_return runtime::call_error{runtime::call_errc::handler_failed,
+                                    "undecodable " + Req::descriptor()->full_name()};
+    if (!call) {
+      if (!relay.send(service, std::move(req)))
+        co_return runtime::call_error{runtime::call_errc::no_such_service,
+                                      "no service " + service + " on this node"};
+      co_return std::string();
+    }
+    auto r = co_await relay.call(service, std::move(req));
+    if (!r) co_return std::move(r.error());
+    using Resp = runtime::response_of_t<Req>;
+    if constexpr (std::is_same_v<Resp, runtime::done>) {
+      co_return std::string();
+    } else {
+      co_return r->SerializeAsString();
+    }
+  }
+};
+
+/// The state a caller waits on; completed once (reply, failure, timeout or node death).
+struct remote_call {
+  std::atomic<bool> finished{false};
+  std::atomic<bool> alive{true};  // false once the waiting coroutine is gone
+  runtime::result<std::string> outcome{
+      runtime::call_error{runtime::call_errc::node_down, "not sent"}};
+  std::coroutine_handle<> waiter;
+  runtime::service* svc = nullptr;
+};
+
+/// The node's link, or nullptr when it is not in a cluster.
+link* link_of(runtime::node& n);
+
+class remote_awaiter {
+ public:
+  remote_awaiter(runtime::service& self, std::string node, std::string service, std::string type,
+                 std::string body, std::chrono::milliseconds timeout);
+  remote_awaiter(const remote_awaiter&) = delete;
+  ~remote_awaiter() { st_->alive.store(false, std::memory_order_release); }
+  bool await_ready() const noexcept { return false; }
+  bool await_suspend(std::coroutine_handle<> h);
+  runtime::result<std::string> await_resume() { return std::move(st_->outcome); }
+
+ private:
+  runtime::service& self_;
+  std::string node_, service_, type_, body_;
+  std::chrono::milliseconds timeout_;
+  std::shared_ptr<remote_call> st_;
+};
+
+}  // namespace detail
+
+/// Lets other nodes call or send Req (a protobuf message) to this node's services.
+template <class Req>
+void expose() {
+  detail::add_exposed(Req::descriptor()->full_name(), std::make_unique<detail::exposed_impl<Req>>());
+}
+
+/// Calls `service` on node `node` and waits for its response (response_of_t<Req>): the same
+/// errors as a local call (timeout, no_such_service, handler_failed, no_handler...), plus
+/// node_down when the node is down, unknown or unreachable (or NATS is). `timeout` 0: the
+/// node's call_timeout. Name the request before `co_await` (GCC 12).
+template <class Req>
+runtime::task<runtime::result<runtime::response_of_t<Req>>> call(
+    runtime::service& self, std::string node, std::string service, const Req& req,
+    std::chrono::milliseconds timeout = std::chrono::milliseconds{0}) {
+  using Resp = runtime::response_of_t<Req>;
+  detail::remote_awaiter wait(self, std::move(node), std::move(service),
+                              Req::descriptor()->full_name(), req.SerializeAsString(),
+                              timeout.count() > 0 ? timeout : self.call_timeout());
+  runtime::result<std::string> r = co_await wait;
+  if (!r) co_return std::move(r.error());
+  Resp resp;
+  if constexpr (!std::is_same_v<Resp, runtime::done>) {
+    if (!resp.ParseFromString(*r))
+      co_return runtime::call_error{runtime::call_errc::handler_failed,
+                                    "undecodable " + Resp::descriptor()->full_name()};
+  }
+  co_return resp;
+}
+
+/// Sends Req to `service` on node `node`, one way; node_down when it cannot be sent now.
+runtime::result<runtime::done> send_bytes(runtime::service& self, const std::string& node,
+                                          const std::string& service, const std::string& type,
+                                          std::string body);
+template <class Req>
+runtime::result<runtime::done> send(runtime::service& self, const std::string& node,
+                                    const std::string& service, const Req& req) {
+  return send_bytes(self, node, service, Req::descriptor()->full_name(), req.SerializeAsString());
+}
+
+/// Claims the cluster-wide name `name` for a service of this node (skynet's uniqueservice):
+/// true when this node holds it now (it did already, or nobody alive did); false when a live
+/// node holds it. The lease lasts while this node's heartbeats do.
+bool claim(runtime::service& self, const std::string& name);
+/// The node holding cluster-wide name `name` (this node included), if any live node does.
+std::optional<std::string> owner_of(runtime::service& self, const std::string& name);
+/// Calls the service registered under the cluster-wide name `name`, wherever it lives.
+template <class Req>
+runtime::task<runtime::result<runtime::response_of_t<Req>>> call_named(
+    runtime::service& self, std::string name, const Req& req,
+    std::chrono::milliseconds timeout = std::chrono::milliseconds{0}) {
+  std::optional<std::string> node = owner_of(self, name);
+  if (!node) co_return runtime::call_error{runtime::call_errc::no_such_service,
+                                           "no live node holds " + name};
+  auto pending = call(self, std::move(*node), name, req, timeout);
+  co_return co_await std::move(pending);
+}
+/// The nodes alive now (this one first), by name.
+std::vector<std::string> live_nodes(runtime::service& self);
+/// This node's name ("" when not in a cluster).
+std::string node_name(runtime::service& self);
+
+/// `.cluster`: the node's link to the others (NATS connection, heartbeats, the relay of calls
+/// that arrive from other nodes). Launched by the bootstrap when `cluster` is set.
+class cluster_service : public runtime::service {
+ public:
+  explicit cluster_service(cluster_options opts);
+  ~cluster_service() override;
+  struct inbound;  // an envelope from another node, relayed onto this service's thread
+  static void describe(runtime::handlers<cluster_service>& h);
+  void on_start() override;
+  void on_stop() override;
+  void on_inbound(inbound m);
+
+ private:
+  runtime::task<void> ticks();
+  runtime::task<void> relay(inbound m);
+
+  cluster_options opts_;
+  std::unique_ptr<link> link_;
+};
+
+}  // namespace stratus::cluster

@@ -1,0 +1,272 @@
+// Two nodes over a real nats-server: cross-node calls with typed errors, a node killed with
+// SIGKILL while calls to it wait (each fails with node_down within cluster_dead_after_ms),
+// and NATS itself going away and coming back.
+#include "cluster/cluster.hpp"
+
+#include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <string>
+#include <thread>
+
+#include "game.pb.h"
+#include "runtime/node.hpp"
+
+STRATUS_RESPONSE(game::PingReq, game::PingResp);
+STRATUS_RESPONSE(game::EchoReq, game::EchoResp);
+
+namespace stratus::cluster {
+namespace {
+
+using namespace std::chrono_literals;
+using steady = std::chrono::steady_clock;
+
+constexpr const char* nats_binary = "/usr/sbin/nats-server";
+
+std::uint16_t free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t n = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &n);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+bool port_open(std::uint16_t port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  ::close(fd);
+  return ok;
+}
+
+/// A nats-server on a loopback port, started and stopped by the test.
+class nats_server {
+ public:
+  explicit nats_server(std::uint16_t port) : port_(port) { start(); }
+  ~nats_server() { stop(); }
+  void start() {
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      const std::string p = std::to_string(port_);
+      ::execl(nats_binary, nats_binary, "-a", "127.0.0.1", "-p", p.c_str(), nullptr);
+      ::_exit(127);
+    }
+    const auto until = steady::now() + 10s;
+    while (!port_open(port_) && steady::now() < until) std::this_thread::sleep_for(20ms);
+  }
+  void stop() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+  }
+  std::string url() const { return "nats://127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  std::uint16_t port_;
+  pid_t pid_ = -1;
+};
+
+/// Answers PingReq (after `delay`), on node b.
+class pinger : public runtime::service {
+ public:
+  explicit pinger(std::chrono::milliseconds delay) : delay_(delay) {}
+  static void describe(runtime::handlers<pinger>& h) { h.on(&pinger::on_ping); }
+  runtime::task<game::PingResp> on_ping(game::PingReq) {
+    if (delay_.count() > 0) co_await sleep(delay_);
+    game::PingResp resp;
+    resp.set_server_time_ms(4242);
+    co_return resp;
+  }
+
+ private:
+  std::chrono::milliseconds delay_;
+};
+
+cluster_options options(const std::string& name, const std::string& url) {
+  cluster_options o;
+  o.servers = {url};
+  o.node_name = name;
+  o.heartbeat = 100ms;
+  o.dead_after = 600ms;
+  return o;
+}
+
+/// Runs node b (its `.cluster` and `.pinger`) in a child process until it is killed; only
+/// call before the test starts any thread.
+pid_t spawn_node_b(const std::string& url, std::chrono::milliseconds delay) {
+  const pid_t pid = ::fork();
+  if (pid != 0) return pid;
+  expose<game::PingReq>();
+  runtime::node n({});
+  n.start();
+  n.launch_named<cluster_service>(".cluster", options("b", url));
+  n.launch_named<pinger>(".pinger", delay);
+  n.wait();
+  ::_exit(0);
+}
+
+/// Runs `body` as a coroutine on `n` and waits for it.
+void run_on(runtime::node& n, std::function<runtime::task<void>(runtime::service&)> body) {
+  ASSERT_EQ(n.exec(std::move(body)).wait_for(30s), std::future_status::ready);
+}
+
+bool wait_for_node(runtime::node& n, const std::string& name, std::chrono::seconds within) {
+  const auto until = steady::now() + within;
+  while (steady::now() < until) {
+    bool up = false;
+    run_on(n, [&](runtime::service& self) -> runtime::task<void> {
+      for (const auto& node : live_nodes(self)) up = up || node == name;
+      co_return;
+    });
+    if (up) return true;
+    std::this_thread::sleep_for(50ms);
+  }
+  return false;
+}
+
+TEST(cluster, calls_cross_nodes_and_every_failure_has_its_own_error) {
+  nats_server nats(free_port());
+  const pid_t b = spawn_node_b(nats.url(), 0ms);
+  runtime::node a({});
+  a.start();
+  a.launch_named<cluster_service>(".cluster", options("a", nats.url()));
+  ASSERT_TRUE(wait_for_node(a, "b", 10s));
+  run_on(a, [&](runtime::service& self) -> runtime::task<void> {
+    game::PingReq ping;
+    auto ok = co_await call(self, "b", ".pinger", ping);
+    EXPECT_TRUE(ok);
+    if (ok) EXPECT_EQ(ok->server_time_ms(), 4242);
+    auto nobody = co_await call(self, "b", ".nobody", ping);
+    EXPECT_FALSE(nobody);
+    if (nobody) co_return;
+    EXPECT_EQ(nobody.error().code, runtime::call_errc::no_such_service);
+    game::EchoReq echo;  // not exposed on b
+    auto unexposed = co_await call(self, "b", ".pinger", echo);
+    EXPECT_FALSE(unexposed);
+    if (unexposed) co_return;
+    EXPECT_EQ(unexposed.error().code, runtime::call_errc::no_handler);
+    const auto t0 = steady::now();
+    auto unknown = co_await call(self, "zz", ".pinger", ping);
+    EXPECT_FALSE(unknown);
+    if (unknown) co_return;
+    EXPECT_EQ(unknown.error().code, runtime::call_errc::node_down);
+    EXPECT_LT(steady::now() - t0, 100ms);  // at once: never a wait for a timeout
+    auto sent = send(self, "b", ".pinger", ping);
+    EXPECT_TRUE(sent);
+  });
+  // A cluster-wide name: claimed here, seen from here; a name nobody holds has no owner.
+  run_on(a, [&](runtime::service& self) -> runtime::task<void> {
+    EXPECT_TRUE(claim(self, ".matchmaker"));
+    EXPECT_EQ(owner_of(self, ".matchmaker"), std::optional<std::string>("a"));
+    EXPECT_EQ(owner_of(self, ".nothing"), std::nullopt);
+    co_return;
+  });
+  ::kill(b, SIGKILL);
+  ::waitpid(b, nullptr, 0);
+  a.stop();
+  a.wait();
+}
+
+TEST(cluster, a_node_killed_with_calls_pending_fails_each_with_node_down_within_dead_after) {
+  nats_server nats(free_port());
+  const pid_t b = spawn_node_b(nats.url(), 30s);  // b never answers in time
+  runtime::node a({});
+  a.start();
+  a.launch_named<cluster_service>(".cluster", options("a", nats.url()));
+  ASSERT_TRUE(wait_for_node(a, "b", 10s));
+  std::atomic<int> node_down{0};
+  std::atomic<long> slowest_ms{0};
+  std::promise<void> sent;
+  std::vector<std::future<void>> callers;
+  steady::time_point killed_at{};
+  std::mutex mu;
+  for (int i = 0; i < 5; ++i) {
+    callers.push_back(a.exec([&](runtime::service& self) -> runtime::task<void> {
+      game::PingReq ping;
+      auto r = co_await call(self, "b", ".pinger", ping, 20s);
+      std::lock_guard lock(mu);
+      if (!r && r.error().code == runtime::call_errc::node_down) ++node_down;
+      const long ms = std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - killed_at).count();
+      slowest_ms = std::max<long>(slowest_ms, ms);
+    }));
+  }
+  std::this_thread::sleep_for(300ms);  // the calls are out, waiting on b
+  {
+    std::lock_guard lock(mu);
+    killed_at = steady::now();
+    ::kill(b, SIGKILL);
+  }
+  ::waitpid(b, nullptr, 0);
+  for (auto& f : callers) ASSERT_EQ(f.wait_for(10s), std::future_status::ready);
+  EXPECT_EQ(node_down.load(), 5);
+  // dead_after is 600 ms; a heartbeat tick of slack.
+  EXPECT_LE(slowest_ms.load(), 600 + 300) << "pending calls failed " << slowest_ms << " ms after the kill";
+  run_on(a, [&](runtime::service& self) -> runtime::task<void> {
+    game::PingReq ping;
+    const auto t0 = steady::now();
+    auto later = co_await call(self, "b", ".pinger", ping);
+    EXPECT_FALSE(later);
+    if (later) co_return;
+    EXPECT_EQ(later.error().code, runtime::call_errc::node_down);
+    EXPECT_LT(steady::now() - t0, 100ms);
+  });
+  a.stop();
+  a.wait();
+}
+
+TEST(cluster, nats_going_away_fails_calls_fast_and_everything_recovers_when_it_returns) {
+  const std::uint16_t port = free_port();
+  nats_server nats(port);
+  const pid_t b = spawn_node_b(nats.url(), 0ms);
+  runtime::node a({});
+  a.start();
+  a.launch_named<cluster_service>(".cluster", options("a", nats.url()));
+  ASSERT_TRUE(wait_for_node(a, "b", 10s));
+  nats.stop();
+  std::this_thread::sleep_for(300ms);
+  run_on(a, [&](runtime::service& self) -> runtime::task<void> {
+    game::PingReq ping;
+    const auto t0 = steady::now();
+    auto r = co_await call(self, "b", ".pinger", ping);
+    EXPECT_FALSE(r);
+    if (r) co_return;
+    EXPECT_EQ(r.error().code, runtime::call_errc::node_down);
+    EXPECT_LT(steady::now() - t0, 100ms);
+  });
+  nats.start();
+  ASSERT_TRUE(wait_for_node(a, "b", 15s));
+  bool answered = false;
+  const auto until = steady::now() + 10s;
+  while (!answered && steady::now() < until) {
+    run_on(a, [&](runtime::service& self) -> runtime::task<void> {
+      game::PingReq ping;
+      auto r = co_await call(self, "b", ".pinger", ping, 1s);
+      answered = r.ok();
+    });
+  }
+  EXPECT_TRUE(answered);
+  ::kill(b, SIGKILL);
+  ::waitpid(b, nullptr, 0);
+  a.stop();
+  a.wait();
+}
+
+}  // namespace
+}  // namespace stratus::cluster
