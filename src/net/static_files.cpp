@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include <array>
+#include <cctype>
 #include <cstdio>
 #include <ctime>
 #include <stdexcept>
@@ -91,6 +92,25 @@ bool inside(const fs::path& path, const fs::path& root) {
   if (p == r) return true;
   if (p.size() <= r.size() || p.compare(0, r.size(), r) != 0) return false;
   return r.back() == '/' || p[r.size()] == '/';
+}
+
+/// True when a path below the root names a hidden file or folder (".git", "a/.env").
+bool hidden(std::string_view relative) {
+  return relative.starts_with('.') || relative.find("/.") != std::string_view::npos;
+}
+
+/// A decoded path below the root as a URL path: "/" + segments, percent-encoded where needed.
+std::string url_path(std::string_view relative) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out = "/";
+  for (unsigned char c : relative) {
+    if (std::isalnum(c) || c == '/' || c == '-' || c == '.' || c == '_' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += {'%', hex[c >> 4], hex[c & 15]};
+    }
+  }
+  return out;
 }
 
 /// An RFC 7231 date ("Sun, 06 Nov 1994 08:49:37 GMT").
@@ -190,28 +210,36 @@ http::message_generator static_files::respond(const request& req, bool keep_aliv
                 it->second.body);
   }
   // Hidden files (.git, .env, ...) are never served.
-  if (relative->starts_with('.') || relative->find("/.") != std::string::npos) {
-    return plain(http::status::not_found, "not found\n");
-  }
+  if (hidden(*relative)) return plain(http::status::not_found, "not found\n");
 
-  // Symlinks are followed, but what they lead to must stay inside the root.
+  // Symlinks are followed, but what they lead to must stay inside the root and be visible.
+  auto resolve = [&](const fs::path& p) -> std::optional<fs::path> {
+    std::error_code ec;
+    fs::path real = fs::canonical(p, ec);
+    if (ec || !inside(real, root_)) return std::nullopt;
+    if (hidden(std::string_view(real.native()).substr(root_.native().size()))) return std::nullopt;
+    return real;
+  };
+  auto file = resolve(root_ / *relative);
+  if (!file) return plain(http::status::not_found, "not found\n");
   std::error_code ec;
-  fs::path file = fs::canonical(root_ / *relative, ec);
-  if (ec || !inside(file, root_)) return plain(http::status::not_found, "not found\n");
-  if (fs::is_directory(file, ec)) {
+  if (fs::is_directory(*file, ec)) {
     if (!path.ends_with('/')) {
-      // Relative links in the folder's index.html need the slash.
+      // Relative links in the folder's index.html need the slash. The Location is built from
+      // the checked path, so "//host" cannot turn it into a link to another site.
       header h = base_header(http::status::moved_permanently, version);
-      h.set(http::field::location, std::string(path) + "/");
+      h.set(http::field::location, url_path(*relative) + "/");
       return text(std::move(h), keep_alive, head, "text/plain; charset=utf-8", "moved\n");
     }
-    file = fs::canonical(file / "index.html", ec);
-    if (ec || !inside(file, root_)) return plain(http::status::not_found, "not found\n");
+    file = resolve(*file / "index.html");
+    if (!file) return plain(http::status::not_found, "not found\n");
   }
+  // Only regular files: opening a FIFO would block the connection's thread.
+  if (!fs::is_regular_file(*file, ec)) return plain(http::status::not_found, "not found\n");
 
   http::file_body::value_type body;
   boost::beast::error_code open_ec;
-  body.open(file.c_str(), boost::beast::file_mode::scan, open_ec);
+  body.open(file->c_str(), boost::beast::file_mode::scan, open_ec);
   struct stat st {};
   if (open_ec || ::fstat(body.file().native_handle(), &st) != 0 || !S_ISREG(st.st_mode)) {
     return plain(http::status::not_found, "not found\n");
@@ -234,7 +262,7 @@ http::message_generator static_files::respond(const request& req, bool keep_aliv
     h.result(http::status::not_modified);
     return headers_only(std::move(h), keep_alive, std::nullopt);
   }
-  h.set(http::field::content_type, content_type_of(file));
+  h.set(http::field::content_type, content_type_of(*file));
   if (head) return headers_only(std::move(h), keep_alive, static_cast<std::uint64_t>(st.st_size));
   http::response<http::file_body> res(std::move(h), std::move(body));
   res.prepare_payload();

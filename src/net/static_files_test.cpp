@@ -5,6 +5,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -94,6 +95,10 @@ TEST_F(static_files_test, serves_index_html_for_the_root_and_folders) {
   auto moved = get("/sub?x=1");
   EXPECT_EQ(moved.result(), http::status::moved_permanently);
   EXPECT_EQ(moved[http::field::location], "/sub/");
+  // Never a protocol-relative "//sub/" (another host) nor raw bytes from the request.
+  EXPECT_EQ(get("//sub")[http::field::location], "/sub/");
+  fs::create_directories(base_ / "root/a b");
+  EXPECT_EQ(get("/a%20b")[http::field::location], "/a%20b/");
 }
 
 TEST_F(static_files_test, content_types_follow_the_extension) {
@@ -138,6 +143,13 @@ TEST_F(static_files_test, symlinks_may_not_lead_outside_the_root) {
   EXPECT_EQ(get("/escape_dir/secret.txt").result(), http::status::not_found);
   EXPECT_EQ(get("/escape_dir/").result(), http::status::not_found);
   EXPECT_EQ(get("/alias.js").body(), "export const x = 1;");  // inside: fine
+}
+
+TEST_F(static_files_test, hidden_files_stay_hidden_behind_symlinks_and_fifos_are_not_opened) {
+  fs::create_symlink(base_ / "root/.env", base_ / "root/env.txt");
+  EXPECT_EQ(get("/env.txt").result(), http::status::not_found);
+  ASSERT_EQ(::mkfifo((base_ / "root/pipe.txt").c_str(), 0600), 0);
+  EXPECT_EQ(get("/pipe.txt").result(), http::status::not_found);  // would block if opened
 }
 
 TEST_F(static_files_test, hidden_missing_and_large_files) {
