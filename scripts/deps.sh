@@ -11,19 +11,23 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev prometheus-cpp-dev
   redis-server mariadb-server python3 python3-websockets python3-protobuf python3-pytest
   python3-prometheus-client nats-server libnats-dev libprotobuf-c-dev libssl-dev
-  nodejs
+  nodejs chromium
 )
 # Debian's npm is a separate package; NodeSource's nodejs bundles it (and conflicts with it).
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 
-# The JS SDK's npm packages (clients/js), exactly as its lock file says; skipped when present.
-# Its tests need Node >= 20.10 (WebSocket behind --experimental-websocket) or >= 22.
+# The npm packages of the JS SDK (clients/js) and of the browser tests (tests/browser:
+# playwright-core, which drives the Debian chromium above; it downloads no browser), exactly as
+# their lock files say; skipped when present. The SDK's tests need Node >= 20.10 (WebSocket
+# behind --experimental-websocket) or >= 22.
 js_deps() {
-  local dir
-  dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/clients/js"
-  if [ -f "$dir/package-lock.json" ] && [ ! -d "$dir/node_modules" ] && command -v npm >/dev/null 2>&1; then
-    (cd "$dir" && npm ci --no-audit --no-fund)
-  fi
+  local root dir
+  root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+  for dir in "$root/clients/js" "$root/tests/browser"; do
+    if [ -f "$dir/package-lock.json" ] && [ ! -d "$dir/node_modules" ] && command -v npm >/dev/null 2>&1; then
+      (cd "$dir" && npm ci --no-audit --no-fund)
+    fi
+  done
 }
 
 missing=()

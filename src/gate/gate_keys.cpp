@@ -91,6 +91,9 @@ runtime::config_layer config_keys() {
        {},
        1},
       {"ws_origins", t::string_list, std::vector<str>{}, "allowed Origin headers; empty: any"},
+      {"www_root", t::string, str{"www"},
+       "folder of static files answered to plain HTTP GET/HEAD on ws_port (the browser demo); "
+       "relative: the working directory, else beside the binary; empty: off"},
       {"heartbeat_ms", t::integer, int64_t{5000}, "interval of heartbeat pushes in sproto mode", false, false, {}, 1},
       {"resume_grace_s", t::integer, int64_t{30},
        "seconds a dropped session waits for a resume; 0: no resume", false, false, {}, 0},

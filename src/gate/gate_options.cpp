@@ -1,10 +1,44 @@
 #include "gate/gate_options.hpp"
 
 #include <algorithm>
+#include <filesystem>
 
 #include "runtime/config.hpp"
+#include "runtime/install_paths.hpp"
 
 namespace stratus::gate {
+
+namespace {
+
+/// Static files for the WebSocket port: the folder found as the other shipped folders are
+/// (the default "www" may be absent: then none), and /server-info.json, which tells the demo
+/// page which protocol to speak.
+net::www_options www_from(const std::string& root, const std::string& protocol,
+                          const std::string& ws_path) {
+  net::www_options w;
+  if (root.empty()) return w;
+  std::error_code ec;
+  for (const auto& candidate : runtime::install_candidates(root)) {
+    if (std::filesystem::is_directory(candidate, ec)) {
+      w.root = candidate.string();
+      break;
+    }
+  }
+  if (w.root.empty()) {
+    if (root == "www") return w;
+    w.root = root;  // the listener's start then fails, naming it
+  }
+  std::string path;
+  for (char c : ws_path) {
+    if (c == '"' || c == '\\') path.push_back('\\');
+    path.push_back(c);
+  }
+  w.generated["/server-info.json"] = {
+      "application/json", R"({"protocol":")" + protocol + R"(","ws_path":")" + path + "\"}\n"};
+  return w;
+}
+
+}  // namespace
 
 gate_options options_from(const runtime::config& cfg) {
   gate_options o;
@@ -39,6 +73,7 @@ gate_options options_from(const runtime::config& cfg) {
   o.resume_grace = std::chrono::seconds(cfg.get_int("resume_grace_s"));
   o.resume_buffer = static_cast<std::size_t>(cfg.get_int("resume_buffer"));
   o.drain_timeout = std::chrono::milliseconds(cfg.get_int("drain_timeout_ms"));
+  l.www = www_from(cfg.get_string("www_root"), o.protocol_type, l.path);
   // TCP: the WebSocket settings, another address, and the mode's own length prefix.
   o.tcp = o.ws;
   o.tcp.listen.transport = net::transport::tcp;

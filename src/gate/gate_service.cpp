@@ -60,6 +60,10 @@ void gate_service::on_start() {
   runtime::log::info("gateway listening on {}:{}{} ({} mode, up to {} connections)",
                      opts_.ws.listen.host, listener_->port(), opts_.ws.listen.path,
                      opts_.protocol_type, opts_.ws.listen.max_connections);
+  if (!opts_.ws.listen.www.root.empty()) {
+    runtime::log::info("static files from {} on http://{}:{}/ (www_root)", opts_.ws.listen.www.root,
+                       opts_.ws.listen.host, listener_->port());
+  }
   ready_.set_value(listener_->port());
 }
 

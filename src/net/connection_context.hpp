@@ -14,6 +14,8 @@
 
 namespace stratus::net {
 
+class static_files;
+
 /// Called once per connection once it is open (after the upgrade, on WebSocket), on that
 /// connection's io_context thread (so concurrently from several workers): attach a handler here.
 using open_callback = std::function<void(const connection_ptr&)>;
@@ -26,6 +28,8 @@ struct connection_context {
   net_stats stats;
   /// Called for every opened connection.
   open_callback on_open;
+  /// Answers plain HTTP requests (WebSocket listener with a www root); null: they get 400.
+  std::shared_ptr<const static_files> www;
 
   /// Why claim() refused a connection.
   enum class refusal { none, full, address_full };

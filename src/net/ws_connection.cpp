@@ -164,8 +164,10 @@ void ws_connection::on_timer() {
   if (timer_.expiry() > std::chrono::steady_clock::now()) return;  // re-armed meanwhile
   switch (state_) {
     case state::handshake:
-      // A client that connects and says nothing (or too slowly) is dropped.
-      context_->stats.refused.fetch_add(1, std::memory_order_relaxed);
+      // A client that connects and says nothing (or too slowly) is dropped; so is one that
+      // fetched static files and then stays silent or reads too slowly.
+      if (!handshake_ || handshake_->served == 0)
+        context_->stats.refused.fetch_add(1, std::memory_order_relaxed);
       state_ = state::closed;
       release_slots();
       ws_.next_layer().close_now();

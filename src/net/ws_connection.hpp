@@ -63,8 +63,11 @@ class ws_connection final : public connection,
   enum class state : std::uint8_t { handshake, open, closing, closed };
   struct handshake_state;
 
-  // Upgrade (ws_handshake.cpp).
+  // Upgrade, or static files for plain requests (ws_handshake.cpp).
+  void read_request();
   void on_request(boost::system::error_code ec);
+  void serve_static(bool may_keep_alive);
+  void on_static_written(boost::system::error_code ec, std::size_t n, bool keep_alive);
   std::string_view check_request(boost::beast::http::status& status) const;
   void refuse(boost::beast::http::status status, std::string_view body);
   void on_accepted(boost::system::error_code ec);

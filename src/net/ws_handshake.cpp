@@ -1,5 +1,7 @@
-// The HTTP upgrade of a ws_connection: path, Origin and capacity checks, refusals.
+// The HTTP upgrade of a ws_connection: path, Origin and capacity checks, refusals; plain
+// requests go to the listener's static files when it has some.
 
+#include <boost/beast/core/buffers_generator.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
@@ -8,6 +10,7 @@
 #include <algorithm>
 
 #include "net/handshake_state.hpp"
+#include "net/static_files.hpp"
 #include "net/ws_connection.hpp"
 
 namespace stratus::net {
@@ -22,7 +25,11 @@ void ws_connection::start() {
   const auto& listen = context_->options.listen;
   arm_timer(std::chrono::steady_clock::now() + listen.handshake_timeout);
   handshake_ = std::make_unique<handshake_state>(listen.max_request_header);
-  http::async_read(ws_.next_layer(), handshake_->buffer, handshake_->parser,
+  read_request();
+}
+
+void ws_connection::read_request() {
+  http::async_read(ws_.next_layer(), handshake_->buffer, *handshake_->parser,
                    [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
                      self->on_request(ec);
                    });
@@ -33,14 +40,20 @@ void ws_connection::on_request(boost::system::error_code ec) {
   if (ec) {
     if (ec == http::error::end_of_stream || ec == boost::asio::error::eof ||
         ec == boost::asio::error::operation_aborted || ec == boost::asio::error::connection_reset) {
-      // The client went away before finishing its request.
-      context_->stats.refused.fetch_add(1, std::memory_order_relaxed);
+      // The client went away before finishing its request (or after its static files).
+      if (handshake_->served == 0) context_->stats.refused.fetch_add(1, std::memory_order_relaxed);
       state_ = state::closed;
       ws_.next_layer().close_now();
       return;
     }
+    // A request with a body (POST, ...) for the static files: 405, then the connection closes.
+    if (ec == http::error::unexpected_body && context_->www && handshake_->parser->is_header_done())
+      return serve_static(false);
     return refuse(http::status::bad_request, "malformed HTTP request\n");
   }
+  // Anything that asks for an upgrade takes the upgrade path (and its refusals) as before.
+  if (context_->www && handshake_->parser->get().count(http::field::upgrade) == 0)
+    return serve_static(true);
   http::status status = http::status::ok;
   if (auto body = check_request(status); !body.empty()) return refuse(status, body);
 
@@ -63,12 +76,12 @@ void ws_connection::on_request(boost::system::error_code ec) {
   ws_.auto_fragment(false);
   ws_.binary(true);
   ws_.async_accept(
-      handshake_->parser.get(),
+      handshake_->parser->get(),
       [self = shared_from_this()](boost::system::error_code ec) { self->on_accepted(ec); });
 }
 
 std::string_view ws_connection::check_request(http::status& status) const {
-  const auto& req = handshake_->parser.get();
+  const auto& req = handshake_->parser->get();
   const auto& listen = context_->options.listen;
   if (!boost::beast::websocket::is_upgrade(req)) {
     status = http::status::bad_request;
@@ -92,6 +105,40 @@ std::string_view ws_connection::check_request(http::status& status) const {
     }
   }
   return {};
+}
+
+void ws_connection::serve_static(bool may_keep_alive) {
+  const static_files& www = *context_->www;
+  const auto& req = handshake_->parser->get();
+  ++handshake_->served;
+  const bool keep_alive = may_keep_alive && req.keep_alive() &&
+                          handshake_->served < www.options().max_requests_per_connection;
+  arm_timer(std::chrono::steady_clock::now() + www.options().send_timeout);
+  // Written to the socket itself, not through the coalescing stream: the body goes out in
+  // chunks as fast as the client reads, so a large file never sits whole in memory.
+  boost::beast::async_write(
+      ws_.next_layer().next_layer(), www.respond(req, keep_alive),
+      [self = shared_from_this(), keep_alive](boost::system::error_code ec, std::size_t n) {
+        self->on_static_written(ec, n, keep_alive);
+      });
+}
+
+void ws_connection::on_static_written(boost::system::error_code ec, std::size_t n,
+                                      bool keep_alive) {
+  context_->stats.bytes_out.fetch_add(n, std::memory_order_relaxed);
+  if (state_ != state::handshake) return;  // the send timed out
+  if (ec || !keep_alive) {
+    state_ = state::closed;
+    handshake_.reset();
+    if (ec) return ws_.next_layer().close_now();
+    ws_.next_layer().shutdown_after_flush();
+    arm_timer(std::chrono::steady_clock::now() + context_->options.connection.close_timeout);
+    return;
+  }
+  // The next request (a file, or the upgrade) must come within the handshake timeout.
+  arm_timer(std::chrono::steady_clock::now() + context_->options.listen.handshake_timeout);
+  handshake_->next_request();
+  read_request();
 }
 
 void ws_connection::refuse(http::status status, std::string_view body) {

@@ -1,5 +1,6 @@
 #include "net/ws_listener.hpp"
 
+#include "net/static_files.hpp"
 #include "net/tcp_connection.hpp"
 
 #include <boost/asio/dispatch.hpp>
@@ -37,6 +38,9 @@ void ws_listener::start() {
     throw std::system_error(ec, "cannot listen on " + listen.host + ":" +
                                     std::to_string(listen.port) + " (" + step + ")");
   };
+  if (listen.transport == transport::websocket && !listen.www.root.empty()) {
+    context_->www = std::make_shared<const static_files>(listen.www);  // throws: bad folder
+  }
   boost::system::error_code ec;
   auto address = asio::ip::make_address(listen.host, ec);
   if (ec) fail(ec, "bad address");

@@ -30,7 +30,8 @@ class ws_listener {
   ws_listener& operator=(const ws_listener&) = delete;
 
   /// Binds, listens and starts accepting. Throws std::system_error naming host:port
-  /// when the address cannot be used (a start-up failure).
+  /// when the address cannot be used, std::runtime_error when the www root is not a folder
+  /// (start-up failures).
   void start();
   /// Stops accepting; open connections are left to the layer above. Call it (and the
   /// destructor) on the accept context's thread or while that context is not running.

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,29 @@ enum class transport {
 struct tcp_framing {
   std::uint8_t prefix_bytes = 2;  ///< 2 (sproto, big-endian) or 4 (protobuf, little-endian)
   bool big_endian = true;         ///< byte order of the prefix
+};
+
+/// A response body the server makes up itself (not read from the disk), served at a fixed path.
+struct generated_file {
+  /// Content-Type header value.
+  std::string content_type;
+  /// The whole body.
+  std::string body;
+};
+
+/// Static files answered to plain HTTP GET/HEAD requests on a WebSocket listener (the browser
+/// demo); upgrades are never affected.
+struct www_options {
+  /// Folder served at "/"; empty: off (plain requests get 400, as without this feature).
+  std::string root;
+  /// Bodies served at exact paths ("/server-info.json") before the folder is looked at.
+  std::map<std::string, generated_file> generated;
+  /// Larger files are refused (403), so one request cannot pin much memory or time.
+  std::uint64_t max_file_size = 8 * 1024 * 1024;
+  /// Requests answered on one keep-alive connection; the last answer closes it.
+  unsigned max_requests_per_connection = 100;
+  /// Time allowed to send one response; a client reading slower is dropped.
+  std::chrono::milliseconds send_timeout{30000};
 };
 
 /// Where to listen and which upgrades to accept.
@@ -45,6 +69,8 @@ struct listen_options {
   std::uint32_t max_request_header = 8192;
   /// listen() backlog.
   int backlog = 4096;
+  /// Static files for plain HTTP requests (WebSocket transport only).
+  www_options www;
 };
 
 /// Limits applied to every open connection.
