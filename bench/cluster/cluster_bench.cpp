@@ -1,0 +1,243 @@
+// Cross-node call round trips per second and latency, with 1 and 64 calls in flight, against
+// a local call and a bare NATS request/reply (the same two processes, the same nats-server, one
+// run). Node b runs in a child process; node a and the bare NATS client in this one.
+//   cluster_bench [--seconds S]
+#include <arpa/inet.h>
+#include <nats/nats.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cluster/cluster.hpp"
+#include "game.pb.h"
+#include "runtime/node.hpp"
+
+STRATUS_RESPONSE(game::PingReq, game::PingResp);
+
+namespace {
+
+using namespace std::chrono_literals;
+using steady = std::chrono::steady_clock;
+namespace cl = stratus::cluster;
+namespace rt = stratus::runtime;
+
+std::uint16_t free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t n = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &n);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+bool port_open(std::uint16_t port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  ::close(fd);
+  return ok;
+}
+
+class pinger : public rt::service {
+ public:
+  static void describe(rt::handlers<pinger>& h) { h.on(&pinger::on_ping); }
+  game::PingResp on_ping(game::PingReq) {
+    game::PingResp r;
+    r.set_server_time_ms(1);
+    return r;
+  }
+};
+
+cl::cluster_options options(const std::string& name, const std::string& url) {
+  cl::cluster_options o;
+  o.servers = {url};
+  o.node_name = name;
+  return o;
+}
+
+struct figures {
+  double per_s = 0;
+  double p50_us = 0, p99_us = 0;
+};
+
+figures summarize(std::vector<double>& us, double seconds) {
+  figures f;
+  f.per_s = static_cast<double>(us.size()) / seconds;
+  if (us.empty()) return f;
+  std::sort(us.begin(), us.end());
+  f.p50_us = us[us.size() / 2];
+  f.p99_us = us[std::min(us.size() - 1, us.size() * 99 / 100)];
+  return f;
+}
+
+/// `in_flight` coroutines on node a, each calling in a loop for `seconds`.
+figures run_calls(rt::node& a, int in_flight, double seconds, bool remote) {
+  std::mutex mu;
+  std::vector<double> us;
+  std::atomic<long> failed{0};
+  const auto until = steady::now() + std::chrono::duration<double>(seconds);
+  std::vector<std::future<void>> loops;
+  for (int i = 0; i < in_flight; ++i) {
+    loops.push_back(a.exec([&](rt::service& self) -> rt::task<void> {
+      std::vector<double> mine;
+      game::PingReq ping;
+      while (steady::now() < until) {
+        const auto t0 = steady::now();
+        bool ok = false;
+        if (remote) {
+          auto r = co_await cl::call(self, "b", ".pinger", ping);
+          ok = r.ok();
+        } else {
+          auto r = co_await self.call(".pinger", game::PingReq(ping));
+          ok = r.ok();
+        }
+        if (!ok) ++failed;
+        mine.push_back(std::chrono::duration<double, std::micro>(steady::now() - t0).count());
+      }
+      std::lock_guard lock(mu);
+      us.insert(us.end(), mine.begin(), mine.end());
+    }));
+  }
+  for (auto& l : loops) l.wait();
+  if (failed) std::fprintf(stderr, "%ld calls failed\n", failed.load());
+  return summarize(us, seconds);
+}
+
+/// Bare NATS: a responder echoing on "bench.echo" (in node b's process would be fairer, but the
+/// responder is a cnats callback thread either way), `in_flight` requests kept outstanding.
+struct bare_state {
+  natsConnection* nc = nullptr;
+  std::string inbox;
+  std::atomic<bool> stop{false};
+  std::mutex mu;
+  std::vector<double> us;
+  std::vector<steady::time_point> sent;  // per slot
+};
+
+void on_bare_reply(natsConnection* nc, natsSubscription*, natsMsg* msg, void* closure) {
+  auto* st = static_cast<bare_state*>(closure);
+  int slot = 0;
+  std::memcpy(&slot, natsMsg_GetData(msg), sizeof slot);
+  natsMsg_Destroy(msg);
+  const auto now = steady::now();
+  {
+    std::lock_guard lock(st->mu);
+    st->us.push_back(std::chrono::duration<double, std::micro>(now - st->sent[slot]).count());
+    st->sent[slot] = steady::now();
+  }
+  if (!st->stop.load())
+    natsConnection_PublishRequest(nc, "bench.echo", st->inbox.c_str(), &slot, sizeof slot);
+}
+
+void on_bare_echo(natsConnection* nc, natsSubscription*, natsMsg* msg, void*) {
+  natsConnection_Publish(nc, natsMsg_GetReply(msg), natsMsg_GetData(msg), natsMsg_GetDataLength(msg));
+  natsMsg_Destroy(msg);
+}
+
+figures run_bare(const std::string& url, int in_flight, double seconds) {
+  natsConnection* responder = nullptr;
+  natsConnection_ConnectTo(&responder, url.c_str());
+  natsSubscription* echo = nullptr;
+  natsConnection_Subscribe(&echo, responder, "bench.echo", on_bare_echo, nullptr);
+  natsConnection_Flush(responder);
+  bare_state st;
+  natsOptions* o = nullptr;
+  natsOptions_Create(&o);
+  natsOptions_SetURL(o, url.c_str());
+  natsOptions_SetSendAsap(o, true);
+  natsConnection_Connect(&st.nc, o);
+  natsOptions_Destroy(o);
+  st.inbox = "bench.inbox";
+  natsSubscription* replies = nullptr;
+  natsConnection_Subscribe(&replies, st.nc, st.inbox.c_str(), on_bare_reply, &st);
+  natsConnection_Flush(st.nc);
+  st.sent.assign(static_cast<std::size_t>(in_flight), steady::now());
+  for (int slot = 0; slot < in_flight; ++slot) {
+    st.sent[slot] = steady::now();
+    natsConnection_PublishRequest(st.nc, "bench.echo", st.inbox.c_str(), &slot, sizeof slot);
+  }
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  st.stop = true;
+  std::this_thread::sleep_for(200ms);
+  natsSubscription_Destroy(replies);
+  natsSubscription_Destroy(echo);
+  natsConnection_Destroy(st.nc);
+  natsConnection_Destroy(responder);
+  std::lock_guard lock(st.mu);
+  return summarize(st.us, seconds);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  double seconds = 5;
+  for (int i = 1; i + 1 < argc; ++i)
+    if (std::string(argv[i]) == "--seconds") seconds = std::stod(argv[i + 1]);
+  const std::uint16_t port = free_port();
+  const pid_t nats = ::fork();
+  if (nats == 0) {
+    const std::string p = std::to_string(port);
+    ::execl("/usr/sbin/nats-server", "nats-server", "-a", "127.0.0.1", "-p", p.c_str(), nullptr);
+    ::_exit(127);
+  }
+  while (!port_open(port)) std::this_thread::sleep_for(20ms);
+  const std::string url = "nats://127.0.0.1:" + std::to_string(port);
+  const pid_t b = ::fork();
+  if (b == 0) {
+    cl::expose<game::PingReq>();
+    rt::node n({});
+    n.start();
+    n.launch_named<cl::cluster_service>(".cluster", options("b", url));
+    n.launch_named<pinger>(".pinger");
+    n.wait();
+    ::_exit(0);
+  }
+  rt::node a({});
+  a.start();
+  a.launch_named<cl::cluster_service>(".cluster", options("a", url));
+  a.launch_named<pinger>(".pinger");
+  for (bool up = false; !up; std::this_thread::sleep_for(50ms)) {
+    a.exec([&](rt::service& self) -> rt::task<void> {
+       for (auto& n : cl::live_nodes(self)) up = up || n == "b";
+       co_return;
+     }).wait();
+  }
+  std::printf("cluster_bench: %.0f s per case, nodes a and b (2 processes, 2 threads each) and "
+              "nats-server on this machine\n",
+              seconds);
+  std::printf("%-34s %12s %10s %10s\n", "case", "calls/s", "p50 us", "p99 us");
+  for (int in_flight : {1, 64}) {
+    figures local = run_calls(a, in_flight, seconds, false);
+    figures remote = run_calls(a, in_flight, seconds, true);
+    figures bare = run_bare(url, in_flight, seconds);
+    std::printf("%-34s %12.0f %10.1f %10.1f\n", ("local call, " + std::to_string(in_flight) + " in flight").c_str(), local.per_s, local.p50_us, local.p99_us);
+    std::printf("%-34s %12.0f %10.1f %10.1f\n", ("cross-node call, " + std::to_string(in_flight) + " in flight").c_str(), remote.per_s, remote.p50_us, remote.p99_us);
+    std::printf("%-34s %12.0f %10.1f %10.1f\n", ("bare NATS req/reply, " + std::to_string(in_flight) + " in flight").c_str(), bare.per_s, bare.p50_us, bare.p99_us);
+    std::printf("%-34s %12.2f\n", "  cross-node / bare NATS", remote.per_s / std::max(1.0, bare.per_s));
+  }
+  ::kill(b, SIGKILL);
+  ::waitpid(b, nullptr, 0);
+  a.stop();
+  a.wait();
+  ::kill(nats, SIGKILL);
+  ::waitpid(nats, nullptr, 0);
+  return 0;
+}
