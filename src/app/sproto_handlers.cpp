@@ -158,6 +158,7 @@ std::shared_ptr<const gate::sproto_app> finish(std::shared_ptr<gate::sproto_app>
   auto pushes = codec::sproto_push_framer::create(app->s2c);
   if (!pushes) throw std::runtime_error("sproto s2c schema: " + pushes.err().message);
   app->pushes = *pushes;
+  if (auto beat = app->pushes->make("heartbeat")) app->heartbeat_push = *beat;
   app->hub = std::make_shared<gate::session_hub>(
       app->pushes, gate::resume_limits{opts.resume_grace, opts.resume_buffer});
   app->max_bad_packets = opts.max_bad_packets;

@@ -53,6 +53,14 @@ bool sproto_session::push(std::string_view name, const sproto::value& args) {
   return agent_.send_packet(scratch_);
 }
 
+bool sproto_session::push(const codec::push_ptr& body) {
+  if (!body) return false;
+  if (const session_ptr& s = agent_.session(); s && userid_ != 0) return s->push(body);
+  std::string packet;
+  if (!app_.pushes->frame(*body, 0, packet)) return false;
+  return agent_.send_packet(packet);
+}
+
 bool sproto_session::push_to(const std::string& user, std::string_view name,
                              const sproto::value& args) {
   session_ptr s = agent_.hub().find_name(user);
@@ -212,7 +220,12 @@ runtime::task<void> sproto_driver::heartbeat_loop() {
   while (!agent_.exiting()) {
     co_await agent_.sleep(app_->heartbeat);
     if (agent_.exiting() || !agent_.connection().is_open()) co_return;
-    session_.push("heartbeat");
+    // One body for every session: a session keeps its recent pushes for a resume, and an idle
+    // one would otherwise keep a copy of each heartbeat.
+    if (app_->heartbeat_push)
+      session_.push(app_->heartbeat_push);
+    else
+      session_.push("heartbeat");
   }
 }
 

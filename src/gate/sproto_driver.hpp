@@ -39,6 +39,8 @@ class sproto_session {
   /// or framed, or the connection is gone. A push to a signed-in session carries its next
   /// `seq` and is kept for a resume.
   bool push(std::string_view name, const sproto::value& args = {});
+  /// Sends a push made once with make_push() (to many sessions, or again and again).
+  bool push(const codec::push_ptr& body);
   /// The same push to the user signed in as `user` (wherever its session is); false when the
   /// user is not online.
   bool push_to(const std::string& user, std::string_view name, const sproto::value& args = {});
@@ -83,6 +85,7 @@ struct sproto_app {
   int max_bad_packets = 3;                                   ///< malformed in a row -> 1008
   intake_limits intake;                       ///< per-connection budget and queue bounds
   std::chrono::milliseconds heartbeat{5000};  ///< `heartbeat` push interval
+  codec::push_ptr heartbeat_push;  ///< the `heartbeat` body, made once for every session
 
   /// Registers `fn` for the c2s protocol `name`; an unknown name is a bug (logic_error).
   sproto_app& add(const std::string& name, sproto_handler fn);

@@ -42,15 +42,13 @@ void user_session::send_locked(const net::connection_ptr& conn, const codec::pus
 }
 
 void user_session::trim_locked(clock::time_point now) {
-  if (!kept_) return;
   // Kept while a resume could still ask for them: at most `buffer`, and while connected, none
   // older than the grace (an idle session's heartbeats do not pile up).
-  while (kept_->size() > limits_.buffer ||
-         (!kept_->empty() && conn_ && now - kept_->front().at > limits_.grace)) {
-    lost_ = kept_->front().seq;
-    kept_->pop_front();
+  while (kept_.size() > limits_.buffer ||
+         (!kept_.empty() && conn_ && now - kept_.front().at > limits_.grace)) {
+    lost_ = kept_.front().seq;
+    kept_.pop_front();
   }
-  if (kept_->empty()) kept_.reset();
 }
 
 bool user_session::push(const codec::push_ptr& push) {
@@ -60,8 +58,7 @@ bool user_session::push(const codec::push_ptr& push) {
   if (ended_) return false;
   const std::uint32_t seq = ++seq_;
   if (limits_.grace.count() > 0 && limits_.buffer > 0) {
-    if (!kept_) kept_ = std::make_unique<std::deque<kept_push>>();
-    kept_->push_back(kept_push{seq, now, push});
+    kept_.push_back(kept_push{seq, now, push});
   } else {
     lost_ = seq;
   }
@@ -114,12 +111,11 @@ std::optional<std::uint32_t> user_session::resume(
   // Every push after last_seq is kept (last_seq >= lost_), so all of them are replayed.
   const std::uint32_t replayed = seq_ - last_seq;
   reply(*conn, replayed);
-  if (kept_) {
-    std::string packet;
-    for (const kept_push& k : *kept_) {
-      if (k.seq > last_seq && framer_->frame(*k.body, k.seq, packet))
-        conn->send({reinterpret_cast<const std::uint8_t*>(packet.data()), packet.size()});
-    }
+  std::string packet;
+  for (std::size_t i = 0; i < kept_.size(); ++i) {
+    const kept_push& k = kept_.at(i);
+    if (k.seq > last_seq && framer_->frame(*k.body, k.seq, packet))
+      conn->send({reinterpret_cast<const std::uint8_t*>(packet.data()), packet.size()});
   }
   conn_ = conn;
   detached_at_.reset();
@@ -131,7 +127,7 @@ bool user_session::end(session_end why, std::uint16_t close_code, std::string_vi
   std::lock_guard lock(mu_);
   if (ended_) return false;
   ended_ = true;
-  kept_.reset();
+  kept_.clear();
   if (conn_ && close_code != 0) {
     std::string packet;
     if (!kick_reason.empty()) {
@@ -178,7 +174,7 @@ std::uint32_t user_session::last_seq() const {
 
 std::size_t user_session::kept() const {
   std::lock_guard lock(mu_);
-  return kept_ ? kept_->size() : 0;
+  return kept_.size();
 }
 
 }  // namespace stratus::gate

@@ -6,7 +6,6 @@
 
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -93,9 +92,43 @@ class user_session {
 
  private:
   struct kept_push {
-    std::uint32_t seq;
-    clock::time_point at;
+    std::uint32_t seq = 0;
+    clock::time_point at{};
     codec::push_ptr body;
+  };
+  /// The kept pushes, oldest first: a ring in a vector that doubles as it fills, so an idle
+  /// session holding a few heartbeats costs a few hundred bytes (a std::deque takes 576 at once).
+  class push_ring {
+   public:
+    bool empty() const noexcept { return size_ == 0; }
+    std::size_t size() const noexcept { return size_; }
+    const kept_push& front() const { return items_[head_]; }
+    const kept_push& at(std::size_t i) const { return items_[(head_ + i) % items_.size()]; }
+    void push_back(kept_push k) {
+      if (size_ == items_.size()) grow();
+      items_[(head_ + size_) % items_.size()] = std::move(k);
+      ++size_;
+    }
+    void pop_front() {
+      items_[head_] = kept_push{};
+      head_ = (head_ + 1) % items_.size();
+      if (--size_ == 0) clear();
+    }
+    void clear() {
+      std::vector<kept_push>().swap(items_);
+      head_ = size_ = 0;
+    }
+
+   private:
+    void grow() {
+      std::vector<kept_push> bigger(items_.empty() ? 2 : 2 * items_.size());
+      for (std::size_t i = 0; i < size_; ++i) bigger[i] = std::move(items_[(head_ + i) % items_.size()]);
+      items_.swap(bigger);
+      head_ = 0;
+    }
+    std::vector<kept_push> items_;
+    std::size_t head_ = 0;
+    std::size_t size_ = 0;
   };
   void send_locked(const net::connection_ptr& conn, const codec::push_body& body, std::uint32_t seq);
   void trim_locked(clock::time_point now);
@@ -110,7 +143,7 @@ class user_session {
   net::connection_ptr conn_;  // null while detached or ended
   std::uint32_t seq_ = 0;
   std::uint32_t lost_ = 0;    // highest seq dropped from the buffer
-  std::unique_ptr<std::deque<kept_push>> kept_;  // made on the first push
+  push_ring kept_;
   std::optional<clock::time_point> detached_at_;
   bool ended_ = false;
   std::vector<std::string> rooms_;
