@@ -153,10 +153,13 @@ TEST(frame_reader, tcp_bytes_that_look_like_websocket_frames_are_just_packets) {
   // 0x82 0x03 would be a binary frame of 3 bytes to a WebSocket reader; on TCP with the
   // protobuf prefix it is the start of a 4-byte length.
   frame_reader r(net::tcp_framing{4, false});
-  feed(r, pb_packet(std::string("\x82\x03abc")));
+  const std::string body =
+      "\x82\x03"
+      "abc";
+  feed(r, pb_packet(body));
   std::string_view p;
   ASSERT_EQ(r.next(p), frame_reader::event::message);
-  EXPECT_EQ(p.substr(4), "\x82\x03abc");
+  EXPECT_EQ(p.substr(4), body);
 }
 
 TEST(frame_reader, tcp_oversized_packet_is_an_error) {

@@ -4,6 +4,7 @@
 // length prefix, as wire.md and the server's tcp_port expect).
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,7 +37,9 @@ inline void append_packet(std::vector<std::uint8_t>& out, frame_writer* ws,
   if (ws != nullptr) {
     ws->append(out, ws_opcode::binary, packet);
   } else {
-    out.insert(out.end(), packet.begin(), packet.end());
+    const std::size_t at = out.size();
+    out.resize(at + packet.size());
+    if (!packet.empty()) std::memcpy(out.data() + at, packet.data(), packet.size());
   }
 }
 
