@@ -365,14 +365,17 @@ if [ "$baseline" -eq 1 ]; then
       -v t="${transports[0]}" 'BEGIN { if (b > 0) printf "stratus (%s) / bare echo at %s: %.2f\n", t, k, s / b }'
   done
 fi
-# side_by_side A B LABEL_A LABEL_B RATIO: medians of A and B per case, and B/A.
+# side_by_side A B LABEL_A LABEL_B RATIO: medians of A and B per case, and B/A. "us/req" is the
+# server's CPU time per request (CPU% / req/s): steadier than req/s when other work shares the
+# cores.
 side_by_side() {
-  printf '%-10s %11s %6s %7s %11s %6s %7s %7s\n' "conns x k" "$3 req/s" "CPU%" "RSS MB" "$4 req/s" "CPU%" "RSS MB" "$5"
+  printf '%-10s %11s %6s %6s %7s %11s %6s %6s %7s %7s\n' "conns x k" "$3 req/s" "CPU%" "us/req" "RSS MB" \
+    "$4 req/s" "CPU%" "us/req" "RSS MB" "$5"
   for c in "${cases[@]}"; do
     key="${c% *}x${c#* }"
     awk -v k="$key" -v a="$(field "$1" "$key" 3)" -v ac="$(field "$1" "$key" 9)" -v ar="$(field "$1" "$key" 11)" \
       -v b="$(field "$2" "$key" 3)" -v bc="$(field "$2" "$key" 9)" -v br="$(field "$2" "$key" 11)" \
-      'BEGIN { printf "%-10s %11.0f %6s %7s %11.0f %6s %7s %7.2f\n", k, a, ac, ar, b, bc, br, (a > 0 ? b / a : 0) }'
+      'BEGIN { printf "%-10s %11.0f %6s %6.1f %7s %11.0f %6s %6.1f %7s %7.2f\n", k, a, ac, (a > 0 ? ac * 1e4 / a : 0), ar, b, bc, (b > 0 ? bc * 1e4 / b : 0), br, (a > 0 ? b / a : 0) }'
   done
 }
 if [ "${#transports[@]}" -eq 2 ]; then
