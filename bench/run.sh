@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks a stratus server with stratus-bench and prints a table.
-#   bench/run.sh [--protocol protobuf|sproto] [--duration S] [--warmup S] [--idle N]
-#                [--threads T] [--repeat R] [--no-baseline] [--quick]
+#   bench/run.sh [--protocol protobuf|sproto] [--transport ws|tcp|both] [--compare BIN]
+#                [--duration S] [--warmup S] [--idle N] [--threads T] [--repeat R]
+#                [--no-baseline] [--quick]
 # Builds the release preset if needed, starts build/release/bin/stratus with a temporary
 # config on a free port, runs the matrix (100x1, 1000x1, 100x16, 1000x16 connections x
 # in-flight, 32-byte echo) R times (default 3) and prints the median run of each case,
@@ -11,6 +12,12 @@
 # The baseline: each case also runs, interleaved in the same run and with the same client,
 # against bench/net_echo (a bare WebSocket echo on stratus::net, no codec, no services;
 # --protocol raw), and the table gives stratus as a ratio of it.
+# --transport: WebSocket (ws, the default), plain TCP on the server's tcp_port (tcp: the mode's
+# length prefix, no WebSocket), or both: each case over ws then tcp against the same server,
+# interleaved, and a table of both with the TCP/WS ratio. The idle test uses the first one.
+# --compare BIN: a second server from BIN (e.g. an older build) runs beside the first; each
+# case also runs against it (WebSocket only), interleaved, and a table gives both medians.
+# --idle 0 skips the idle test.
 # Environment: STRATUS_BIN / STRATUS_BENCH_BIN use those binaries and skip the build.
 # Raw results (one JSON object per case) go to build/bench/<date>-<protocol>.jsonl.
 set -euo pipefail
@@ -25,15 +32,19 @@ threads=1
 repeat=3
 baseline=1
 payload=32
+transport=ws
+compare_bin="${STRATUS_COMPARE_BIN:-}"
 
 usage() {
-  sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'
   exit "${1:-0}"
 }
 
 while [ $# -gt 0 ]; do
   case "$1" in
     --protocol) protocol="$2"; shift ;;
+    --transport) transport="$2"; shift ;;
+    --compare) compare_bin="$2"; shift ;;
     --duration) duration="$2"; shift ;;
     --warmup) warmup="$2"; shift ;;
     --idle) idle="$2"; shift ;;
@@ -47,6 +58,15 @@ while [ $# -gt 0 ]; do
   shift
 done
 case "$protocol" in protobuf | sproto) ;; *) echo "--protocol: protobuf or sproto" >&2; exit 2 ;; esac
+case "$transport" in
+  ws | tcp) transports=("$transport") ;;
+  both) transports=(ws tcp) ;;
+  *) echo "--transport: ws, tcp or both" >&2; exit 2 ;;
+esac
+if [ -n "$compare_bin" ] && [ ! -x "$compare_bin" ]; then
+  echo "bench/run.sh: --compare $compare_bin is not an executable" >&2
+  exit 2
+fi
 
 # 10,000 client sockets here and 10,000 in the server: raise the open-file limit to the maximum.
 ulimit -n "$(ulimit -Hn)"
@@ -61,7 +81,7 @@ echo_bin="${STRATUS_ECHO_BIN:-$root/build/release/bin/net_echo}"
 if [ -z "${STRATUS_BIN:-}" ] || [ -z "${STRATUS_BENCH_BIN:-}" ]; then
   cd "$root"
   [ -f build/release/build.ninja ] || cmake --preset release
-  cmake --build --preset release --target stratus stratus-bench net_echo
+  nice -n 10 cmake --build --preset release --target stratus stratus-bench net_echo
 fi
 for b in "$server_bin" "$bench_bin"; do
   [ -x "$b" ] || { echo "bench/run.sh: $b is missing" >&2; exit 1; }
@@ -72,18 +92,24 @@ rows_file="$tmp/rows"
 : >"$rows_file"
 server_pid=""
 bare_pid=""
+cmp_pid=""
 stop_echo() {
   if [ -n "$bare_pid" ]; then kill -TERM "$bare_pid" 2>/dev/null || true; wait "$bare_pid" 2>/dev/null || true; fi
   bare_pid=""
 }
-stop_server() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
+stop_pid() {
+  if [ -n "$1" ] && kill -0 "$1" 2>/dev/null; then
+    kill -TERM "$1" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
   fi
+}
+stop_server() {
+  stop_pid "$server_pid"
   server_pid=""
+  stop_pid "$cmp_pid"
+  cmp_pid=""
 }
 trap 'stop_server; stop_echo; rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
@@ -92,22 +118,28 @@ free_port() {
   "$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-# 2. A fresh server on a free port with a temporary config (memory cache, SQLite in $tmp).
-start_server() {
-  port="$(free_port)"
-  cat >"$tmp/config" <<EOF
+# 2. A fresh server on free ports with a temporary config (memory cache, SQLite in its folder):
+# launch BIN DIR sets launched_pid, launched_port (WebSocket) and launched_tcp_port.
+launch() {
+  local bin="$1" dir="$2"
+  mkdir -p "$dir"
+  rm -f "$dir"/stratus.db*
+  launched_port="$(free_port)"
+  launched_tcp_port="$(free_port)"
+  cat >"$dir/config" <<EOF
 thread = 2
 log_level = "warn"
-logger = "$tmp/server.log"
-daemon = "$tmp/stratus.pid"
+logger = "$dir/server.log"
+daemon = "$dir/stratus.pid"
 ws_host = "127.0.0.1"
-ws_port = $port
+ws_port = $launched_port
+tcp_port = $launched_tcp_port
 protocol_type = "$protocol"
-max_connections = $((idle + 1000))
+max_connections = $((idle + 2000))
 idle_timeout_ms = 600000
 cache = "memory"
 db = "sqlite"
-sqlite_path = "$tmp/stratus.db"
+sqlite_path = "$dir/stratus.db"
 -- The matrix measures the gateway, not Argon2id: each connection's one login (account creation
 -- on the first) uses the cheapest hash. bench/login_latency.py measures logins at full cost.
 password_ops = 1
@@ -116,30 +148,40 @@ password_mem_kib = 8
 -- thousands of requests per second, far above the per-IP and per-connection limits meant for
 -- real players (bench/abuse measures those). Servers without these keys ignore them.
 -- The logins of N connections opening at once all wait for the hasher: let them queue.
-max_connections_per_ip = $((idle + 1000))
+max_connections_per_ip = $((idle + 2000))
 max_requests_per_s = 1000000000
 max_bytes_per_s = 1000000000
-password_queue = $((idle + 1000))
+password_queue = $((idle + 2000))
 EOF
-  (cd "$tmp" && exec "$server_bin" -c "$tmp/config" >"$tmp/server.out" 2>&1) &
-  server_pid=$!
+  (cd "$dir" && exec "$bin" -c "$dir/config" >"$dir/server.out" 2>&1) &
+  launched_pid=$!
   for _ in $(seq 200); do
-    if ! kill -0 "$server_pid" 2>/dev/null; then
-      echo "bench/run.sh: the server exited at start-up:" >&2
-      tail -20 "$tmp/server.out" "$tmp/server.log" 2>/dev/null >&2
+    if ! kill -0 "$launched_pid" 2>/dev/null; then
+      echo "bench/run.sh: the server $bin exited at start-up:" >&2
+      tail -20 "$dir/server.out" "$dir/server.log" 2>/dev/null >&2
       exit 1
     fi
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return; fi
+    if (exec 3<>"/dev/tcp/127.0.0.1/$launched_port") 2>/dev/null; then return; fi
     sleep 0.1
   done
-  echo "bench/run.sh: the server did not listen on port $port within 20 s" >&2
+  echo "bench/run.sh: the server $bin did not listen on port $launched_port within 20 s" >&2
   exit 1
+}
+
+# start_server: the server under test, and the one to compare with (--compare), fresh.
+start_server() {
+  launch "$server_bin" "$tmp/server"
+  server_pid="$launched_pid" port="$launched_port" tcp_port="$launched_tcp_port"
+  if [ -n "$compare_bin" ]; then
+    launch "$compare_bin" "$tmp/compare"
+    cmp_pid="$launched_pid" cmp_port="$launched_port"
+  fi
 }
 
 # The baseline server: bench/net_echo on a free port, 2 threads like stratus.
 start_echo() {
   bare_port="$(free_port)"
-  "$echo_bin" --port "$bare_port" --threads 2 --max-connections $((idle + 1000)) >"$tmp/echo.out" 2>&1 &
+  "$echo_bin" --port "$bare_port" --threads 2 --max-connections $((idle + 2000)) >"$tmp/echo.out" 2>&1 &
   bare_pid=$!
   for _ in $(seq 100); do
     if (exec 3<>"/dev/tcp/127.0.0.1/$bare_port") 2>/dev/null; then return; fi
@@ -180,12 +222,18 @@ results="$root/build/bench/$(date +%Y%m%d-%H%M%S)-$protocol.jsonl"
 : >"$results"
 
 # 3. The matrix: connections x in-flight; CPU/RSS sampled inside the measured window.
+# run_case CONNS INFLIGHT TARGET VIA: TARGET stratus, cmp (--compare) or bare; VIA ws or tcp.
 run_case() {
-  local conns="$1" inflight="$2" target="${3:-stratus}" out bench_pid
-  local server_pid="$server_pid" port="$port" proto="$protocol" key=""
-  if [ "$target" = bare ]; then server_pid="$bare_pid" port="$bare_port" proto=raw key="bare:"; fi
-  echo "== $target: $conns connections x $inflight in flight, ${payload}-byte echo, ${warmup}s warm-up + ${duration}s" >&2
-  "$bench_bin" --url "ws://127.0.0.1:$port/" --protocol "$proto" --connections "$conns" \
+  local conns="$1" inflight="$2" target="${3:-stratus}" via="${4:-ws}" out bench_pid url
+  local server_pid="$server_pid" port="$port" proto="$protocol"
+  case "$target" in
+    bare) server_pid="$bare_pid" port="$bare_port" proto=raw ;;
+    cmp) server_pid="$cmp_pid" port="$cmp_port" ;;
+  esac
+  url="ws://127.0.0.1:$port/"
+  [ "$via" = tcp ] && url="tcp://127.0.0.1:$tcp_port"
+  echo "== $target over $via: $conns connections x $inflight in flight, ${payload}-byte echo, ${warmup}s warm-up + ${duration}s" >&2
+  "$bench_bin" --url "$url" --protocol "$proto" --connections "$conns" \
     --inflight "$inflight" --payload "$payload" --duration "$duration" --warmup "$warmup" \
     --threads "$threads" --json >"$tmp/case.json" &
   bench_pid=$!
@@ -209,9 +257,10 @@ run_case() {
   local srv_cpu srv_rss cli_cpu
   read -r srv_cpu srv_rss <"$tmp/server.sample"
   read -r cli_cpu _ <"$tmp/client.sample"
-  echo "$out" | "$py" -c 'import json,sys; d=json.load(sys.stdin); d.update(server_cpu_percent=int(sys.argv[1]), server_rss_kb=int(sys.argv[2]), client_cpu_percent=int(sys.argv[3])); print(json.dumps(d))' \
-    "$srv_cpu" "$srv_rss" "$cli_cpu" >>"$results"
-  printf '%-12s %10.0f %8s %8s %8s %8s %7s %8s %8s %9.1f\n' "${key}${conns}x${inflight}" \
+  echo "$out" | "$py" -c 'import json,sys; d=json.load(sys.stdin); d.update(target=sys.argv[4], server_cpu_percent=int(sys.argv[1]), server_rss_kb=int(sys.argv[2]), client_cpu_percent=int(sys.argv[3])); print(json.dumps(d))' \
+    "$srv_cpu" "$srv_rss" "$cli_cpu" "$target" >>"$results"
+  # A row: the key (target-via:case), then the case's line as printed in the tables.
+  printf '%s %-12s %10.0f %8s %8s %8s %8s %7s %8s %8s %9.1f\n' "$target-$via:${conns}x${inflight}" "${conns}x${inflight}" \
     "$(json_field "$out" requests_per_second)" "$(json_field "$out" p50_us)" \
     "$(json_field "$out" p99_us)" "$(json_field "$out" p999_us)" "$(json_field "$out" max_us)" \
     "$(json_field "$out" errors)" "$srv_cpu" "$cli_cpu" "$(awk -v k="$srv_rss" 'BEGIN{print k/1024}')" >>"$rows_file"
@@ -225,69 +274,117 @@ for run in $(seq "$repeat"); do
   for c in "${cases[@]}"; do
     echo "-- run $run of $repeat" >&2
     # shellcheck disable=SC2086 # "conns inflight"
-    run_case $c stratus
+    for via in "${transports[@]}"; do run_case $c stratus "$via"; done
     # shellcheck disable=SC2086
-    [ "$baseline" -eq 1 ] && run_case $c bare
+    [ -n "$compare_bin" ] && run_case $c cmp ws
+    # shellcheck disable=SC2086
+    [ "$baseline" -eq 1 ] && run_case $c bare ws
   done
 done
 stop_server
 stop_echo
 
-# 4. Idle connections on a fresh server: memory per connection and connect time.
-start_server
-sleep 1
-rss_before="$(rss_kb "$server_pid")"
-echo "== idle: $idle connections, logged in, held 10 s" >&2
-"$bench_bin" --url "ws://127.0.0.1:$port/" --protocol "$protocol" --connections "$idle" \
-  --connect-only --duration 10 --threads "$threads" --json >"$tmp/idle.json" &
-bench_pid=$!
-for _ in $(seq 1200); do
-  [ "$(ls "/proc/$server_pid/fd" | wc -l)" -ge "$idle" ] && break
-  kill -0 "$bench_pid" 2>/dev/null || break
-  sleep 0.1
-done
-sleep 2
-rss_idle="$(rss_kb "$server_pid")"
-wait "$bench_pid" || true
-idle_out="$(cat "$tmp/idle.json")"
-stop_server
-if [ -n "$idle_out" ]; then
-  echo "$idle_out" | "$py" -c 'import json,sys; d=json.load(sys.stdin); d.update(server_rss_before_kb=int(sys.argv[1]), server_rss_idle_kb=int(sys.argv[2])); print(json.dumps(d))' \
-    "$rss_before" "$rss_idle" >>"$results"
+# 4. Idle connections on a fresh server (the first transport): memory per connection and
+# connect time. The server under test only.
+compare_bin_saved="$compare_bin"
+compare_bin=""
+idle_out="" open_out=""
+idle_url() { if [ "${transports[0]}" = tcp ]; then echo "tcp://127.0.0.1:$tcp_port"; else echo "ws://127.0.0.1:$port/"; fi; }
+if [ "$idle" -gt 0 ]; then
+  start_server
+  sleep 1
+  rss_before="$(rss_kb "$server_pid")"
+  echo "== idle: $idle connections over ${transports[0]}, logged in, held 10 s" >&2
+  "$bench_bin" --url "$(idle_url)" --protocol "$protocol" --connections "$idle" \
+    --connect-only --duration 10 --threads "$threads" --json >"$tmp/idle.json" &
+  bench_pid=$!
+  for _ in $(seq 1200); do
+    [ "$(ls "/proc/$server_pid/fd" | wc -l)" -ge "$idle" ] && break
+    kill -0 "$bench_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  sleep 2
+  rss_idle="$(rss_kb "$server_pid")"
+  wait "$bench_pid" || true
+  idle_out="$(cat "$tmp/idle.json")"
+  stop_server
+  if [ -n "$idle_out" ]; then
+    echo "$idle_out" | "$py" -c 'import json,sys; d=json.load(sys.stdin); d.update(server_rss_before_kb=int(sys.argv[1]), server_rss_idle_kb=int(sys.argv[2])); print(json.dumps(d))' \
+      "$rss_before" "$rss_idle" >>"$results"
+  fi
+
+  # The same count again on a fresh server, handshake only: how much of the opening time is
+  # the login (an account created in SQLite for each new name, and a hash).
+  start_server
+  sleep 1
+  echo "== open: $idle connections over ${transports[0]}, handshake only (no login)" >&2
+  "$bench_bin" --url "$(idle_url)" --protocol "$protocol" --connections "$idle" \
+    --connect-only --no-login --duration 1 --threads "$threads" --json >"$tmp/open.json" || true
+  open_out="$(cat "$tmp/open.json")"
+  stop_server
+  [ -n "$open_out" ] && echo "$open_out" >>"$results"
 fi
+compare_bin="$compare_bin_saved"
 
-# The same count again on a fresh server, WebSocket handshake only: how much of the opening
-# time is the login (an account created in SQLite for each new name, and a hash).
-start_server
-sleep 1
-echo "== open: $idle connections, handshake only (no login)" >&2
-"$bench_bin" --url "ws://127.0.0.1:$port/" --protocol "$protocol" --connections "$idle" \
-  --connect-only --no-login --duration 1 --threads "$threads" --json >"$tmp/open.json" || true
-open_out="$(cat "$tmp/open.json")"
-stop_server
-[ -n "$open_out" ] && echo "$open_out" >>"$results"
-
-# 5. The table.
+# 5. The tables.
 echo
-echo "stratus bench: protocol=$protocol, ${payload}-byte echo, ${duration}s measured after ${warmup}s warm-up, $(nproc) cores shared by server and client"
-printf '%-12s %10s %8s %8s %8s %8s %7s %8s %8s %9s\n' "conns x k" "req/s" "p50 us" "p99 us" \
-  "p99.9 us" "max us" "errors" "srv CPU%" "cli CPU%" "srv RSS MB"
+echo "stratus bench: protocol=$protocol, ${payload}-byte echo, ${duration}s measured after ${warmup}s warm-up, $(nproc) cores shared by server and client; load $(cut -d' ' -f1-3 /proc/loadavg)"
+header() {
+  printf '%-12s %10s %8s %8s %8s %8s %7s %8s %8s %9s\n' "conns x k" "req/s" "p50 us" "p99 us" \
+    "p99.9 us" "max us" "errors" "srv CPU%" "cli CPU%" "srv RSS MB"
+}
 # The median run by req/s of one case (of R runs; with an even R the lower middle).
 median_row() {
   local n
   n="$(grep -c "^$1 " "$rows_file" || true)"
-  [ "$n" -gt 0 ] && grep "^$1 " "$rows_file" | sort -k2 -n | sed -n "$(((n + 1) / 2))p"
+  [ "$n" -gt 0 ] && grep "^$1 " "$rows_file" | sort -k3 -n | sed -n "$(((n + 1) / 2))p"
 }
-for c in "${cases[@]}"; do median_row "${c% *}x${c#* }"; done
+# The median rows of TARGET-VIA, as printed (without the key).
+section() {
+  for c in "${cases[@]}"; do median_row "$1:${c% *}x${c#* }" | cut -d' ' -f2-; done
+}
+# field TARGET-VIA CASE COLUMN: one column of the median row (3 req/s, 9 CPU%, 11 RSS MB).
+field() { median_row "$1:$2" | awk -v c="$3" '{print $c}'; }
+for via in "${transports[@]}"; do
+  if [ "$via" = tcp ]; then echo "stratus over plain TCP (tcp_port; the mode's length prefix)"; else echo "stratus over WebSocket"; fi
+  header
+  section "stratus-$via"
+done
+if [ -n "$compare_bin" ]; then
+  echo "compare: $compare_bin over WebSocket, same client, same run"
+  header
+  section "cmp-ws"
+fi
 if [ "$baseline" -eq 1 ]; then
   echo "baseline: bench/net_echo (bare WebSocket echo, no codec, no services), same client, same run"
-  for c in "${cases[@]}"; do median_row "bare:${c% *}x${c#* }"; done
+  header
+  section "bare-ws"
   for c in "${cases[@]}"; do
     key="${c% *}x${c#* }"
-    awk -v k="$key" -v s="$(median_row "$key" | awk '{print $2}')" \
-      -v b="$(median_row "bare:$key" | awk '{print $2}')" \
-      'BEGIN { if (b > 0) printf "stratus / bare echo at %s: %.2f\n", k, s / b }'
+    awk -v k="$key" -v s="$(field "stratus-${transports[0]}" "$key" 3)" -v b="$(field bare-ws "$key" 3)" \
+      -v t="${transports[0]}" 'BEGIN { if (b > 0) printf "stratus (%s) / bare echo at %s: %.2f\n", t, k, s / b }'
   done
+fi
+# side_by_side A B LABEL_A LABEL_B RATIO: medians of A and B per case, and B/A. "us/req" is the
+# server's CPU time per request (CPU% / req/s): steadier than req/s when other work shares the
+# cores.
+side_by_side() {
+  printf '%-10s %11s %6s %6s %7s %11s %6s %6s %7s %7s\n' "conns x k" "$3 req/s" "CPU%" "us/req" "RSS MB" \
+    "$4 req/s" "CPU%" "us/req" "RSS MB" "$5"
+  for c in "${cases[@]}"; do
+    key="${c% *}x${c#* }"
+    awk -v k="$key" -v a="$(field "$1" "$key" 3)" -v ac="$(field "$1" "$key" 9)" -v ar="$(field "$1" "$key" 11)" \
+      -v b="$(field "$2" "$key" 3)" -v bc="$(field "$2" "$key" 9)" -v br="$(field "$2" "$key" 11)" \
+      'BEGIN { printf "%-10s %11.0f %6s %6.1f %7s %11.0f %6s %6.1f %7s %7.2f\n", k, a, ac, (a > 0 ? ac * 1e4 / a : 0), ar, b, bc, (b > 0 ? bc * 1e4 / b : 0), br, (a > 0 ? b / a : 0) }'
+  done
+}
+if [ "${#transports[@]}" -eq 2 ]; then
+  echo "WebSocket and plain TCP, same server, interleaved (medians):"
+  side_by_side stratus-ws stratus-tcp WS TCP TCP/WS
+fi
+if [ -n "$compare_bin" ]; then
+  echo "this server and $compare_bin over WebSocket, interleaved (medians):"
+  side_by_side stratus-ws cmp-ws new other other/new
 fi
 echo "(median of $repeat runs per case; every run is in $results)"
 if [ -n "$idle_out" ]; then

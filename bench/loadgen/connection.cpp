@@ -8,8 +8,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
-#include "loadgen/ws_upgrade.hpp"
-
 namespace stratus::loadgen {
 namespace asio = boost::asio;
 using asio::redirect_error;
@@ -19,7 +17,6 @@ namespace {
 
 constexpr std::int32_t login_session = 1;
 constexpr std::int32_t first_request_session = 2;
-constexpr std::size_t max_upgrade_response = 16384;
 
 std::uint64_t micros(bench_clock::duration d) {
   return static_cast<std::uint64_t>(
@@ -41,8 +38,10 @@ connection::connection(asio::io_context& io, run_state& run, worker_stats& stats
       protocol_(std::move(protocol)),
       socket_(io),
       deadline_(io),
+      reader_(make_reader(run.opts.transport, run.opts.protocol)),
       writer_(random_seed()),
-      slots_(run.opts.connect_only ? 0 : static_cast<std::size_t>(run.opts.inflight)) {}
+      slots_(run.opts.connect_only ? 0 : static_cast<std::size_t>(run.opts.inflight)),
+      websocket_(run.opts.transport == "ws") {}
 
 void connection::arm_deadline(bench_clock::duration timeout) {
   deadline_.expires_after(timeout);
@@ -55,33 +54,12 @@ void connection::arm_deadline(bench_clock::duration timeout) {
   });
 }
 
-asio::awaitable<std::string> connection::upgrade() {
-  const options& o = run_.opts;
-  const std::string key = make_upgrade_key(random_seed(), random_seed());
-  const std::string request = make_upgrade_request(o.host + ":" + o.port, o.path, key);
-  boost::system::error_code ec;
-  co_await asio::async_write(socket_, asio::buffer(request), redirect_error(use_awaitable, ec));
-  std::size_t head = 0;
-  while (!ec && head == 0) {
-    if (reader_.unparsed().size() > max_upgrade_response) co_return "oversized upgrade response";
-    const auto space = reader_.space(1024);
-    const std::size_t n = co_await socket_.async_read_some(asio::buffer(space.data(), space.size()),
-                                                           redirect_error(use_awaitable, ec));
-    reader_.commit(n);
-    head = upgrade_head_size(reader_.unparsed());
-  }
-  if (ec) co_return ec.message();
-  std::string problem = check_upgrade_response(reader_.unparsed().substr(0, head), key);
-  reader_.skip(head);  // frames after the head (if any) stay in the reader
-  co_return problem;
-}
-
 asio::awaitable<std::string> connection::login() {
   const options& o = run_.opts;
   protocol_->login_packet(o.account_prefix + std::to_string(index_), o.password, login_session,
                           packet_);
   if (packet_.empty()) co_return std::string();  // the format has no login
-  writer_.append(out_, ws_opcode::binary, packet_);
+  append_packet(out_, ws(), packet_);
   boost::system::error_code ec;
   for (;;) {
     if (!out_.empty()) {
@@ -129,10 +107,11 @@ asio::awaitable<bool> connection::open() {
       std::chrono::duration<double>(o.open_timeout)));
   co_await asio::async_connect(socket_, run_.targets, redirect_error(use_awaitable, ec));
   if (ec) problem = ec.message();
-  if (problem.empty()) {
-    socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  if (problem.empty()) socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  if (problem.empty() && websocket_) {
     step = "handshake";
-    problem = co_await upgrade();
+    problem = co_await websocket_upgrade(socket_, reader_, o.host + ":" + o.port, o.path,
+                                         random_seed(), random_seed());
   }
   if (problem.empty() && o.login) {
     step = "login";
@@ -244,8 +223,14 @@ void connection::on_close_frame(std::string_view payload) {
 void connection::stop() {
   if (done_ || close_sent_) return;
   close_sent_ = true;
-  writer_.append_close(out_, 1000);
-  flush();
+  if (websocket_) {
+    writer_.append_close(out_, 1000);
+    flush();
+  } else {
+    // No close frame on plain TCP: end our side; the server closes its side on the EOF.
+    boost::system::error_code ignored;
+    socket_.shutdown(socket_type::shutdown_send, ignored);
+  }
   arm_deadline(std::chrono::seconds(2));
 }
 
@@ -339,7 +324,7 @@ void connection::send_request(std::uint32_t index, bench_clock::time_point now) 
   // The batch's read time: the request leaves in the write that follows this batch.
   s.sent = now;
   protocol_->request_packet(s.session, packet_);
-  writer_.append(out_, ws_opcode::binary, packet_);
+  append_packet(out_, ws(), packet_);
 }
 
 }  // namespace stratus::loadgen

@@ -1,5 +1,5 @@
 #pragma once
-// One WebSocket client connection of the load generator.
+// One client connection of the load generator (WebSocket or plain TCP).
 
 #include <cstdint>
 #include <memory>
@@ -14,6 +14,7 @@
 
 #include "loadgen/frame_reader.hpp"
 #include "loadgen/frame_writer.hpp"
+#include "loadgen/link.hpp"
 #include "loadgen/protocol.hpp"
 #include "loadgen/run_state.hpp"
 
@@ -23,33 +24,34 @@ namespace stratus::loadgen {
 /// each reply, matched by session, sends the next request. Lives on one io thread.
 /// WebSocket framing is done here on the bare socket (frame_reader, frame_writer): one
 /// read takes every reply that has arrived, and the requests they release leave in one
-/// write, so the client costs about one recv and one send per round trip of a batch.
+/// write, so the client costs about one recv and one send per round trip of a batch. Over
+/// plain TCP (--transport tcp) the same loop runs with no upgrade, no frames and no masking.
 class connection : public std::enable_shared_from_this<connection> {
  public:
   /// Connection number `index` (account <prefix><index>) on `io`.
   connection(boost::asio::io_context& io, run_state& run, worker_stats& stats, int index,
              std::unique_ptr<bench_protocol> protocol);
 
-  /// Connects, upgrades and logs in within opts.open_timeout; false (and counted) on failure.
+  /// Connects, upgrades (WebSocket) and logs in within opts.open_timeout; false (and counted)
+  /// on failure.
   boost::asio::awaitable<bool> open();
 
   /// Starts the request loop (no requests with --connect-only) and returns; it runs until
   /// stop() or until the server closes.
   void start();
 
-  /// Stops sending and closes politely (close frame, at most 2 s); on the io thread.
+  /// Stops sending and closes politely (WebSocket: close frame; TCP: shutdown of the sending
+  /// side; at most 2 s for the server to close); on the io thread.
   void stop();
 
  private:
-  using socket_type = boost::asio::basic_stream_socket<boost::asio::ip::tcp,
-                                                       boost::asio::io_context::executor_type>;
+  using socket_type = client_socket;
   struct slot {
     std::int32_t session = 0;  // session of the request in flight, 0 when free
     std::uint32_t generation = 0;
     bench_clock::time_point sent;
   };
 
-  boost::asio::awaitable<std::string> upgrade();
   boost::asio::awaitable<std::string> login();
   void read();
   void on_readable(boost::system::error_code ec);
@@ -61,6 +63,8 @@ class connection : public std::enable_shared_from_this<connection> {
   void flush();
   void finish(std::string_view why);
   void arm_deadline(bench_clock::duration timeout);
+  /// The frame writer over WebSocket; nullptr over plain TCP.
+  frame_writer* ws() noexcept { return websocket_ ? &writer_ : nullptr; }
 
   run_state& run_;
   worker_stats& stats_;
@@ -75,6 +79,7 @@ class connection : public std::enable_shared_from_this<connection> {
   std::string packet_;                 // scratch: one application packet
   std::string close_reason_;           // the server's close frame, when it sent one
   std::vector<slot> slots_;
+  bool websocket_;  // false: plain TCP
   bool writing_ = false;
   bool close_sent_ = false;
   bool done_ = false;

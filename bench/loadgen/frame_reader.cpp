@@ -7,6 +7,9 @@ namespace stratus::loadgen {
 
 frame_reader::frame_reader(std::size_t max_message) : max_message_(max_message) {}
 
+frame_reader::frame_reader(net::tcp_framing prefix, std::size_t max_message)
+    : max_message_(max_message), prefix_(prefix) {}
+
 std::span<std::uint8_t> frame_reader::space(std::size_t min) {
   if (begin_ == end_) {
     begin_ = end_ = 0;
@@ -29,7 +32,28 @@ frame_reader::event frame_reader::fail(std::string what) {
   return event::error;
 }
 
+frame_reader::event frame_reader::next_packet(std::string_view& payload) {
+  const std::uint8_t* p = buffer_.data() + begin_;
+  const std::size_t avail = end_ - begin_;
+  const std::size_t prefix = prefix_.prefix_bytes;
+  if (avail < prefix) return event::none;
+  std::size_t body = 0;
+  for (std::size_t i = 0; i < prefix; ++i) {
+    body = (body << 8) | (prefix_.big_endian ? p[i] : p[prefix - 1 - i]);
+  }
+  if (body > max_message_) return fail("packet of " + std::to_string(body) + " bytes");
+  if (avail < prefix + body) {
+    needed_ = prefix + body;  // the next space() makes room for it
+    return event::none;
+  }
+  payload = std::string_view(reinterpret_cast<const char*>(p), prefix + body);
+  begin_ += prefix + body;
+  needed_ = 0;
+  return event::message;
+}
+
 frame_reader::event frame_reader::next(std::string_view& payload) {
+  if (prefix_.prefix_bytes != 0) return next_packet(payload);
   for (;;) {
     const std::uint8_t* p = buffer_.data() + begin_;
     const std::size_t avail = end_ - begin_;

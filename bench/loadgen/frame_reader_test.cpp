@@ -106,5 +106,69 @@ TEST(frame_reader, bytes_before_frames_can_be_skipped) {
   EXPECT_EQ(p, "x");
 }
 
+// Plain TCP (the server's tcp_port): packets back to back, each behind its length prefix.
+std::string pb_packet(const std::string& body) {  // u32 little-endian
+  std::string p(4, '\0');
+  for (int i = 0; i < 4; ++i) p[i] = static_cast<char>((body.size() >> (8 * i)) & 0xff);
+  return p + body;
+}
+
+std::string sproto_packet(const std::string& body) {  // u16 big-endian
+  return std::string{static_cast<char>(body.size() >> 8), static_cast<char>(body.size() & 0xff)} +
+         body;
+}
+
+TEST(frame_reader, tcp_packets_come_whole_with_their_prefix) {
+  frame_reader r(net::tcp_framing{4, false});
+  const std::string big(300, 'b');
+  feed(r, pb_packet("one") + pb_packet(big) + pb_packet(""));
+  std::string_view p;
+  ASSERT_EQ(r.next(p), frame_reader::event::message);
+  EXPECT_EQ(p, pb_packet("one"));
+  ASSERT_EQ(r.next(p), frame_reader::event::message);
+  EXPECT_EQ(p, pb_packet(big));
+  ASSERT_EQ(r.next(p), frame_reader::event::message);
+  EXPECT_EQ(p, pb_packet(""));
+  EXPECT_EQ(r.next(p), frame_reader::event::none);
+}
+
+TEST(frame_reader, tcp_sproto_prefix_is_big_endian_and_may_arrive_byte_by_byte) {
+  frame_reader r(net::tcp_framing{2, true});
+  const std::string body(0x1234, 's');  // both prefix bytes matter
+  const std::string bytes = sproto_packet(body) + sproto_packet("x");
+  std::string_view p;
+  for (std::size_t i = 0; i + 1 < sproto_packet(body).size(); ++i) {
+    feed(r, bytes.substr(i, 1));
+    ASSERT_EQ(r.next(p), frame_reader::event::none) << i;
+  }
+  feed(r, bytes.substr(sproto_packet(body).size() - 1));
+  ASSERT_EQ(r.next(p), frame_reader::event::message);
+  EXPECT_EQ(p.size(), 2 + body.size());
+  EXPECT_EQ(p.substr(2), body);
+  ASSERT_EQ(r.next(p), frame_reader::event::message);
+  EXPECT_EQ(p, sproto_packet("x"));
+}
+
+TEST(frame_reader, tcp_bytes_that_look_like_websocket_frames_are_just_packets) {
+  // 0x82 0x03 would be a binary frame of 3 bytes to a WebSocket reader; on TCP with the
+  // protobuf prefix it is the start of a 4-byte length.
+  frame_reader r(net::tcp_framing{4, false});
+  const std::string body =
+      "\x82\x03"
+      "abc";
+  feed(r, pb_packet(body));
+  std::string_view p;
+  ASSERT_EQ(r.next(p), frame_reader::event::message);
+  EXPECT_EQ(p.substr(4), body);
+}
+
+TEST(frame_reader, tcp_oversized_packet_is_an_error) {
+  frame_reader r(net::tcp_framing{4, false}, 10);
+  feed(r, pb_packet(std::string(11, 'x')));
+  std::string_view p;
+  EXPECT_EQ(r.next(p), frame_reader::event::error);
+  EXPECT_FALSE(r.problem().empty());
+}
+
 }  // namespace
 }  // namespace stratus::loadgen

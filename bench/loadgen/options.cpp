@@ -24,7 +24,11 @@ bool parse_number(std::string_view text, T& out) {
 
 std::string usage() {
   return "usage: stratus-bench [options]\n"
-         "  --url URL              server (default ws://127.0.0.1:8081/)\n"
+         "  --url URL              server: ws://HOST:PORT/PATH (default ws://127.0.0.1:8081/)\n"
+         "                         or tcp://HOST:PORT (the server's tcp_port)\n"
+         "  --transport T          ws | tcp: WebSocket, or the mode's length prefix on plain\n"
+         "                         TCP (protobuf: u32 little-endian; sproto: u16 big-endian);\n"
+         "                         default: the URL's scheme\n"
          "  --connections N        connections to open (default 100)\n"
          "  --inflight K           requests in flight per connection (default 1)\n"
          "  --duration S           measured seconds, or idle hold time (default 10)\n"
@@ -45,11 +49,14 @@ std::string usage() {
          "  --quiet                no progress lines on stderr\n";
 }
 
-bool split_url(options& o) {
+std::string split_url(options& o) {
   std::string_view rest = o.url;
-  constexpr std::string_view scheme = "ws://";
-  if (rest.substr(0, scheme.size()) != scheme) return false;
-  rest.remove_prefix(scheme.size());
+  std::string scheme;
+  for (std::string_view s : {"ws", "tcp"}) {
+    if (rest.substr(0, s.size() + 3) == std::string(s) + "://") scheme = s;
+  }
+  if (scheme.empty()) return {};
+  rest.remove_prefix(scheme.size() + 3);
   const auto slash = rest.find('/');
   std::string_view authority = rest.substr(0, slash);
   o.path = slash == std::string_view::npos ? "/" : std::string(rest.substr(slash));
@@ -59,21 +66,27 @@ bool split_url(options& o) {
     o.port = std::string(authority.substr(colon + 1));
   } else {
     o.host = std::string(authority);
-    o.port = "80";
+    o.port = scheme == "ws" ? "80" : "";  // a plain TCP server has no conventional port
   }
-  return !o.host.empty() && !o.port.empty();
+  if (o.host.empty() || o.port.empty()) return {};
+  return scheme;
 }
 
 std::variant<options, std::string> parse_options(int argc, const char* const* argv) {
   options o;
+  bool url_given = false, transport_given = false;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     const auto value = [&]() -> std::string_view { return i + 1 < argc ? argv[++i] : ""; };
     bool ok = true;
     if (arg == "--help" || arg == "-h") return usage();
-    if (arg == "--url")
+    if (arg == "--url") {
       o.url = std::string(value());
-    else if (arg == "--connections")
+      url_given = true;
+    } else if (arg == "--transport") {
+      o.transport = std::string(value());
+      transport_given = true;
+    } else if (arg == "--connections")
       ok = parse_number(value(), o.connections) && o.connections > 0;
     else if (arg == "--inflight")
       ok = parse_number(value(), o.inflight) && o.inflight > 0;
@@ -109,7 +122,20 @@ std::variant<options, std::string> parse_options(int argc, const char* const* ar
       return "unknown option " + std::string(arg) + "\n" + usage();
     if (!ok) return "bad value for " + std::string(arg) + "\n" + usage();
   }
-  if (!split_url(o)) return "--url must look like ws://host:port/path, got " + o.url;
+  const std::string scheme = split_url(o);
+  if (scheme.empty()) {
+    return "--url must look like ws://host:port/path or tcp://host:port, got " + o.url;
+  }
+  if (o.transport != "ws" && o.transport != "tcp") {
+    return "--transport must be ws or tcp, got " + o.transport;
+  }
+  // The URL's scheme decides unless only --transport was given (then host and port still come
+  // from the URL, e.g. the default one); both given and disagreeing is a mistake.
+  if (!transport_given) {
+    o.transport = scheme;
+  } else if (url_given && o.transport != scheme) {
+    return "--transport " + o.transport + " contradicts --url " + o.url;
+  }
   if (o.protocol != "protobuf" && o.protocol != "sproto" && o.protocol != "raw") {
     return "--protocol must be protobuf, sproto or raw, got " + o.protocol;
   }
@@ -118,6 +144,9 @@ std::variant<options, std::string> parse_options(int argc, const char* const* ar
   }
   if (!o.login && !o.connect_only) {
     return "--no-login needs --connect-only (requests need the login's token)";
+  }
+  if (o.transport == "tcp" && o.protocol == "raw") {
+    return "--protocol raw is WebSocket only (bench/net_echo has no TCP listener)";
   }
   if (o.request == "login" && o.protocol != "protobuf") {
     return "--request login needs --protocol protobuf (sproto's signin carries no password)";

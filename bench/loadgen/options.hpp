@@ -9,7 +9,8 @@ namespace stratus::loadgen {
 
 /// Everything one run of stratus-bench is told.
 struct options {
-  std::string url = "ws://127.0.0.1:8081/";  ///< server URL (ws:// only)
+  std::string url = "ws://127.0.0.1:8081/";  ///< server URL: ws://host:port/path or tcp://host:port
+  std::string transport = "ws";              ///< ws, or tcp: the mode's length prefix, no WebSocket
   std::string host = "127.0.0.1";            ///< parsed from url
   std::string port = "8081";                 ///< parsed from url
   std::string path = "/";                    ///< parsed from url
@@ -34,8 +35,9 @@ struct options {
 /// Parses argv; returns the options, or a message (usage or error) to print.
 std::variant<options, std::string> parse_options(int argc, const char* const* argv);
 
-/// Splits "ws://host[:port][/path]" into o.host, o.port and o.path; false if not ws://.
-bool split_url(options& o);
+/// Splits "ws://host[:port][/path]" or "tcp://host:port" into o.host, o.port and o.path and
+/// returns the scheme ("ws" or "tcp"); empty when the URL is neither.
+std::string split_url(options& o);
 
 /// The --help text.
 std::string usage();

@@ -43,16 +43,20 @@ TEST(options, parses_the_matrix_flags) {
 }
 
 TEST(options, rejects_bad_values_with_a_message) {
-  for (auto args : std::vector<std::vector<const char*>>{{"--connections", "0"},
-                                                         {"--inflight", "x"},
-                                                         {"--url", "http://host/"},
-                                                         {"--protocol", "json"},
-                                                         {"--bogus"},
-                                                         {"--duration", "-1"},
-                                                         {"--request", "chat"},
-                                                         {"--protocol", "sproto", "--request",
-                                                          "login"},
-                                                         {"--no-login"}}) {
+  for (auto args :
+       std::vector<std::vector<const char*>>{{"--connections", "0"},
+                                             {"--inflight", "x"},
+                                             {"--url", "http://host/"},
+                                             {"--protocol", "json"},
+                                             {"--bogus"},
+                                             {"--duration", "-1"},
+                                             {"--request", "chat"},
+                                             {"--protocol", "sproto", "--request", "login"},
+                                             {"--no-login"},
+                                             {"--transport", "udp"},
+                                             {"--url", "tcp://host"},
+                                             {"--url", "tcp://h:1", "--transport", "ws"},
+                                             {"--transport", "tcp", "--protocol", "raw"}}) {
     auto parsed = parse(args);
     ASSERT_TRUE(std::holds_alternative<std::string>(parsed)) << args[0];
     EXPECT_FALSE(std::get<std::string>(parsed).empty());
@@ -64,6 +68,23 @@ TEST(options, url_without_port_or_path) {
   ASSERT_TRUE(std::holds_alternative<options>(parsed));
   EXPECT_EQ(std::get<options>(parsed).port, "80");
   EXPECT_EQ(std::get<options>(parsed).path, "/");
+}
+
+TEST(options, transport_follows_the_url_or_the_flag) {
+  auto tcp_url = parse({"--url", "tcp://10.0.0.2:7000"});
+  ASSERT_TRUE(std::holds_alternative<options>(tcp_url)) << std::get<std::string>(tcp_url);
+  EXPECT_EQ(std::get<options>(tcp_url).transport, "tcp");
+  EXPECT_EQ(std::get<options>(tcp_url).host, "10.0.0.2");
+  EXPECT_EQ(std::get<options>(tcp_url).port, "7000");
+
+  auto flag = parse({"--transport", "tcp", "--protocol", "sproto"});
+  ASSERT_TRUE(std::holds_alternative<options>(flag)) << std::get<std::string>(flag);
+  EXPECT_EQ(std::get<options>(flag).transport, "tcp");
+  EXPECT_EQ(std::get<options>(flag).port, "8081");  // from the default URL
+
+  auto ws = parse({});
+  ASSERT_TRUE(std::holds_alternative<options>(ws));
+  EXPECT_EQ(std::get<options>(ws).transport, "ws");
 }
 
 }  // namespace

@@ -29,10 +29,11 @@ using ull = unsigned long long;
 }  // namespace
 
 std::string format_text(const options& o, const summary& s) {
-  std::string out =
-      printf_string("stratus-bench %s %s  connections=%d inflight=%d payload=%zu threads=%d%s\n",
-                    o.protocol.c_str(), o.url.c_str(), o.connections, o.inflight, o.payload,
-                    o.threads, o.connect_only ? " connect-only" : "");
+  std::string out = printf_string(
+      "stratus-bench %s over %s %s  connections=%d inflight=%d payload=%zu "
+      "threads=%d%s\n",
+      o.protocol.c_str(), o.transport.c_str(), o.url.c_str(), o.connections, o.inflight, o.payload,
+      o.threads, o.connect_only ? " connect-only" : "");
   out += printf_string(
       "connect:  %llu ok, %llu failed in %.3f s (per connection p50 %.2f ms, p99 %.2f ms, max "
       "%.2f ms)\n",
@@ -61,10 +62,12 @@ std::string format_json(const options& o, const summary& s) {
   const double rate = s.seconds > 0 ? s.requests / s.seconds : 0;
   std::string out = "{";
   out += printf_string(
-      "\"protocol\":\"%s\",\"url\":\"%s\",\"connections\":%d,\"inflight\":%d,\"payload\":%zu,"
+      "\"protocol\":\"%s\",\"transport\":\"%s\",\"url\":\"%s\",\"connections\":%d,\"inflight\":%d,"
+      "\"payload\":%zu,"
       "\"threads\":%d,\"connect_only\":%s,\"request\":\"%s\",",
-      json_escape(o.protocol).c_str(), json_escape(o.url).c_str(), o.connections, o.inflight,
-      o.payload, o.threads, o.connect_only ? "true" : "false", json_escape(o.request).c_str());
+      json_escape(o.protocol).c_str(), json_escape(o.transport).c_str(), json_escape(o.url).c_str(),
+      o.connections, o.inflight, o.payload, o.threads, o.connect_only ? "true" : "false",
+      json_escape(o.request).c_str());
   out += printf_string(
       "\"connected\":%llu,\"connect_failed\":%llu,\"connect_seconds\":%.6f,"
       "\"connect_p50_us\":%llu,\"connect_p99_us\":%llu,\"connect_max_us\":%llu,",

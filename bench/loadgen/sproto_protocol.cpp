@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "codec/sproto_wire.hpp"
 #include "sproto/codec.hpp"
 #include "sproto/pack.hpp"
 #include "sproto/parser.hpp"
@@ -24,20 +25,10 @@ heartbeat 1 {}
 push 2 { request { text 0 : string } }
 )";
 
-constexpr std::size_t max_body = 65535;
-
 sproto::schema_ptr parse_or_throw(std::string_view text, std::string_view name) {
   auto s = sproto::parse_schema(text, name);
   if (!s) throw std::logic_error("built-in sproto schema: " + s.err().message);  // a bug
   return *s;
-}
-
-// Replaces `out` with the frame of `body`: u16 big-endian length, then the body.
-void frame(const std::string& body, std::string& out) {
-  out.clear();
-  out.push_back(static_cast<char>((body.size() >> 8) & 0xff));
-  out.push_back(static_cast<char>(body.size() & 0xff));
-  out.append(body);
 }
 
 }  // namespace
@@ -56,7 +47,7 @@ std::variant<std::unique_ptr<sproto_protocol>, std::string> sproto_protocol::cre
   // The largest session a run uses still fits in 4 bytes; check the frame with it.
   auto probe = p->host_.request(demo_sproto_schemas().c2s, "echo", p->echo_args_, 0x7fffffff);
   if (!probe) return "sproto echo request: " + probe.err().message;
-  if (probe->size() > max_body) {
+  if (probe->size() > codec::max_sproto_body) {
     return "payload of " + std::to_string(payload_size) + " bytes makes a " +
            std::to_string(probe->size()) + "-byte sproto packet (at most 65535 per frame)";
   }
@@ -85,7 +76,7 @@ void sproto_protocol::login_packet(std::string_view account, std::string_view /*
   args["userid"] = sproto::value(account);
   auto packet = host_.request(demo_sproto_schemas().c2s, "signin", args, session);
   login_session_ = session;
-  frame(*packet, out);  // cannot fail: the schema is built in and the account is short
+  codec::frame_sproto(*packet, out);  // cannot fail: the account is short
 }
 
 void sproto_protocol::request_packet(std::int32_t session, std::string& out) {
@@ -97,7 +88,7 @@ void sproto_protocol::request_packet(std::int32_t session, std::string& out) {
   unpacked_ += request_content_;
   packed_.clear();
   sproto::pack_to(unpacked_, packed_);
-  frame(packed_, out);  // cannot fail: create() checked the size
+  codec::frame_sproto(packed_, out);  // cannot fail: create() checked the size
 }
 
 reply sproto_protocol::parse_echo_reply(std::string_view body) {
@@ -143,12 +134,10 @@ reply sproto_protocol::parse_echo_reply(std::string_view body) {
 }
 
 reply sproto_protocol::parse_reply(std::string_view packet) {
-  if (packet.size() < 2) return {reply::kind::bad, 0, "packet shorter than its length prefix"};
-  const auto* p = reinterpret_cast<const unsigned char*>(packet.data());
-  const std::size_t length = (std::size_t{p[0]} << 8) | p[1];
-  if (length != packet.size() - 2) return {reply::kind::bad, 0, "length prefix mismatch"};
-  if (login_session_ < 0) return parse_echo_reply(packet.substr(2));  // logged in: echo loop
-  auto in = host_.dispatch(packet.substr(2));
+  const auto body = codec::unframe_sproto(packet);
+  if (!body) return {reply::kind::bad, 0, "length prefix mismatch"};
+  if (login_session_ < 0) return parse_echo_reply(*body);  // logged in: echo loop
+  auto in = host_.dispatch(*body);
   if (!in) {
     detail_ = in.err().message;
     return {reply::kind::bad, 0, detail_};

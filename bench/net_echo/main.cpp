@@ -52,6 +52,9 @@ int run_server(std::uint16_t port, int threads, std::size_t max_connections) {
   options.listen.host = "127.0.0.1";
   options.listen.port = port;
   options.listen.max_connections = max_connections;
+  // Every benchmark connection comes from one loopback address: no per-address cap (the net
+  // layer's default of 256 refused the 1000-connection cases with 503).
+  options.listen.max_per_address = max_connections;
   options.connection.idle_timeout = std::chrono::minutes(10);
   auto handler = std::make_shared<echo_handler>();
   stratus::net::ws_listener listener(
