@@ -192,6 +192,7 @@ describe("browser demo, protobuf mode", { timeout: 180_000 }, () => {
 describe("browser demo, sproto mode (the shipped config)", { timeout: 120_000 }, () => {
   const server = new Stratus({ protocol_type: "sproto" });
   let browser;
+  let proxy;
 
   before(async () => {
     await server.start();
@@ -199,6 +200,7 @@ describe("browser demo, sproto mode (the shipped config)", { timeout: 120_000 },
   });
   after(async () => {
     await browser?.close();
+    await proxy?.stop();
     await server.dispose();
   });
 
@@ -211,5 +213,35 @@ describe("browser demo, sproto mode (the shipped config)", { timeout: 120_000 },
     await waitDemo(page, () => Number(document.querySelector("#rtt-chart").dataset.samples) >= 2);
     await waitDemo(page, () => window.demo.chat !== "idle");
     assert.deepEqual(page.errors, []);
+  });
+
+  test("a dropped connection resumes with the signin token and shows what it missed", async () => {
+    proxy = await startTcpProxy(server.port);
+    const erin = await openPage(browser, `http://127.0.0.1:${proxy.port}/`);
+    const frank = await openPage(browser, server.url);
+    assert.equal(await login(erin, "erin"), "erin");
+    assert.equal(await login(frank, "frank"), "frank");
+    for (const p of [erin, frank]) await waitDemo(p, () => window.demo.chat === "available");
+    proxy.hold();
+    proxy.cut();
+    await erin.waitForSelector("#status[data-state=reconnecting]");
+    await frank.fill("#say-text", "erin, you missed this");
+    await frank.click("#say");
+    await frank.waitForSelector("#messages li.mine:has-text('erin, you missed this')");
+    await frank.fill("#whisper-to", "erin");
+    await frank.fill("#whisper-text", "welcome back, erin");
+    await frank.click("#whisper");
+    await frank.waitForSelector("#messages li.whisper.mine:has-text('welcome back, erin')");
+    assert.doesNotMatch(await frank.textContent("#log"), /not online/);
+    proxy.release();
+    await waitDemo(erin, () => window.demo.resumes === 1 && window.demo.status === "online");
+    // At least those two (the server's heartbeat pushes are numbered and replayed too).
+    const replayed = Number(/session resumed on the new connection \((\d+) missed push/.exec(await erin.textContent("#log"))?.[1]);
+    assert.ok(replayed >= 2, `replayed ${replayed}`);
+    await erin.waitForSelector("#messages li:has-text('erin, you missed this')");
+    await erin.waitForSelector("#messages li.whisper:has-text('welcome back, erin')");
+    assert.equal(await demo(erin, "relogins"), 0);
+    assert.deepEqual(erin.errors, []);
+    assert.deepEqual(frank.errors, []);
   });
 });
