@@ -56,9 +56,12 @@ function runSh(args) {
 const lua = (v) => (typeof v === "string" ? JSON.stringify(v) : String(v));
 const count = (text, what) => text.split(what).length - 1;
 
-/** Daemons still running when this process exits are killed, so a failed test leaves none. */
+/**
+ * Daemons still running when this process exits, or is interrupted or terminated (a CTest
+ * timeout), are killed: they are not our children, so nothing else would stop them.
+ */
 const running = new Set();
-process.on("exit", () => {
+function killRunning() {
   for (const pid of running) {
     try {
       process.kill(pid, "SIGKILL");
@@ -66,7 +69,15 @@ process.on("exit", () => {
       // gone already
     }
   }
-});
+  running.clear();
+}
+process.on("exit", killRunning);
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+  process.once(signal, () => {
+    killRunning();
+    process.kill(process.pid, signal); // then die of it as we would have
+  });
+}
 
 export class Stratus {
   /** keys: config keys on top of the defaults below (e.g. protocol_type). */
