@@ -157,7 +157,9 @@ function wire(game) {
     if (!current() || !reconnect) return;
     demo.reconnects++;
     facts();
-    setStatus("resuming");
+    // After a resume the SDK says "resumed" first (online already); after RESUME_EXPIRED the
+    // page logs in again next (loggedIn sets online).
+    if (demo.status === "reconnecting") setStatus("resuming");
   });
   game.onEvent("resumed", ({ replayed }) => {
     if (!current()) return;

@@ -34,6 +34,8 @@ type Waiter = { resolve(v: any): void; reject(e: Error): void; timer: ReturnType
 type State = "connecting" | "open" | "resuming" | "reconnecting" | "closed";
 
 const KICK_CODES = new Set([4001, 4002]);
+/** WebSocket.OPEN (not every implementation has the static). */
+const OPEN = 1;
 /** Close code the client sends when it drops a silent connection (not 1000/1001: resumable). */
 export const CLOSE_DEAD = 4000;
 
@@ -138,6 +140,12 @@ export class Client<R = any, P = any> {
   // --- requests and packets ---------------------------------------------------------------
 
   private send<T>(type: string, fields: object | null, timeoutMs: number): Promise<T> {
+    // After the server's close frame the socket is CLOSING until its close event: a send
+    // then is lost, and browsers log "WebSocket is already in CLOSING or CLOSED state.".
+    const ws = this.ws;
+    if (!ws || ws.readyState !== OPEN) {
+      return Promise.reject(new StratusError("DISCONNECTED", `cannot send ${type}: the connection is closing`, type));
+    }
     const session = this.nextSession;
     this.nextSession = this.nextSession >= 0x7fffffff ? 1 : this.nextSession + 1;
     let packet: Uint8Array;
@@ -154,7 +162,7 @@ export class Client<R = any, P = any> {
       }, timeoutMs);
       this.waiting.set(session, { resolve, reject, timer, type });
       try {
-        this.ws!.send(packet);
+        ws.send(packet);
       } catch (e) {
         clearTimeout(timer);
         this.waiting.delete(session);

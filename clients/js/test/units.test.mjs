@@ -1,8 +1,8 @@
 // Unit tests of pieces without a connection: backoff, the protobuf codec's 64-bit handling,
-// the sproto codec's framing.
+// the sproto codec's framing, requests on a closing socket (a scripted WebSocket object).
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { backoffDelay, ProtobufCodec, SprotoCodec, StratusError } from "../dist/index.js";
+import { backoffDelay, connect, ProtobufCodec, SprotoCodec, StratusError } from "../dist/index.js";
 import { pbPacket, protoRoot } from "./support/pb_peer.mjs";
 import { protoText } from "./support/stratus_server.mjs";
 
@@ -57,4 +57,31 @@ test("sproto: spec rules beyond the public vectors (separators, BOM, decimals, d
   for (let i = 0; i < 64; i++) deep = { n: deep };
   assert.throws(() => sp.encode("S", deep), SprotoError); // 65 levels
   assert.doesNotThrow(() => sp.encode("S", deep.n));     // 64 levels
+});
+
+test("a request on a CLOSING socket (the server's close frame came, its close event not yet) is DISCONNECTED, never sent", async () => {
+  // Browsers log "WebSocket is already in CLOSING or CLOSED state." for such a send: the demo
+  // page's ping during a drain made browser.demo flaky on a loaded machine.
+  const sent = [];
+  let socket;
+  class ScriptedSocket {
+    constructor() {
+      socket = this;
+      this.readyState = 0;
+      setTimeout(() => { this.readyState = 1; this.onopen?.({}); }, 0);
+    }
+    send(data) { sent.push(data); }
+    close() { this.readyState = 3; }
+  }
+  const c = await connect("ws://scripted/", {
+    protocol: "sproto", sproto: { c2s: protoText("proto.c2s.sproto"), s2c: protoText("proto.s2c.sproto") },
+    WebSocket: ScriptedSocket, heartbeat: false, reconnect: false,
+  });
+  const open = c.request("ping", {}, { timeoutMs: 50 });
+  assert.equal(sent.length, 1);
+  await assert.rejects(open, (e) => e instanceof StratusError && e.code === "TIMEOUT");
+  socket.readyState = 2; // CLOSING
+  await assert.rejects(c.request("ping"), (e) => e instanceof StratusError && e.code === "DISCONNECTED");
+  assert.equal(sent.length, 1);
+  c.close();
 });
