@@ -21,7 +21,8 @@ MESSAGES = 30
 def test_a_slow_reader_in_a_room_of_1000_does_not_delay_the_other_999(stratus_server):
     tcp_port = free_port()
     srv = stratus_server(protocol_type="protobuf", tcp_port=tcp_port, wait_port=True,
-                         max_connections_per_ip=2 * MEMBERS, password_ops=1, password_mem_kib=8,
+                         max_connections_per_ip=2 * MEMBERS, password_queue=2 * MEMBERS,
+                         password_ops=1, password_mem_kib=8,
                          migrations_dir=os.path.join(os.path.abspath(ROOT), "migrations"))
     url = f"tcp://127.0.0.1:{tcp_port}"
 
