@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "cluster/cluster.hpp"
+#include "cluster/nats_test_server.hpp"
 #include "game.pb.h"
 #include "runtime/node.hpp"
 
@@ -32,29 +33,6 @@ using namespace std::chrono_literals;
 using steady = std::chrono::steady_clock;
 namespace cl = stratus::cluster;
 namespace rt = stratus::runtime;
-
-std::uint16_t free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t n = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &n);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
-bool port_open(std::uint16_t port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-  ::close(fd);
-  return ok;
-}
 
 class pinger : public rt::service {
  public:
@@ -191,15 +169,8 @@ int main(int argc, char** argv) {
   double seconds = 5;
   for (int i = 1; i + 1 < argc; ++i)
     if (std::string(argv[i]) == "--seconds") seconds = std::stod(argv[i + 1]);
-  const std::uint16_t port = free_port();
-  const pid_t nats = ::fork();
-  if (nats == 0) {
-    const std::string p = std::to_string(port);
-    ::execl("/usr/sbin/nats-server", "nats-server", "-a", "127.0.0.1", "-p", p.c_str(), nullptr);
-    ::_exit(127);
-  }
-  while (!port_open(port)) std::this_thread::sleep_for(20ms);
-  const std::string url = "nats://127.0.0.1:" + std::to_string(port);
+  cl::testing::nats_server nats(cl::testing::free_port());
+  const std::string url = nats.url();
   const pid_t b = ::fork();
   if (b == 0) {
     cl::expose<game::PingReq>();
@@ -237,7 +208,5 @@ int main(int argc, char** argv) {
   ::waitpid(b, nullptr, 0);
   a.stop();
   a.wait();
-  ::kill(nats, SIGKILL);
-  ::waitpid(nats, nullptr, 0);
   return 0;
 }

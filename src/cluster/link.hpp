@@ -1,0 +1,470 @@
+#pragma once
+// The NATS side of a node (internal to src/cluster): the connection, what it knows of the other
+// nodes (heartbeats, incarnations, names) and the calls waiting for an answer. cluster.cpp holds
+// the public API and the `.cluster` service that owns one of these.
+
+#include <nats/nats.h>
+
+#include <boost/asio/post.hpp>
+
+#include <atomic>
+#include <future>
+#include <map>
+#include <mutex>
+#include <random>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "cluster.pb.h"
+#include "cluster/cluster.hpp"
+#include "runtime/log.hpp"
+#include "runtime/node.hpp"
+
+namespace stratus::cluster {
+
+inline constexpr const char* heartbeat_subject = "stratus.heartbeat";
+
+/// The subject a node receives its calls and answers on.
+inline std::string node_subject(const std::string& node) {
+  return "stratus.node." + node;
+}
+
+using runtime::call_errc;
+using runtime::call_error;
+using clock = std::chrono::steady_clock;
+
+struct cluster_service::inbound {
+  stratus_cluster::Envelope envelope;
+};
+
+/// The NATS side of a node: the connection, what it knows of the other nodes, and the calls
+/// waiting for an answer. Thread-safe: NATS callbacks run on the client library's threads,
+/// callers on their services' threads.
+class link {
+ public:
+  link(runtime::node& node, cluster_options opts, runtime::address relay)
+      : node_(node), opts_(std::move(opts)), relay_(relay),
+        incarnation_(std::random_device{}() | (std::uint64_t{std::random_device{}()} << 32)) {}
+
+  ~link() { close(); }
+
+  /// Starts connecting (in the background when no server answers yet: the node keeps
+  /// serving its own clients and joins when NATS comes).
+  void start() {
+    natsOptions* o = nullptr;
+    natsOptions_Create(&o);
+    std::vector<const char*> urls;
+    for (const auto& s : opts_.servers) urls.push_back(s.c_str());
+    natsOptions_SetServers(o, urls.data(), static_cast<int>(urls.size()));
+    natsOptions_SetName(o, ("stratus " + opts_.node_name).c_str());
+    natsOptions_SetMaxReconnect(o, -1);
+    natsOptions_SetReconnectWait(o, 250);
+    natsOptions_SetRetryOnFailedConnect(o, true, &link::on_connected, this);
+    natsOptions_SetDisconnectedCB(o, &link::on_disconnected, this);
+    natsOptions_SetReconnectedCB(o, &link::on_connected, this);
+    natsOptions_SetClosedCB(o, &link::on_closed, this);
+    natsOptions_SetPingInterval(o, 1000);
+    natsOptions_SetMaxPingsOut(o, 2);
+    natsOptions_SetSendAsap(o, true);  // a call is one small message: do not wait to batch
+    natsStatus s = natsConnection_Connect(&nc_, o);
+    natsOptions_Destroy(o);
+    if (s == NATS_NOT_YET_CONNECTED) {
+      runtime::log::warn("cluster: NATS ({}) not reachable yet; serving this node's clients and "
+                         "retrying", join(opts_.servers));
+    } else if (s != NATS_OK) {
+      runtime::log::error("cluster: cannot use NATS: {}", natsStatus_GetText(s));
+      return;
+    } else {
+      connected_.store(true);
+    }
+    natsConnection_Subscribe(&inbox_, nc_, node_subject(opts_.node_name).c_str(),
+                             &link::on_envelope, this);
+    natsConnection_Subscribe(&beats_, nc_, heartbeat_subject, &link::on_heartbeat, this);
+    // A busy node must not be cut off as a slow consumer: the relay queue bounds the work.
+    natsSubscription_SetPendingLimits(inbox_, 1 << 20, 512 << 20);
+    natsSubscription_SetPendingLimits(beats_, 1 << 16, 64 << 20);
+    runtime::log::info("cluster: node {} (incarnation {:x}) {} {}", opts_.node_name, incarnation_,
+                       connected_ ? "joined through" : "will join through", join(opts_.servers));
+  }
+
+  void close() {
+    if (!nc_) return;
+    publish_heartbeat(true);
+    natsConnection_FlushTimeout(nc_, 500);
+    closing_.store(true);
+    if (inbox_) natsSubscription_Unsubscribe(inbox_);
+    if (beats_) natsSubscription_Unsubscribe(beats_);
+    natsConnection_Close(nc_);
+    // The closed callback is the connection's last: after it nothing calls into this object.
+    closed_.get_future().wait_for(std::chrono::seconds(5));
+    if (inbox_) natsSubscription_Destroy(std::exchange(inbox_, nullptr));
+    if (beats_) natsSubscription_Destroy(std::exchange(beats_, nullptr));
+    natsConnection_Destroy(std::exchange(nc_, nullptr));
+    fail_all("this node is stopping");
+  }
+
+  const std::string& name() const noexcept { return opts_.node_name; }
+  bool connected() const noexcept { return connected_.load(); }
+
+  // ----- calls from this node -----
+
+  /// Registers and publishes a call; the error when it cannot be sent now.
+  std::optional<call_error> start_call(const std::string& node, const std::string& service,
+                                       const std::string& type, const std::string& body,
+                                       std::chrono::milliseconds timeout,
+                                       const std::shared_ptr<detail::remote_call>& st) {
+    std::uint64_t session = 0;
+    std::uint64_t incarnation = 0;
+    {
+      std::lock_guard lock(mu_);
+      if (auto refusal = unreachable_locked(node)) return refusal;
+      incarnation = node == opts_.node_name ? incarnation_ : peers_[node].incarnation;
+      session = ++next_session_;
+      pending_.emplace(session, pending{node, incarnation, clock::now() + timeout, st});
+    }
+    stratus_cluster::Envelope e;
+    e.set_kind(stratus_cluster::Envelope::CALL);
+    e.set_session(session);
+    e.set_from_node(opts_.node_name);
+    e.set_service(service);
+    e.set_type(type);
+    e.set_body(body);
+    e.set_incarnation(incarnation);
+    if (!publish(node_subject(node), e)) {
+      std::shared_ptr<detail::remote_call> mine = take(session);
+      if (mine) return call_error{call_errc::node_down, "NATS is unreachable"};
+    }
+    return std::nullopt;
+  }
+
+  std::optional<call_error> send(const std::string& node, const std::string& service,
+                                 const std::string& type, std::string body) {
+    {
+      std::lock_guard lock(mu_);
+      if (auto refusal = unreachable_locked(node)) return refusal;
+    }
+    stratus_cluster::Envelope e;
+    e.set_kind(stratus_cluster::Envelope::SEND);
+    e.set_from_node(opts_.node_name);
+    e.set_service(service);
+    e.set_type(type);
+    e.set_body(std::move(body));
+    if (!publish(node_subject(node), e)) return call_error{call_errc::node_down, "NATS is unreachable"};
+    return std::nullopt;
+  }
+
+  /// Answers a call that came from `e.from_node()`.
+  void answer(const stratus_cluster::Envelope& call, runtime::result<std::string>& r) {
+    stratus_cluster::Envelope e;
+    e.set_session(call.session());
+    e.set_from_node(opts_.node_name);
+    if (r) {
+      e.set_kind(stratus_cluster::Envelope::REPLY);
+      e.set_body(*r);
+    } else {
+      e.set_kind(stratus_cluster::Envelope::FAIL);
+      e.set_error(static_cast<int>(r.error().code));
+      e.set_message(r.error().message);
+    }
+    publish(node_subject(call.from_node()), e);
+  }
+
+  // ----- membership -----
+
+  /// Every tick: calls past their deadline fail with timeout; each heartbeat interval: a
+  /// heartbeat goes out and nodes silent for dead_after are dead (their calls fail).
+  void tick(clock::time_point now) {
+    std::vector<std::shared_ptr<detail::remote_call>> timed_out;
+    std::vector<std::pair<std::shared_ptr<detail::remote_call>, std::string>> dead;
+    {
+      std::lock_guard lock(mu_);
+      for (auto it = pending_.begin(); it != pending_.end();) {
+        if (now >= it->second.deadline) {
+          timed_out.push_back(it->second.st);
+          it = pending_.erase(it);
+        } else {
+          ++it;
+        }
+      }
+      for (auto& [name, p] : peers_) {
+        if (p.alive && now - p.last_seen > opts_.dead_after) {
+          p.alive = false;
+          runtime::log::warn("cluster: node {} is down (silent for {} ms)", name,
+                             std::chrono::duration_cast<std::chrono::milliseconds>(now - p.last_seen).count());
+          take_node_locked(name, 0, dead);
+        }
+      }
+    }
+    for (auto& st : timed_out)
+      finish(st, call_error{call_errc::timeout, "no answer from the other node in time"});
+    for (auto& [st, node] : dead) finish(st, call_error{call_errc::node_down, "node " + node + " is down"});
+    if (now - last_beat_ >= opts_.heartbeat) {
+      last_beat_ = now;
+      publish_heartbeat(false);
+    }
+  }
+
+  bool claim(const std::string& name) {
+    {
+      std::lock_guard lock(mu_);
+      for (const auto& [node, p] : peers_)
+        if (p.alive && p.names.count(name)) return false;
+      names_.insert(name);
+    }
+    publish_heartbeat(false);
+    return true;
+  }
+
+  std::optional<std::string> owner_of(const std::string& name) {
+    std::lock_guard lock(mu_);
+    if (names_.count(name)) return opts_.node_name;
+    for (const auto& [node, p] : peers_)
+      if (p.alive && p.names.count(name)) return node;
+    return std::nullopt;
+  }
+
+  std::vector<std::string> live_nodes() {
+    std::lock_guard lock(mu_);
+    std::vector<std::string> out{opts_.node_name};
+    for (const auto& [node, p] : peers_)
+      if (p.alive) out.push_back(node);
+    return out;
+  }
+
+ private:
+  struct pending {
+    std::string node;
+    std::uint64_t incarnation;
+    clock::time_point deadline;
+    std::shared_ptr<detail::remote_call> st;
+  };
+  struct peer {
+    std::uint64_t incarnation = 0;
+    clock::time_point last_seen{};
+    bool alive = false;
+    std::set<std::string> names;
+  };
+
+  static std::string join(const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
+    return out;
+  }
+
+  std::optional<call_error> unreachable_locked(const std::string& node) {
+    if (!connected_.load()) return call_error{call_errc::node_down, "NATS is unreachable"};
+    if (node == opts_.node_name) return std::nullopt;
+    auto it = peers_.find(node);
+    if (it == peers_.end() || !it->second.alive)
+      return call_error{call_errc::node_down, "node " + node + " is down or unknown"};
+    return std::nullopt;
+  }
+
+  bool publish(const std::string& subject, const stratus_cluster::Envelope& e) {
+    if (!nc_) return false;
+    thread_local std::string bytes;
+    bytes.clear();
+    e.SerializeToString(&bytes);
+    return natsConnection_Publish(nc_, subject.c_str(), bytes.data(),
+                                  static_cast<int>(bytes.size())) == NATS_OK;
+  }
+
+  void publish_heartbeat(bool leaving) {
+    if (!nc_) return;
+    stratus_cluster::Heartbeat hb;
+    hb.set_node(opts_.node_name);
+    hb.set_incarnation(incarnation_);
+    hb.set_leaving(leaving);
+    {
+      std::lock_guard lock(mu_);
+      for (const auto& n : names_) hb.add_names(n);
+    }
+    std::string bytes = hb.SerializeAsString();
+    natsConnection_Publish(nc_, heartbeat_subject, bytes.data(), static_cast<int>(bytes.size()));
+  }
+
+  std::shared_ptr<detail::remote_call> take(std::uint64_t session) {
+    std::lock_guard lock(mu_);
+    auto it = pending_.find(session);
+    if (it == pending_.end()) return nullptr;
+    auto st = std::move(it->second.st);
+    pending_.erase(it);
+    return st;
+  }
+
+  /// Moves the calls to `node` (of any incarnation but `keep`, 0: all) into `out`.
+  void take_node_locked(const std::string& node, std::uint64_t keep,
+                        std::vector<std::pair<std::shared_ptr<detail::remote_call>, std::string>>& out) {
+    for (auto it = pending_.begin(); it != pending_.end();) {
+      if (it->second.node == node && (keep == 0 || it->second.incarnation != keep)) {
+        out.emplace_back(std::move(it->second.st), node);
+        it = pending_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+
+  void fail_all(const std::string& why) {
+    std::vector<std::shared_ptr<detail::remote_call>> all;
+    {
+      std::lock_guard lock(mu_);
+      for (auto& [s, p] : pending_) all.push_back(std::move(p.st));
+      pending_.clear();
+    }
+    for (auto& st : all) finish(st, call_error{call_errc::node_down, why});
+  }
+
+  static void finish(const std::shared_ptr<detail::remote_call>& st,
+                     runtime::result<std::string> outcome) {
+    if (!st || st->finished.exchange(true)) return;
+    st->outcome = std::move(outcome);
+    runtime::service* svc = st->svc;
+    boost::asio::post(svc->io_context(), [st] {
+      if (st->alive.load(std::memory_order_acquire)) st->svc->resume(st->waiter);
+    });
+  }
+
+  // ----- NATS callbacks (client library threads) -----
+
+  static void on_connected(natsConnection*, void* self) {
+    auto* l = static_cast<link*>(self);
+    if (!l->connected_.exchange(true))
+      runtime::log::info("cluster: connected to NATS as node {}", l->opts_.node_name);
+    l->publish_heartbeat(false);
+  }
+
+  static void on_closed(natsConnection*, void* self) {
+    auto* l = static_cast<link*>(self);
+    l->connected_.store(false);
+    l->closed_.set_value();
+  }
+
+  static void on_disconnected(natsConnection*, void* self) {
+    auto* l = static_cast<link*>(self);
+    if (l->connected_.exchange(false))
+      runtime::log::warn("cluster: lost NATS; cross-node calls fail until it is back");
+    l->fail_all("NATS is unreachable");
+  }
+
+  static void on_envelope(natsConnection*, natsSubscription*, natsMsg* msg, void* self) {
+    auto* l = static_cast<link*>(self);
+    if (l->closing_.load()) {
+      natsMsg_Destroy(msg);
+      return;
+    }
+    stratus_cluster::Envelope e;
+    const bool ok = e.ParseFromArray(natsMsg_GetData(msg), natsMsg_GetDataLength(msg));
+    natsMsg_Destroy(msg);
+    if (!ok) {
+      runtime::log::warn("cluster: undecodable envelope dropped");
+      return;
+    }
+    l->dispatch(std::move(e));
+  }
+
+  static void on_heartbeat(natsConnection*, natsSubscription*, natsMsg* msg, void* self) {
+    auto* l = static_cast<link*>(self);
+    if (l->closing_.load()) {
+      natsMsg_Destroy(msg);
+      return;
+    }
+    stratus_cluster::Heartbeat hb;
+    const bool ok = hb.ParseFromArray(natsMsg_GetData(msg), natsMsg_GetDataLength(msg));
+    natsMsg_Destroy(msg);
+    if (ok && hb.node() != l->opts_.node_name) l->heard(hb);
+  }
+
+  void heard(const stratus_cluster::Heartbeat& hb) {
+    std::vector<std::pair<std::shared_ptr<detail::remote_call>, std::string>> dead;
+    {
+      std::lock_guard lock(mu_);
+      peer& p = peers_[hb.node()];
+      if (hb.leaving()) {
+        if (p.alive) runtime::log::info("cluster: node {} left", hb.node());
+        p.alive = false;
+        p.names.clear();
+        take_node_locked(hb.node(), 0, dead);
+      } else {
+        if (p.incarnation != 0 && p.incarnation != hb.incarnation()) {
+          // Restarted: calls sent to its former life will never be answered.
+          runtime::log::warn("cluster: node {} restarted", hb.node());
+          take_node_locked(hb.node(), hb.incarnation(), dead);
+        } else if (!p.alive) {
+          runtime::log::info("cluster: node {} is up", hb.node());
+        }
+        p.incarnation = hb.incarnation();
+        p.last_seen = clock::now();
+        p.alive = true;
+        p.names = {hb.names().begin(), hb.names().end()};
+        // Two nodes claimed one name: the smaller node name keeps it.
+        for (auto it = names_.begin(); it != names_.end();) {
+          if (p.names.count(*it) && hb.node() < opts_.node_name) {
+            runtime::log::warn("cluster: name {} is held by node {}; released here", *it, hb.node());
+            it = names_.erase(it);
+          } else {
+            ++it;
+          }
+        }
+      }
+    }
+    for (auto& [st, node] : dead)
+      finish(st, call_error{call_errc::node_down, "node " + node + " is down"});
+  }
+
+  void dispatch(stratus_cluster::Envelope e) {
+    switch (e.kind()) {
+      case stratus_cluster::Envelope::REPLY:
+        finish(take(e.session()), std::move(*e.mutable_body()));
+        return;
+      case stratus_cluster::Envelope::FAIL: {
+        auto code = static_cast<call_errc>(e.error());
+        if (code == call_errc::node_down) code = call_errc::handler_failed;  // not ours to say
+        finish(take(e.session()), call_error{code, e.message()});
+        return;
+      }
+      case stratus_cluster::Envelope::CALL:
+        if (e.incarnation() != 0 && e.incarnation() != incarnation_) {
+          // Meant for this node's former life (it restarted): the caller hears node_down.
+          stratus_cluster::Envelope fail;
+          fail.set_kind(stratus_cluster::Envelope::FAIL);
+          fail.set_session(e.session());
+          fail.set_error(static_cast<int>(call_errc::dead_service));
+          fail.set_message("node " + opts_.node_name + " restarted");
+          publish(node_subject(e.from_node()), fail);
+          return;
+        }
+        [[fallthrough]];
+      case stratus_cluster::Envelope::SEND:
+        node_.send(relay_, cluster_service::inbound{std::move(e)});
+        return;
+      default:
+        return;
+    }
+  }
+
+  runtime::node& node_;
+  const cluster_options opts_;
+  const runtime::address relay_;
+  const std::uint64_t incarnation_;
+  natsConnection* nc_ = nullptr;
+  natsSubscription* inbox_ = nullptr;
+  natsSubscription* beats_ = nullptr;
+  std::atomic<bool> connected_{false};
+  std::atomic<bool> closing_{false};
+  std::promise<void> closed_;
+  clock::time_point last_beat_{};
+
+  std::mutex mu_;
+  std::uint64_t next_session_ = 0;
+  std::unordered_map<std::uint64_t, pending> pending_;
+  std::map<std::string, peer> peers_;
+  std::set<std::string> names_;
+
+  friend class cluster_service;
+};
+
+
+}  // namespace stratus::cluster
