@@ -7,6 +7,7 @@
 
 #include "fanout/fanout_worker.hpp"
 #include "fanout/proc_stats.hpp"
+#include "loadgen/tool_text.hpp"
 
 namespace stratus::fanout {
 namespace {
@@ -38,24 +39,8 @@ double seconds_between(std::int64_t a_ns, std::int64_t b_ns) {
   return static_cast<double>(b_ns - a_ns) / 1e9;
 }
 
-std::string printf_string(const char* format, auto... args) {
-  char buffer[1024];
-  std::snprintf(buffer, sizeof buffer, format, args...);
-  return buffer;
-}
-
-std::string json_escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (static_cast<unsigned char>(c) < 0x20) {
-      out += printf_string("\\u%04x", static_cast<unsigned>(c));
-      continue;
-    }
-    out += c;
-  }
-  return out;
-}
+using loadgen::json_escape;
+using loadgen::printf_string;
 
 }  // namespace
 

@@ -1,10 +1,11 @@
 // stratus-fanout: the room fan-out benchmark (see --help and bench/fanout.sh).
 
-#include <sys/resource.h>
 
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+
+#include "loadgen/tool_text.hpp"
 #include <iostream>
 
 #include <boost/asio/io_context.hpp>
@@ -20,19 +21,6 @@ void on_signal(int) {
   interrupted = true;
 }
 
-/// Raises the open-file limit to the hard limit; warns when that is still too low.
-void raise_fd_limit(int members) {
-  rlimit limit{};
-  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
-  limit.rlim_cur = limit.rlim_max;
-  setrlimit(RLIMIT_NOFILE, &limit);
-  getrlimit(RLIMIT_NOFILE, &limit);
-  if (limit.rlim_cur < static_cast<rlim_t>(members) + 64) {
-    std::fprintf(stderr, "warning: open-file limit %llu is below %d members (ulimit -n)\n",
-                 static_cast<unsigned long long>(limit.rlim_cur), members);
-  }
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -44,7 +32,7 @@ int main(int argc, char** argv) {
     return help ? 0 : 2;
   }
   const fanout_options& opts = std::get<fanout_options>(parsed);
-  raise_fd_limit(opts.members);
+  stratus::loadgen::raise_fd_limit(opts.members, "members");
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   std::signal(SIGPIPE, SIG_IGN);

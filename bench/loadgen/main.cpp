@@ -1,10 +1,11 @@
 // stratus-bench: WebSocket load generator for stratus (see --help).
 
-#include <sys/resource.h>
 
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+
+#include "loadgen/tool_text.hpp"
 #include <iostream>
 
 #include <boost/asio/io_context.hpp>
@@ -19,19 +20,6 @@ std::atomic<bool> interrupted{false};
 
 void on_signal(int) {
   interrupted = true;
-}
-
-/// Raises the open-file limit to the hard limit; warns when that is still too low.
-void raise_fd_limit(int connections) {
-  rlimit limit{};
-  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
-  limit.rlim_cur = limit.rlim_max;
-  setrlimit(RLIMIT_NOFILE, &limit);
-  getrlimit(RLIMIT_NOFILE, &limit);
-  if (limit.rlim_cur < static_cast<rlim_t>(connections) + 64) {
-    std::fprintf(stderr, "warning: open-file limit %llu is below %d connections (ulimit -n)\n",
-                 static_cast<unsigned long long>(limit.rlim_cur), connections);
-  }
 }
 
 }  // namespace
@@ -49,7 +37,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "stratus-bench: %s\n", error->c_str());
     return 2;
   }
-  raise_fd_limit(opts.connections);
+  stratus::loadgen::raise_fd_limit(opts.connections, "connections");
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   std::signal(SIGPIPE, SIG_IGN);

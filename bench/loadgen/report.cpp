@@ -2,27 +2,10 @@
 
 #include <cstdio>
 
+#include "loadgen/tool_text.hpp"
+
 namespace stratus::loadgen {
 namespace {
-
-std::string printf_string(const char* format, auto... args) {
-  char buffer[512];
-  std::snprintf(buffer, sizeof buffer, format, args...);
-  return buffer;
-}
-
-std::string json_escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (static_cast<unsigned char>(c) < 0x20) {
-      out += printf_string("\\u%04x", static_cast<unsigned>(c));
-      continue;
-    }
-    out += c;
-  }
-  return out;
-}
 
 using ull = unsigned long long;
 
