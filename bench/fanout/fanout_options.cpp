@@ -1,29 +1,14 @@
 #include "fanout/fanout_options.hpp"
 
-#include <charconv>
-#include <cstdlib>
 #include <string_view>
 
 #include "fanout/room_wire.hpp"
 #include "loadgen/options.hpp"
+#include "loadgen/tool_text.hpp"
+#include "loadgen/tool_text.hpp"
 
 namespace stratus::fanout {
-namespace {
-
-template <class T>
-bool parse_number(std::string_view text, T& out) {
-  if constexpr (std::is_floating_point_v<T>) {
-    char* end = nullptr;
-    std::string copy(text);
-    out = std::strtod(copy.c_str(), &end);
-    return !copy.empty() && *end == '\0' && out >= 0;
-  } else {
-    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-    return ec == std::errc() && ptr == text.data() + text.size();
-  }
-}
-
-}  // namespace
+using loadgen::parse_number;
 
 std::string fanout_usage() {
   return "usage: stratus-fanout [options]   (room fan-out benchmark, protobuf mode)\n"

@@ -1,26 +1,10 @@
 #include "loadgen/options.hpp"
 
-#include <charconv>
-#include <cstdlib>
 #include <string_view>
 
+#include "loadgen/tool_text.hpp"
+
 namespace stratus::loadgen {
-namespace {
-
-template <class T>
-bool parse_number(std::string_view text, T& out) {
-  if constexpr (std::is_floating_point_v<T>) {
-    char* end = nullptr;
-    std::string copy(text);
-    out = std::strtod(copy.c_str(), &end);
-    return !copy.empty() && *end == '\0' && out >= 0;
-  } else {
-    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-    return ec == std::errc() && ptr == text.data() + text.size();
-  }
-}
-
-}  // namespace
 
 std::string usage() {
   return "usage: stratus-bench [options]\n"
