@@ -12,12 +12,21 @@ class config;
 
 namespace stratus::gate {
 
+/// TCP listener options that do not listen (port 0): the default, so a gateway built in code
+/// opens only the WebSocket port unless asked.
+inline net::ws_options tcp_off() {
+  net::ws_options o;
+  o.listen.transport = net::transport::tcp;
+  o.listen.port = 0;
+  return o;
+}
+
 /// Everything the gateway reads from the config.
 struct gate_options {
   net::ws_options ws;                         ///< listener and per-connection limits
   /// The plain TCP listener (skynet's gate for native clients): the same limits, its own
   /// address, and the configured protocol's length prefix; port 0 = off.
-  net::ws_options tcp;
+  net::ws_options tcp = tcp_off();
   std::string protocol_type;                  ///< "protobuf" or "sproto"
   int max_bad_packets = 3;                    ///< malformed packets in a row before a 1008 close
   intake_limits intake;                       ///< per-connection budget and queue bounds

@@ -288,5 +288,20 @@ TEST(gate, registry_kick_closes_that_connection_only) {
   EXPECT_EQ(decode_as<game::EchoResp>(keeper.receive()).data(), "still open");
 }
 
+TEST(gate, two_gateways_built_in_code_run_side_by_side_on_their_own_ports) {
+  // A gateway built in code opens the WebSocket port it is given and no TCP port unless asked,
+  // so tests and embedders can run several in one process.
+  gate_node first;
+  gate_node second;
+  EXPECT_NE(first.port(), second.port());
+  ws_client a, b;
+  ASSERT_TRUE(connect(a, first));
+  ASSERT_TRUE(connect(b, second));
+  a.send(echo_request("one", 1));
+  b.send(echo_request("two", 2));
+  EXPECT_EQ(decode_as<game::EchoResp>(a.receive()).data(), "one");
+  EXPECT_EQ(decode_as<game::EchoResp>(b.receive()).data(), "two");
+}
+
 }  // namespace
 }  // namespace stratus::gate
