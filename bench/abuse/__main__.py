@@ -10,11 +10,13 @@ echoes 32 bytes every 20 ms; `--baseline` s of bystander alone; the attack for `
 (default 10); then `--recovery` s (default 8) of bystander alone. The table gives the
 bystander's login p50/p99 (a failed login counts as infinitely slow) and echo p99 during the
 attack, server RSS (VmRSS) idle > peak > held (memory attacks: their connections still open,
-idle, at the end) > after, (held - idle) / connections, server CPU (utime + stime) over the
+idle, at the end) > after, (held - idle) / connections (pb-big-echo logs its clients in before
+the idle reading, so that figure is what the attack left on top of a logged-in idle
+connection), server CPU (utime + stime) over the
 2 s after the attack stops, the time until CPU is back to its baseline level and until the
 bystander is back to normal (every login and echo within twice its baseline p99), and the
 goals of the server-side defences, met or not. Attacks: wrong-password, login-burst,
-sproto-zero-body, pb-big-echo, flood (see attacks.py). About 35 s per attack with defaults.
+sproto-zero-body, pb-big-echo, pb-big-echo-64, flood (see attacks.py). About 35 s per attack with defaults.
 
 Every client connects to 127.0.0.1 from its own loopback source address (127.x.y.z): the
 bystander's new players from 127.2.*, the attack clients from 127.1.* (one address each by
