@@ -62,24 +62,28 @@ std::optional<gate::handler_error> bad_room(const std::string& room) {
   return std::nullopt;
 }
 
-/// game.SayReq: a whisper to one user, wherever it is connected; delivered = false when the
-/// user is not online.
+/// game.SayReq: a whisper to one user, wherever it is connected (any node of a cluster);
+/// delivered = false when the user is not online.
 runtime::task<gate::reply<game::SayResp>> say(gate::pb_session& s, const game::SayReq& req) {
   if (req.text().size() > max_chat_text)
     co_return gate::handler_error{codec::error_code::bad_request, "text over 1024 bytes"};
   game::Whisper whisper;
   whisper.set_from_userid(s.userid());
   whisper.set_text(req.text());
+  auto sending = s.push_to(req.to_userid(), whisper);
   game::SayResp resp;
-  resp.set_delivered(s.push_to(req.to_userid(), whisper));
+  resp.set_delivered(co_await sending);
   co_return resp;
 }
 
-/// game.JoinReq: joins a room (made on first join); members = the count with this user.
+/// game.JoinReq: joins a room (made on first join); members = the count with this user, on
+/// every node.
 runtime::task<gate::reply<game::JoinResp>> join(gate::pb_session& s, const game::JoinReq& req) {
   if (auto bad = bad_room(req.room())) co_return *bad;
+  s.rooms().join(req.room(), s.session());
+  auto counting = s.room_size(req.room());
   game::JoinResp resp;
-  resp.set_members(static_cast<std::int32_t>(s.rooms().join(req.room(), s.session())));
+  resp.set_members(static_cast<std::int32_t>(co_await counting));
   co_return resp;
 }
 
@@ -89,8 +93,8 @@ runtime::task<gate::reply<game::LeaveResp>> leave(gate::pb_session& s, const gam
   co_return game::LeaveResp{};
 }
 
-/// game.RoomSayReq: a RoomNotice to every member, the sender included (encoded once);
-/// delivered = the members reached. Only members may speak.
+/// game.RoomSayReq: a RoomNotice to every member on every node, the sender included (encoded
+/// once); delivered = the members reached. Only members may speak.
 runtime::task<gate::reply<game::RoomSayResp>> room_say(gate::pb_session& s,
                                                       const game::RoomSayReq& req) {
   if (auto bad = bad_room(req.room())) co_return *bad;
@@ -102,9 +106,9 @@ runtime::task<gate::reply<game::RoomSayResp>> room_say(gate::pb_session& s,
   notice.set_room(req.room());
   notice.set_from_userid(s.userid());
   notice.set_text(req.text());
+  auto sending = s.room_broadcast(req.room(), notice);
   game::RoomSayResp resp;
-  resp.set_delivered(
-      static_cast<std::int32_t>(s.rooms().broadcast(req.room(), codec::pb_push(notice))));
+  resp.set_delivered(static_cast<std::int32_t>(co_await sending));
   co_return resp;
 }
 

@@ -93,7 +93,7 @@ handler_error sign_in_first() {
   return {codec::error_code::unauthorized, "sign in first"};
 }
 
-/// say: a whisper to the user signed in as `to`, wherever it is; delivered = false when not
+/// say: a whisper to the user signed in as `to`, on any node; delivered = false when not
 /// online.
 task say(sproto_session& s, const value& args) {
   if (s.user().empty()) co_return sign_in_first();
@@ -102,19 +102,22 @@ task say(sproto_session& s, const value& args) {
   value whisper;
   whisper["from"] = s.user();
   whisper["text"] = text;
+  auto sending = s.push_to(string_arg(args, "to"), "whisper", whisper);
   value resp;
-  resp["delivered"] = s.push_to(string_arg(args, "to"), "whisper", whisper);
+  resp["delivered"] = co_await sending;
   co_return resp;
 }
 
-/// join: joins a room (made on first join); members = the count with this user.
+/// join: joins a room (made on first join); members = the count with this user, on every node.
 task join(sproto_session& s, const value& args) {
   if (s.user().empty()) co_return sign_in_first();
   std::string room = string_arg(args, "room");
   if (room.empty()) co_return handler_error{codec::error_code::bad_request, "room names are 1 to 64 bytes"};
   if (auto bad = bad_chat(room, {})) co_return *bad;
+  s.rooms().join(room, s.session());
+  auto counting = s.room_size(room);
   value resp;
-  resp["members"] = static_cast<std::int64_t>(s.rooms().join(room, s.session()));
+  resp["members"] = static_cast<std::int64_t>(co_await counting);
   co_return resp;
 }
 
@@ -124,7 +127,7 @@ task leave(sproto_session& s, const value& args) {
   co_return ok(s.rooms().leave(string_arg(args, "room"), s.session()));
 }
 
-/// room_say: a room_notice to every member, the sender included (encoded once); delivered =
+/// room_say: a room_notice to every member on every node, the sender included (encoded once); delivered =
 /// the members reached. Only members may speak.
 task room_say(sproto_session& s, const value& args) {
   if (s.user().empty()) co_return sign_in_first();
@@ -137,9 +140,9 @@ task room_say(sproto_session& s, const value& args) {
   notice["room"] = room;
   notice["from"] = s.user();
   notice["text"] = text;
+  auto sending = s.room_broadcast(room, s.make_push("room_notice", notice));
   value resp;
-  resp["delivered"] =
-      static_cast<std::int64_t>(s.rooms().broadcast(room, s.make_push("room_notice", notice)));
+  resp["delivered"] = static_cast<std::int64_t>(co_await sending);
   co_return resp;
 }
 

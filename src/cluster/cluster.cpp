@@ -76,6 +76,45 @@ bool remote_awaiter::await_suspend(std::coroutine_handle<> h) {
   return true;
 }
 
+fanout_awaiter::fanout_awaiter(runtime::service& self, std::vector<std::string> nodes,
+                               std::string service, std::string type, std::string body,
+                               std::chrono::milliseconds timeout)
+    : self_(self), nodes_(std::move(nodes)), service_(std::move(service)), type_(std::move(type)),
+      body_(std::move(body)), timeout_(timeout) {}
+
+fanout_awaiter::~fanout_awaiter() {
+  for (auto& st : calls_) st->alive.store(false, std::memory_order_release);
+}
+
+bool fanout_awaiter::await_suspend(std::coroutine_handle<> h) {
+  // One count per call, plus one held here until every call is started: a call finishing
+  // meanwhile cannot resume the caller before it is suspended.
+  auto remaining = std::make_shared<std::atomic<int>>(static_cast<int>(nodes_.size()) + 1);
+  link* l = link_of(self_.owner());
+  for (const std::string& node : nodes_) {
+    auto st = std::make_shared<remote_call>();
+    st->waiter = h;
+    st->svc = &self_;
+    st->group = remaining;
+    calls_.push_back(st);
+    std::optional<call_error> refused =
+        l ? l->start_call(node, service_, type_, body_, timeout_, st)
+          : call_error{call_errc::node_down, "this node is not in a cluster"};
+    if (refused && !st->finished.exchange(true)) {
+      st->outcome = std::move(*refused);
+      remaining->fetch_sub(1, std::memory_order_acq_rel);
+    }
+  }
+  return remaining->fetch_sub(1, std::memory_order_acq_rel) != 1;
+}
+
+std::vector<runtime::result<std::string>> fanout_awaiter::await_resume() {
+  std::vector<runtime::result<std::string>> out;
+  out.reserve(calls_.size());
+  for (auto& st : calls_) out.push_back(std::move(st->outcome));
+  return out;
+}
+
 }  // namespace detail
 
 runtime::result<runtime::done> send_bytes(runtime::service& self, const std::string& node,

@@ -97,6 +97,8 @@ struct remote_call {
       runtime::call_error{runtime::call_errc::node_down, "not sent"}};
   std::coroutine_handle<> waiter;
   runtime::service* svc = nullptr;
+  /// Calls awaited together (call_others): the waiter resumes when this count reaches 0.
+  std::shared_ptr<std::atomic<int>> group;
 };
 
 /// The node's link, or nullptr when it is not in a cluster.
@@ -117,6 +119,26 @@ class remote_awaiter {
   std::string node_, service_, type_, body_;
   std::chrono::milliseconds timeout_;
   std::shared_ptr<remote_call> st_;
+};
+
+/// The same call to several nodes at once; resumes when every one has its outcome.
+class fanout_awaiter {
+ public:
+  fanout_awaiter(runtime::service& self, std::vector<std::string> nodes, std::string service,
+                 std::string type, std::string body, std::chrono::milliseconds timeout);
+  fanout_awaiter(const fanout_awaiter&) = delete;
+  ~fanout_awaiter();
+  bool await_ready() const noexcept { return nodes_.empty(); }
+  bool await_suspend(std::coroutine_handle<> h);
+  /// Each node's outcome, in the order of the nodes given.
+  std::vector<runtime::result<std::string>> await_resume();
+
+ private:
+  runtime::service& self_;
+  std::vector<std::string> nodes_;
+  std::string service_, type_, body_;
+  std::chrono::milliseconds timeout_;
+  std::vector<std::shared_ptr<remote_call>> calls_;
 };
 
 }  // namespace detail
@@ -150,6 +172,21 @@ runtime::task<runtime::result<runtime::response_of_t<Req>>> call(
   co_return resp;
 }
 
+/// What one node answered to call_others().
+template <class Resp>
+struct node_result {
+  std::string node;
+  runtime::result<Resp> result;
+};
+
+/// Calls `service` on every other live node at once (the same request) and waits for all of
+/// them; each node's outcome (node_down for one that dies meanwhile). Empty when this node is
+/// alone or not in a cluster. Name the request before `co_await` (GCC 12).
+template <class Req>
+runtime::task<std::vector<node_result<runtime::response_of_t<Req>>>> call_others(
+    runtime::service& self, std::string service, const Req& req,
+    std::chrono::milliseconds timeout = std::chrono::milliseconds{0});
+
 /// Sends Req to `service` on node `node`, one way; node_down when it cannot be sent now.
 runtime::result<runtime::done> send_bytes(runtime::service& self, const std::string& node,
                                           const std::string& service, const std::string& type,
@@ -181,6 +218,37 @@ runtime::task<runtime::result<runtime::response_of_t<Req>>> call_named(
 std::vector<std::string> live_nodes(runtime::service& self);
 /// This node's name ("" when not in a cluster).
 std::string node_name(runtime::service& self);
+
+template <class Req>
+runtime::task<std::vector<node_result<runtime::response_of_t<Req>>>> call_others(
+    runtime::service& self, std::string service, const Req& req,
+    std::chrono::milliseconds timeout) {
+  using Resp = runtime::response_of_t<Req>;
+  std::vector<std::string> nodes = live_nodes(self);
+  if (!nodes.empty()) nodes.erase(nodes.begin());  // this node comes first
+  detail::fanout_awaiter wait(self, nodes, std::move(service), Req::descriptor()->full_name(),
+                              req.SerializeAsString(),
+                              timeout.count() > 0 ? timeout : self.call_timeout());
+  std::vector<runtime::result<std::string>> raw = co_await wait;
+  std::vector<node_result<Resp>> out;
+  out.reserve(raw.size());
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    if (!raw[i]) {
+      out.push_back({nodes[i], std::move(raw[i].error())});
+      continue;
+    }
+    Resp resp;
+    if constexpr (!std::is_same_v<Resp, runtime::done>) {
+      if (!resp.ParseFromString(*raw[i])) {
+        out.push_back({nodes[i], runtime::call_error{runtime::call_errc::handler_failed,
+                                                     "undecodable " + Resp::descriptor()->full_name()}});
+        continue;
+      }
+    }
+    out.push_back({nodes[i], std::move(resp)});
+  }
+  co_return out;
+}
 
 /// `.cluster`: the node's link to the others (NATS connection, heartbeats, the relay of calls
 /// that arrive from other nodes). Launched by the bootstrap when `cluster` is set.

@@ -321,6 +321,8 @@ class link {
                      runtime::result<std::string> outcome) {
     if (!st || st->finished.exchange(true)) return;
     st->outcome = std::move(outcome);
+    // A call awaited with others resumes the caller when the last of them is done.
+    if (st->group && st->group->fetch_sub(1, std::memory_order_acq_rel) != 1) return;
     runtime::service* svc = st->svc;
     boost::asio::post(svc->io_context(), [st] {
       if (st->alive.load(std::memory_order_acquire)) st->svc->resume(st->waiter);

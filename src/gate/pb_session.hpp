@@ -56,15 +56,24 @@ class pb_session {
     codec::encode(copy, 0, scratch_);
     return agent_.send_packet(scratch_);
   }
-  /// Sends a push to user `userid` wherever its session is (waiting for a resume included);
-  /// false when the user is not online.
+  /// Sends a push to user `userid` wherever its session is: on this node (waiting for a resume
+  /// included) or, in a cluster, on another; false when the user is not online anywhere.
   template <class M>
-  bool push_to(std::int64_t userid, const M& message) {
-    session_ptr s = agent_.hub().find(userid);
-    return s && s->push(codec::pb_push(message));
+  runtime::task<bool> push_to(std::int64_t userid, const M& message) {
+    return agent_.hub().deliver(agent_, userid, {}, codec::pb_push(message));
   }
-  /// The node's rooms: join, leave, members, broadcast (see gate/groups.hpp).
+  /// The node's rooms: join, leave, contains (see gate/groups.hpp). Members on other nodes of a
+  /// cluster are reached with room_broadcast() and counted by room_size().
   gate::groups& rooms() noexcept { return agent_.hub().rooms(); }
+  /// Sends `message` to every member of `room` on every node (encoded once); how many took it.
+  template <class M>
+  runtime::task<std::size_t> room_broadcast(const std::string& room, const M& message) {
+    return agent_.hub().room_broadcast(agent_, room, codec::pb_push(message));
+  }
+  /// The members of `room` on every node.
+  runtime::task<std::size_t> room_size(const std::string& room) {
+    return agent_.hub().room_size(agent_, room);
+  }
   /// This client's session (null before login).
   const session_ptr& session() const noexcept { return agent_.session(); }
   /// The node's sessions.

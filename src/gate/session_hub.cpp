@@ -1,5 +1,7 @@
 #include "gate/session_hub.hpp"
 
+#include <algorithm>
+
 #include "runtime/log.hpp"
 
 namespace stratus::gate {
@@ -13,6 +15,9 @@ session_ptr session_hub::login(std::int64_t userid, std::string name, std::strin
                                           limits_);
   s->attach(conn);
   session_ptr previous;
+  std::shared_ptr<remote_users> remote;
+  login_stamp stamp;
+  bool lost = false;  // a later login of this user on another node was announced already
   {
     std::lock_guard lock(mu_);
     auto [it, fresh] = by_user_.try_emplace(userid, s);
@@ -23,9 +28,89 @@ session_ptr session_hub::login(std::int64_t userid, std::string name, std::strin
     }
     if (!s->token().empty()) by_token_[s->token()] = s;
     by_name_[s->name()] = s;
+    remote = remote_;
+    if (remote) {
+      stamp = next_stamp_locked();
+      stamps_[userid] = stamp;
+      auto seen = remote_seen_.find(userid);
+      lost = seen != remote_seen_.end() && stamp < seen->second.stamp;
+    }
   }
   if (previous) end(previous, session_end::replaced, 4001, "logged in elsewhere");
+  if (lost) {
+    end(s, session_end::replaced, 4001, "logged in elsewhere");
+  } else if (remote) {
+    remote->logged_in(userid, stamp);
+  }
   return s;
+}
+
+void session_hub::set_remote(std::shared_ptr<remote_users> remote) {
+  std::lock_guard lock(mu_);
+  remote_ = std::move(remote);
+}
+
+std::shared_ptr<remote_users> session_hub::remote() const {
+  std::lock_guard lock(mu_);
+  return remote_;
+}
+
+login_stamp session_hub::next_stamp_locked() {
+  auto now = std::chrono::duration_cast<std::chrono::microseconds>(
+      std::chrono::system_clock::now().time_since_epoch());
+  last_epoch_ = std::max(last_epoch_ + 1, static_cast<std::uint64_t>(now.count()));
+  return {last_epoch_, remote_->node()};
+}
+
+void session_hub::remember_remote_locked(std::int64_t userid, const login_stamp& stamp) {
+  // A login here waits at most for its own password check and token between registering and
+  // comparing: a few seconds of announcements are plenty. Pruned as it grows.
+  constexpr auto keep = std::chrono::seconds(30);
+  auto now = user_session::clock::now();
+  if (remote_seen_.size() >= 4096) {
+    std::erase_if(remote_seen_, [&](const auto& e) { return now - e.second.at > keep; });
+  }
+  auto [it, fresh] = remote_seen_.try_emplace(userid, seen_login{stamp, now});
+  if (!fresh && it->second.stamp < stamp) it->second = seen_login{stamp, now};
+}
+
+void session_hub::remote_login(std::int64_t userid, const login_stamp& stamp) {
+  session_ptr loser;
+  {
+    std::lock_guard lock(mu_);
+    remember_remote_locked(userid, stamp);
+    auto it = by_user_.find(userid);
+    auto mine = stamps_.find(userid);
+    if (it != by_user_.end() && mine != stamps_.end() && mine->second < stamp) loser = it->second;
+  }
+  if (loser) end(loser, session_end::replaced, 4001, "logged in elsewhere");
+}
+
+runtime::task<bool> session_hub::deliver(runtime::service& self, std::int64_t userid,
+                                         std::string name, codec::push_ptr push) {
+  session_ptr here = userid != 0 ? find(userid) : find_name(name);
+  if (here && here->push(push)) co_return true;
+  std::shared_ptr<remote_users> others = remote();
+  if (!others) co_return false;
+  auto asking = others->push_to(self, userid, std::move(name), std::move(push));
+  co_return co_await asking;
+}
+
+runtime::task<std::size_t> session_hub::room_broadcast(runtime::service& self, std::string room,
+                                                       codec::push_ptr push) {
+  std::size_t here = rooms_.broadcast(room, push);
+  std::shared_ptr<remote_users> others = remote();
+  if (!others) co_return here;
+  auto sending = others->room_broadcast(self, std::move(room), std::move(push));
+  co_return here + co_await sending;
+}
+
+runtime::task<std::size_t> session_hub::room_size(runtime::service& self, std::string room) {
+  std::size_t here = rooms_.size(room);
+  std::shared_ptr<remote_users> others = remote();
+  if (!others) co_return here;
+  auto counting = others->room_size(self, std::move(room));
+  co_return here + co_await counting;
 }
 
 session_ptr session_hub::find(std::int64_t userid) const {
@@ -49,7 +134,10 @@ session_ptr session_hub::find_token(const std::string& token) const {
 
 void session_hub::forget_locked(const session_ptr& s) {
   auto it = by_user_.find(s->userid());
-  if (it != by_user_.end() && it->second == s) by_user_.erase(it);
+  if (it != by_user_.end() && it->second == s) {
+    by_user_.erase(it);
+    stamps_.erase(s->userid());
+  }
   auto t = by_token_.find(s->token());
   if (t != by_token_.end() && t->second == s) by_token_.erase(t);
   auto n = by_name_.find(s->name());

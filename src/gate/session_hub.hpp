@@ -1,7 +1,9 @@
 #pragma once
 // Who is online: userid -> session, token -> session, the rooms, and the sessions waiting for a
 // resume. One per node, shared by every agent (thread-safe); other services reach it through
-// `.ws_proxyd` (send_to_user, kick_user, find_user, watch_sessions).
+// `.ws_proxyd` (send_to_user, kick_user, find_user, watch_sessions). In a cluster it also knows
+// the other nodes (remote_users): a login kicks the user's session on any node, and deliver(),
+// room_broadcast() and room_size() reach users and room members wherever they are connected.
 
 #include <chrono>
 #include <cstdint>
@@ -13,7 +15,9 @@
 #include <vector>
 
 #include "gate/groups.hpp"
+#include "gate/remote_users.hpp"
 #include "gate/user_session.hpp"
+#include "runtime/task.hpp"
 
 namespace stratus::gate {
 
@@ -25,8 +29,10 @@ class session_hub {
   session_hub(std::shared_ptr<const codec::push_framer> framer, resume_limits limits);
 
   /// A new session of `userid` on `conn`, the user's only one: a session it had before ends
-  /// (its connection gets Kicked "logged in elsewhere", then 4001). Concurrent logins of one
-  /// user: the last one here wins, every other ends. Call on conn's thread.
+  /// (its connection gets Kicked "logged in elsewhere", then 4001), on this node or, in a
+  /// cluster, on another. Concurrent logins of one user: the last one wins (by login_stamp),
+  /// every other ends; a login that lost to one on another node is returned already ended.
+  /// Call on conn's thread.
   session_ptr login(std::int64_t userid, std::string name, std::string token,
                     const net::connection_ptr& conn);
   /// The live session of `userid` (connected or waiting for a resume), or null.
@@ -50,6 +56,23 @@ class session_hub {
   void drain();
   bool draining() const;
 
+  /// Joins the cluster: from now on logins, deliver(), room_broadcast() and room_size() reach
+  /// the other nodes through `remote`. Set once, before the gateway serves.
+  void set_remote(std::shared_ptr<remote_users> remote);
+  /// Another node logged user `userid` in with `stamp`: the session here ends (Kicked, 4001)
+  /// when its login was earlier. Remembered for a while, for a login here still in progress.
+  void remote_login(std::int64_t userid, const login_stamp& stamp);
+
+  /// Sends `push` to the user (by `userid`, or by `name` when userid is 0) wherever its session
+  /// is: here (waiting for a resume included) or on another node; false when it is nowhere.
+  runtime::task<bool> deliver(runtime::service& self, std::int64_t userid, std::string name,
+                              codec::push_ptr push);
+  /// Sends `push` to every member of `room` on every node (encoded once); how many took it.
+  runtime::task<std::size_t> room_broadcast(runtime::service& self, std::string room,
+                                            codec::push_ptr push);
+  /// The members of `room` on every node.
+  runtime::task<std::size_t> room_size(runtime::service& self, std::string room);
+
   /// Adds a hook run when a session ends (game code's cleanup: save, leave a match...).
   void on_end(end_hook hook);
 
@@ -66,6 +89,9 @@ class session_hub {
 
  private:
   void forget_locked(const session_ptr& s);
+  std::shared_ptr<remote_users> remote() const;
+  login_stamp next_stamp_locked();
+  void remember_remote_locked(std::int64_t userid, const login_stamp& stamp);
 
   const std::shared_ptr<const codec::push_framer> framer_;
   const resume_limits limits_;
@@ -77,6 +103,16 @@ class session_hub {
   bool draining_ = false;
   std::vector<end_hook> hooks_;
   gate::groups rooms_;
+  // Cluster: the other nodes, the stamp of each local user's login, and the recent logins
+  // other nodes announced (a login here in progress compares with them once registered).
+  std::shared_ptr<remote_users> remote_;
+  std::uint64_t last_epoch_ = 0;
+  std::unordered_map<std::int64_t, login_stamp> stamps_;
+  struct seen_login {
+    login_stamp stamp;
+    user_session::clock::time_point at;
+  };
+  std::unordered_map<std::int64_t, seen_login> remote_seen_;
 };
 
 }  // namespace stratus::gate

@@ -61,12 +61,26 @@ bool sproto_session::push(const codec::push_ptr& body) {
   return agent_.send_packet(packet);
 }
 
-bool sproto_session::push_to(const std::string& user, std::string_view name,
-                             const sproto::value& args) {
-  session_ptr s = agent_.hub().find_name(user);
-  if (!s) return false;
+namespace {
+runtime::task<bool> not_delivered() {
+  co_return false;
+}
+}  // namespace
+
+runtime::task<bool> sproto_session::push_to(const std::string& user, std::string_view name,
+                                            const sproto::value& args) {
   codec::push_ptr body = make_push(name, args);
-  return body && s->push(body);
+  if (!body) return not_delivered();
+  return agent_.hub().deliver(agent_, 0, user, std::move(body));
+}
+
+runtime::task<std::size_t> sproto_session::room_broadcast(const std::string& room,
+                                                          codec::push_ptr body) {
+  return agent_.hub().room_broadcast(agent_, room, std::move(body));
+}
+
+runtime::task<std::size_t> sproto_session::room_size(const std::string& room) {
+  return agent_.hub().room_size(agent_, room);
 }
 
 sproto_app& sproto_app::add(const std::string& name, sproto_handler fn) {

@@ -41,13 +41,19 @@ class sproto_session {
   bool push(std::string_view name, const sproto::value& args = {});
   /// Sends a push made once with make_push() (to many sessions, or again and again).
   bool push(const codec::push_ptr& body);
-  /// The same push to the user signed in as `user` (wherever its session is); false when the
-  /// user is not online.
-  bool push_to(const std::string& user, std::string_view name, const sproto::value& args = {});
-  /// The push body of s2c `name` (encoded once: give it to many with rooms().broadcast()).
+  /// The same push to the user signed in as `user`, wherever its session is: on this node or,
+  /// in a cluster, on another; false when the user is not online anywhere.
+  runtime::task<bool> push_to(const std::string& user, std::string_view name,
+                              const sproto::value& args = {});
+  /// The push body of s2c `name` (encoded once: give it to many with room_broadcast()).
   codec::push_ptr make_push(std::string_view name, const sproto::value& args = {}) const;
-  /// The node's rooms: join, leave, members, broadcast (see gate/groups.hpp).
+  /// The node's rooms: join, leave, contains (see gate/groups.hpp). Members on other nodes of a
+  /// cluster are reached with room_broadcast() and counted by room_size().
   gate::groups& rooms() noexcept { return agent_.hub().rooms(); }
+  /// Sends `body` to every member of `room` on every node; how many took it.
+  runtime::task<std::size_t> room_broadcast(const std::string& room, codec::push_ptr body);
+  /// The members of `room` on every node.
+  runtime::task<std::size_t> room_size(const std::string& room);
   /// This client's session (null before sign-in).
   const session_ptr& session() const noexcept { return agent_.session(); }
   /// The node's sessions.

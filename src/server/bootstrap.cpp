@@ -6,6 +6,7 @@
 
 #include "app/pb_game.hpp"
 #include "cluster/cluster.hpp"
+#include "cluster/users.hpp"
 #include "admin/launch_admin.hpp"
 #include "app/sproto_handlers.hpp"
 #include "codec/protobuf_log.hpp"
@@ -77,6 +78,11 @@ void bootstrap(runtime::node& node, const runtime::config& cfg) {
   gate::agent_factory agents = agent_factory_for(opts, hub);
   if (node.launch_named<gate::connection_registry>(".ws_proxyd", hub) == runtime::no_address)
     throw std::runtime_error("cannot launch .ws_proxyd");
+  // In a cluster, `.users` joins the sessions to the other nodes' before a client connects.
+  if (!cluster_opts.servers.empty() &&
+      node.launch_named<cluster::users_service>(".users", hub, cluster_opts.node_name) ==
+          runtime::no_address)
+    throw std::runtime_error("cannot launch .users");
   std::promise<std::uint16_t> ready;
   std::future<std::uint16_t> bound = ready.get_future();
   node.launch_named<gate::gate_service>(".gate", opts, std::move(agents), std::move(ready));

@@ -25,6 +25,7 @@ import pathlib
 import pytest
 
 from mariadb_harness import MariadbServer
+from nats_harness import NatsServer
 from redis_harness import RedisServer
 from stratus_harness import StratusServer, free_port
 
@@ -82,6 +83,15 @@ def redis_server(tmp_path):
     yield start
     for server in servers:
         server.kill()
+
+
+@pytest.fixture
+def nats_server(tmp_path):
+    """A started nats-server on a free loopback port (`.url`, `.kill()`, `.start()` again)."""
+    server = NatsServer(tmp_path / "nats")
+    server.start()
+    yield server
+    server.kill()
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,134 @@
+#include "cluster/users.hpp"
+
+#include "runtime/log.hpp"
+
+namespace stratus::cluster {
+
+namespace {
+
+constexpr const char* users_name = ".users";
+
+codec::push_ptr from_wire(const stratus_cluster::Push& p) {
+  return std::make_shared<const codec::push_body>(codec::push_body{p.type(), p.tag(), p.bytes()});
+}
+
+void to_wire(const codec::push_body& body, stratus_cluster::Push& p) {
+  p.set_type(body.type);
+  p.set_tag(body.tag);
+  p.set_bytes(body.bytes);
+}
+
+std::size_t count_delivered(std::vector<node_result<stratus_cluster::Delivered>>& answers) {
+  std::size_t n = 0;
+  for (auto& a : answers) {
+    if (a.result) {
+      n += static_cast<std::size_t>(std::max<std::int64_t>(0, a.result->count()));
+    } else {
+      runtime::log::debug("cluster: {} on node {} failed: {}", users_name, a.node,
+                          a.result.error().message);
+    }
+  }
+  return n;
+}
+
+/// The hub's view of the other nodes, through their `.users`.
+class cluster_users final : public gate::remote_users {
+ public:
+  cluster_users(runtime::service& users, std::string node) : users_(users), node_(std::move(node)) {}
+
+  const std::string& node() const override { return node_; }
+
+  void logged_in(std::int64_t userid, const gate::login_stamp& stamp) override {
+    stratus_cluster::UserLogin m;
+    m.set_userid(userid);
+    m.set_epoch(stamp.epoch);
+    m.set_node(stamp.node);
+    std::vector<std::string> nodes = live_nodes(users_);
+    for (std::size_t i = 1; i < nodes.size(); ++i) {  // this node comes first
+      if (auto sent = send(users_, nodes[i], users_name, m); !sent)
+        runtime::log::warn("cluster: login of user {} not announced to {}: {}", userid, nodes[i],
+                           sent.error().message);
+    }
+  }
+
+  runtime::task<bool> push_to(runtime::service& self, std::int64_t userid, std::string name,
+                              codec::push_ptr push) override {
+    stratus_cluster::UserPush m;
+    m.set_userid(userid);
+    m.set_name(std::move(name));
+    to_wire(*push, *m.mutable_push());
+    auto asking = call_others(self, users_name, m);
+    auto answers = co_await asking;
+    co_return count_delivered(answers) > 0;
+  }
+
+  runtime::task<std::size_t> room_broadcast(runtime::service& self, std::string room,
+                                            codec::push_ptr push) override {
+    stratus_cluster::RoomPush m;
+    m.set_room(std::move(room));
+    to_wire(*push, *m.mutable_push());
+    auto sending = call_others(self, users_name, m);
+    auto answers = co_await sending;
+    co_return count_delivered(answers);
+  }
+
+  runtime::task<std::size_t> room_size(runtime::service& self, std::string room) override {
+    stratus_cluster::RoomSize m;
+    m.set_room(std::move(room));
+    auto counting = call_others(self, users_name, m);
+    auto answers = co_await counting;
+    co_return count_delivered(answers);
+  }
+
+ private:
+  runtime::service& users_;  // sends from any thread: only its node is used
+  std::string node_;
+};
+
+stratus_cluster::Delivered delivered(std::size_t n) {
+  stratus_cluster::Delivered d;
+  d.set_count(static_cast<std::int64_t>(n));
+  return d;
+}
+
+}  // namespace
+
+users_service::users_service(std::shared_ptr<gate::session_hub> hub, std::string node_name)
+    : hub_(std::move(hub)), node_name_(std::move(node_name)) {
+  // Before the launch returns, so no login the gateway takes goes unannounced.
+  expose<stratus_cluster::UserLogin>();
+  expose<stratus_cluster::UserPush>();
+  expose<stratus_cluster::RoomPush>();
+  expose<stratus_cluster::RoomSize>();
+  hub_->set_remote(std::make_shared<cluster_users>(*this, node_name_));
+}
+
+void users_service::describe(runtime::handlers<users_service>& h) {
+  h.on(&users_service::on_login);
+  h.on(&users_service::on_push);
+  h.on(&users_service::on_room_push);
+  h.on(&users_service::on_room_size);
+}
+
+void users_service::on_stop() {
+  hub_->set_remote(nullptr);
+}
+
+void users_service::on_login(stratus_cluster::UserLogin m) {
+  hub_->remote_login(m.userid(), gate::login_stamp{m.epoch(), m.node()});
+}
+
+runtime::task<stratus_cluster::Delivered> users_service::on_push(stratus_cluster::UserPush m) {
+  gate::session_ptr s = m.userid() != 0 ? hub_->find(m.userid()) : hub_->find_name(m.name());
+  co_return delivered(s && s->push(from_wire(m.push())) ? 1 : 0);
+}
+
+runtime::task<stratus_cluster::Delivered> users_service::on_room_push(stratus_cluster::RoomPush m) {
+  co_return delivered(hub_->rooms().broadcast(m.room(), from_wire(m.push())));
+}
+
+runtime::task<stratus_cluster::Delivered> users_service::on_room_size(stratus_cluster::RoomSize m) {
+  co_return delivered(hub_->rooms().size(m.room()));
+}
+
+}  // namespace stratus::cluster

@@ -1,0 +1,45 @@
+#pragma once
+// Users across the nodes of a cluster (wire.md "Sessions" and "Direct messages and rooms"):
+// `.users` on every node joins the node's session_hub to the others, so that
+//   - a login on one node kicks the same user's session on any other (Kicked, 4001): each
+//     login is stamped (time, then node name) and announced; the earlier login ends, so of
+//     concurrent logins exactly one survives;
+//   - a push to a user (a whisper) reaches it on whichever node holds its session;
+//   - a room's members may sit on different nodes: a room say reaches each of them once, and
+//     a join counts the members of every node.
+// Each node keeps its own sessions and rooms; nothing is stored centrally, so a node that dies
+// takes only its own users with it. A push or a room say to other nodes is one call to each
+// live node, made at once (cluster::call_others).
+
+#include <memory>
+#include <string>
+
+#include "cluster.pb.h"
+#include "cluster/cluster.hpp"
+#include "gate/session_hub.hpp"
+
+STRATUS_RESPONSE(stratus_cluster::UserPush, stratus_cluster::Delivered);
+STRATUS_RESPONSE(stratus_cluster::RoomPush, stratus_cluster::Delivered);
+STRATUS_RESPONSE(stratus_cluster::RoomSize, stratus_cluster::Delivered);
+
+namespace stratus::cluster {
+
+/// `.users`: launched by the bootstrap beside `.cluster` when the node is in a cluster; gives
+/// the hub its view of the other nodes when made, takes it back when stopped.
+class users_service : public runtime::service {
+ public:
+  users_service(std::shared_ptr<gate::session_hub> hub, std::string node_name);
+  static void describe(runtime::handlers<users_service>& h);
+  void on_stop() override;
+
+  void on_login(stratus_cluster::UserLogin m);
+  runtime::task<stratus_cluster::Delivered> on_push(stratus_cluster::UserPush m);
+  runtime::task<stratus_cluster::Delivered> on_room_push(stratus_cluster::RoomPush m);
+  runtime::task<stratus_cluster::Delivered> on_room_size(stratus_cluster::RoomSize m);
+
+ private:
+  std::shared_ptr<gate::session_hub> hub_;
+  std::string node_name_;
+};
+
+}  // namespace stratus::cluster
