@@ -348,6 +348,13 @@ class link {
     auto* l = static_cast<link*>(self);
     if (l->connected_.exchange(false))
       runtime::log::warn("cluster: lost NATS; cross-node calls fail until it is back");
+    // Every peer counts as down until its heartbeat comes through NATS again: a peer heard from
+    // is connected and subscribed, so a call sent to it cannot vanish into a NATS server that
+    // has nobody to give it to (and wait for the whole call timeout).
+    {
+      std::lock_guard lock(l->mu_);
+      for (auto& [name, p] : l->peers_) p.alive = false;
+    }
     l->fail_all("NATS is unreachable");
   }
 

@@ -303,3 +303,34 @@ def test_a_killed_node_takes_only_its_users_and_rejoins(cluster):
             await c.close()
 
     run(body())
+
+
+def test_nats_going_away_stops_only_cross_node_work_and_it_comes_back(cluster):
+    p = api(cluster)
+
+    async def body():
+        ann = await p.login(cluster.url("n1"), "x_nann")
+        amy = await p.login(cluster.url("n1"), "x_namy")
+        ben = await p.login(cluster.url("n2"), "x_nben")
+        cluster.nats.kill()
+        # Without NATS: every node keeps serving its own users; a push to a user on another
+        # node is not delivered (no error, no wait), one on this node is.
+        assert await p.say(ann, amy, "same node") is True
+        assert await p.whisper(amy) == (ann.id, "same node")
+        assert await p.say(ann, ben, "other node") is False
+        await p.ping(ben)
+        assert await p.join(ann, "nats") == 1
+        assert await p.join(ben, "nats") == 1
+        # NATS back on its port: the nodes reconnect by themselves and reach each other again.
+        cluster.nats.start()
+        deadline = time.monotonic() + 20
+        while not await p.say(ann, ben, "back") and time.monotonic() < deadline:
+            await asyncio.sleep(0.2)
+        assert await p.whisper(ben) == (ann.id, "back")
+        assert await p.room_say(ben, "nats", "all here") == 2
+        for c in (ann, ben):
+            assert await p.notice(c) == ("nats", ben.id, "all here")
+        for c in (ann, amy, ben):
+            await c.close()
+
+    run(body())
