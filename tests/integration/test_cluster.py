@@ -12,6 +12,7 @@ it: the others keep serving, with no error, and the node rejoins when restarted.
 import asyncio
 import os
 import signal
+import subprocess
 import sys
 import time
 
@@ -334,3 +335,24 @@ def test_nats_going_away_stops_only_cross_node_work_and_it_comes_back(cluster):
             await c.close()
 
     run(body())
+
+
+def test_the_example_configs_are_three_nodes_of_one_cluster(stratus_bin):
+    """examples/cluster, as README's "Running a cluster" starts it: each file is accepted by the
+    binary and names its own node and ports, on one NATS, Redis and MariaDB."""
+    env = dict(os.environ, STRATUS_MYSQL_PASSWORD="example")
+    seen = set()
+    for n in (1, 2, 3):
+        path = ROOT / "examples" / "cluster" / f"gate{n}.config"
+
+        def key(name):
+            out = subprocess.run([stratus_bin, "--print-key", name, "-c", str(path)], env=env,
+                                 capture_output=True, text=True, check=True)
+            return out.stdout.strip()
+
+        assert key("node_name") == f"gate{n}"
+        assert key("cluster") == "nats://127.0.0.1:4222"
+        assert (key("cache"), key("db")) == ("redis", "mysql")
+        ports = (key("ws_port"), key("admin_port"), key("console_port"), key("daemon"))
+        assert not seen & set(ports), f"gate{n} shares {seen & set(ports)}"
+        seen |= set(ports)
