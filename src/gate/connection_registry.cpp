@@ -101,6 +101,17 @@ runtime::task<std::size_t> connection_registry::on_drain(drain_connections m) {
   const auto deadline = std::chrono::steady_clock::now() + m.timeout;
   while (!agents_.empty() && std::chrono::steady_clock::now() < deadline)
     co_await sleep(std::chrono::milliseconds(10));
+  // In a cluster, the sessions the drain ended wait in the shared store for a resume on
+  // another node (wire.md "Drain").
+  if (std::shared_ptr<handover_store> store = hub_->handover()) {
+    std::vector<session_state> states = hub_->take_handovers();
+    const std::size_t n = states.size();
+    if (n > 0) {
+      auto keeping = store->keep(*this, std::move(states));
+      co_await keeping;
+      runtime::log::info("drain: {} sessions left for a resume on another node", n);
+    }
+  }
   co_return agents_.size();
 }
 

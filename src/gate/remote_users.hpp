@@ -4,9 +4,12 @@
 // session_hub; on a single node there is none, and the hub's cluster-wide calls are local.
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "codec/push.hpp"
+#include "gate/user_session.hpp"
 #include "runtime/task.hpp"
 
 namespace stratus::runtime {
@@ -42,6 +45,19 @@ class remote_users {
                                                     codec::push_ptr push) = 0;
   /// How many members `room` has on the other nodes.
   virtual runtime::task<std::size_t> room_size(runtime::service& self, std::string room) = 0;
+};
+
+/// Where a draining node leaves its sessions for another node to resume (wire.md "Drain":
+/// clients resume on another node of the cluster). The app implements it on the shared cache.
+class handover_store {
+ public:
+  virtual ~handover_store() = default;
+  /// Keeps `states` for the resume grace; called by `.ws_proxyd` (`self`) once the draining
+  /// node's connections are closed, before it stops.
+  virtual runtime::task<void> keep(runtime::service& self, std::vector<session_state> states) = 0;
+  /// Takes the session left under `token`, if any (once: a second taker gets nothing).
+  virtual runtime::task<std::optional<session_state>> take(runtime::service& self,
+                                                           std::string token) = 0;
 };
 
 }  // namespace stratus::gate

@@ -1,6 +1,7 @@
 #include "gate/session_hub.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "runtime/log.hpp"
 
@@ -14,6 +15,12 @@ session_ptr session_hub::login(std::int64_t userid, std::string name, std::strin
   auto s = std::make_shared<user_session>(userid, std::move(name), std::move(token), framer_,
                                           limits_);
   s->attach(conn);
+  announce(s);
+  return s;
+}
+
+void session_hub::announce(const session_ptr& s) {
+  const std::int64_t userid = s->userid();
   session_ptr previous;
   std::shared_ptr<remote_users> remote;
   login_stamp stamp;
@@ -42,7 +49,42 @@ session_ptr session_hub::login(std::int64_t userid, std::string name, std::strin
   } else if (remote) {
     remote->logged_in(userid, stamp);
   }
-  return s;
+}
+
+void session_hub::set_handover(std::shared_ptr<handover_store> store) {
+  std::lock_guard lock(mu_);
+  handover_ = std::move(store);
+}
+
+std::shared_ptr<handover_store> session_hub::handover() const {
+  std::lock_guard lock(mu_);
+  return handover_;
+}
+
+std::vector<session_state> session_hub::take_handovers() {
+  std::lock_guard lock(mu_);
+  return std::exchange(handed_over_, {});
+}
+
+runtime::task<session_ptr> session_hub::find_for_resume(runtime::service& self, std::string token) {
+  if (session_ptr here = find_token(token)) co_return here;
+  std::shared_ptr<handover_store> store = handover();
+  if (!store || token.empty() || draining()) co_return nullptr;
+  auto taking = store->take(self, token);
+  std::optional<session_state> state = co_await taking;
+  if (!state) co_return nullptr;
+  session_ptr s = user_session::restore(*state, framer_, limits_);
+  announce(s);
+  if (s->ended()) co_return nullptr;  // the user logged in again meanwhile, elsewhere
+  for (const std::string& room : state->rooms) rooms_.join(room, s);
+  {
+    // Waits like a dropped session until the resume attaches the connection (or expires).
+    std::lock_guard lock(mu_);
+    waiting_.push_back(s);
+  }
+  runtime::log::info("session of user {} carried on from a drained node ({} pushes kept)",
+                     s->userid(), state->kept.size());
+  co_return s;
 }
 
 void session_hub::set_remote(std::shared_ptr<remote_users> remote) {
@@ -147,11 +189,21 @@ void session_hub::forget_locked(const session_ptr& s) {
 void session_hub::end(const session_ptr& s, session_end why, std::uint16_t close_code,
                       std::string_view kick_reason) {
   if (!s) return;
+  bool hand_over = false;
   {
     std::lock_guard lock(mu_);
     forget_locked(s);
+    // The node is going away: a session its drain ends is left for a resume elsewhere.
+    hand_over = draining_ && handover_ &&
+                (why == session_end::shutdown || why == session_end::expired);
   }
+  std::optional<session_state> state;
+  if (hand_over) state = s->state();
   if (!s->end(why, close_code, kick_reason)) return;  // ended before: hooks ran then
+  if (state) {
+    std::lock_guard lock(mu_);
+    handed_over_.push_back(std::move(*state));
+  }
   rooms_.leave_all(s);
   runtime::log::debug("session of user {} ended ({})", s->userid(), to_string(why));
   std::vector<end_hook> hooks;

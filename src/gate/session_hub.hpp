@@ -63,6 +63,17 @@ class session_hub {
   /// when its login was earlier. Remembered for a while, for a login here still in progress.
   void remote_login(std::int64_t userid, const login_stamp& stamp);
 
+  /// Lets sessions move between nodes: a draining node keeps its sessions in `store`
+  /// (take_handovers(), then store->keep()), and find_for_resume() finds them on another node.
+  void set_handover(std::shared_ptr<handover_store> store);
+  std::shared_ptr<handover_store> handover() const;
+  /// The states of the sessions that ended since drain() began (what the store should keep).
+  std::vector<session_state> take_handovers();
+  /// The session holding `token` for a resume: this node's, or one a drained node left in the
+  /// handover store, carried on here (its rooms joined, the user's session anywhere else
+  /// kicked as by a login). Null when there is none.
+  runtime::task<session_ptr> find_for_resume(runtime::service& self, std::string token);
+
   /// Sends `push` to the user (by `userid`, or by `name` when userid is 0) wherever its session
   /// is: here (waiting for a resume included) or on another node; false when it is nowhere.
   runtime::task<bool> deliver(runtime::service& self, std::int64_t userid, std::string name,
@@ -91,6 +102,7 @@ class session_hub {
   void forget_locked(const session_ptr& s);
   std::shared_ptr<remote_users> remote() const;
   login_stamp next_stamp_locked();
+  void announce(const session_ptr& s);
   void remember_remote_locked(std::int64_t userid, const login_stamp& stamp);
 
   const std::shared_ptr<const codec::push_framer> framer_;
@@ -113,6 +125,9 @@ class session_hub {
     user_session::clock::time_point at;
   };
   std::unordered_map<std::int64_t, seen_login> remote_seen_;
+  // Handover: the store, and the states of sessions ended while draining.
+  std::shared_ptr<handover_store> handover_;
+  std::vector<session_state> handed_over_;
 };
 
 }  // namespace stratus::gate

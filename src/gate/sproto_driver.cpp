@@ -122,10 +122,8 @@ std::optional<runtime::task<void>> sproto_driver::decode(std::string_view packet
     return std::nullopt;
   }
   auto it = app_->handlers.find(req->name());
-  if (it == app_->handlers.end() && req->name() == "resume") {
-    resume(*req, out);  // the gate's own (wire.md "Sessions"), unless the app has one
-    return std::nullopt;
-  }
+  if (it == app_->handlers.end() && req->name() == "resume")
+    return resume(std::move(*req));  // the gate's own (wire.md "Sessions"), unless the app has one
   if (it == app_->handlers.end()) {
     if (req->session) frame_into(*req->respond_error("UNKNOWN_MESSAGE_TYPE"), out);
     return std::nullopt;
@@ -201,10 +199,14 @@ runtime::task<void> sproto_driver::run(sproto::incoming_request req, const sprot
 
 // The reply goes out first, then the pushes the client missed: written inside
 // user_session::resume, to the connection directly.
-void sproto_driver::resume(const sproto::incoming_request& req, std::string& out) {
+runtime::task<void> sproto_driver::resume(sproto::incoming_request req) {
   const sproto::value* token = req.args.find("token");
   const sproto::value* last = req.args.find("last_seq");
-  session_ptr found = token && token->is_bytes() ? app_->hub->find_token(token->as_bytes()) : nullptr;
+  session_ptr found;
+  if (token && token->is_bytes()) {
+    auto finding = app_->hub->find_for_resume(agent_, token->as_bytes());
+    found = co_await finding;
+  }
   std::optional<std::uint32_t> replayed;
   if (found && last && last->is_int() && last->as_int() >= 0 && last->as_int() <= UINT32_MAX) {
     replayed = found->resume(agent_.connection_ptr(), static_cast<std::uint32_t>(last->as_int()),
@@ -214,17 +216,19 @@ void sproto_driver::resume(const sproto::incoming_request& req, std::string& out
                                v["ok"] = true;
                                v["replayed"] = static_cast<std::int64_t>(n);
                                auto packed = req.respond(v);
-                               if (packed && codec::frame_sproto(*packed, out))
-                                 c.send({reinterpret_cast<const std::uint8_t*>(out.data()),
-                                         out.size()});
-                               out.clear();
+                               if (packed && codec::frame_sproto(*packed, out_))
+                                 c.send({reinterpret_cast<const std::uint8_t*>(out_.data()),
+                                         out_.size()});
+                               out_.clear();
                              });
   }
   if (!replayed) {
     agent_.note_answer(codec::error_code::resume_expired);
-    if (req.session)
-      frame_into(*req.respond_error(codec::to_wire(codec::error_code::resume_expired)), out);
-    return;
+    if (req.session) {
+      frame_into(*req.respond_error(codec::to_wire(codec::error_code::resume_expired)), out_);
+      agent_.send_packet(out_);
+    }
+    co_return;
   }
   agent_.note_answer(std::nullopt);
   session_.resumed(std::move(found));

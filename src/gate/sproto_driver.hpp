@@ -117,7 +117,7 @@ class sproto_driver final : public protocol_driver {
   void reject(std::string_view body, bool framed_ok, std::string& out, bool& malformed);
   void frame_into(const std::string& packed, std::string& out);
   runtime::task<void> run(sproto::incoming_request req, const sproto_handler* fn);
-  void resume(const sproto::incoming_request& req, std::string& out);
+  runtime::task<void> resume(sproto::incoming_request req);
   runtime::task<void> heartbeat_loop();
 
   agent& agent_;

@@ -147,6 +147,29 @@ bool user_session::end(session_end why, std::uint16_t close_code, std::string_vi
   return true;
 }
 
+session_state user_session::state() const {
+  std::lock_guard lock(mu_);
+  session_state st{userid_, name_, token_, seq_, lost_, {}, rooms_};
+  st.kept.reserve(kept_.size());
+  for (std::size_t i = 0; i < kept_.size(); ++i) st.kept.emplace_back(kept_.at(i).seq, kept_.at(i).body);
+  return st;
+}
+
+std::shared_ptr<user_session> user_session::restore(const session_state& state,
+                                                    std::shared_ptr<const codec::push_framer> framer,
+                                                    resume_limits limits) {
+  auto s = std::make_shared<user_session>(state.userid, state.name, state.token, std::move(framer),
+                                          limits);
+  const auto now = clock::now();
+  std::lock_guard lock(s->mu_);
+  s->seq_ = state.seq;
+  s->lost_ = state.lost;
+  for (const auto& [seq, body] : state.kept)
+    if (seq > s->lost_ && seq <= s->seq_ && body) s->kept_.push_back(kept_push{seq, now, body});
+  s->detached_at_ = now;
+  return s;
+}
+
 bool user_session::ended() const {
   std::lock_guard lock(mu_);
   return ended_;

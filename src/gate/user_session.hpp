@@ -36,6 +36,18 @@ struct resume_limits {
   std::size_t buffer = 256;                ///< `resume_buffer`: pushes kept at most
 };
 
+/// What a session is, apart from its connection: enough to carry on elsewhere (a resume on
+/// another node after this one drained).
+struct session_state {
+  std::int64_t userid = 0;
+  std::string name;
+  std::string token;
+  std::uint32_t seq = 0;   ///< the last push's seq
+  std::uint32_t lost = 0;  ///< pushes up to this seq are no longer kept
+  std::vector<std::pair<std::uint32_t, codec::push_ptr>> kept;  ///< seq and body, oldest first
+  std::vector<std::string> rooms;
+};
+
 class user_session {
  public:
   using clock = std::chrono::steady_clock;
@@ -79,6 +91,15 @@ class user_session {
   /// given) and then `close_code`. False when it had ended already.
   bool end(session_end why, std::uint16_t close_code = 0, std::string_view kick_reason = {});
   bool ended() const;
+
+  /// Its state now (for a handover), whether connected or not.
+  session_state state() const;
+  /// A session carried on from `state` (made on another node), with no connection yet: a
+  /// resume() attaches one and replays the kept pushes after the client's last seq. Its rooms
+  /// are joined by the hub.
+  static std::shared_ptr<user_session> restore(const session_state& state,
+                                               std::shared_ptr<const codec::push_framer> framer,
+                                               resume_limits limits);
 
   /// Rooms (see groups): the names this session is in, kept so that its end leaves them.
   void note_joined(const std::string& room);

@@ -4,11 +4,12 @@
 #include <future>
 #include <stdexcept>
 
+#include "admin/launch_admin.hpp"
 #include "app/pb_game.hpp"
+#include "app/session_handover.hpp"
+#include "app/sproto_handlers.hpp"
 #include "cluster/cluster.hpp"
 #include "cluster/users.hpp"
-#include "admin/launch_admin.hpp"
-#include "app/sproto_handlers.hpp"
 #include "codec/protobuf_log.hpp"
 #include "gate/connection_registry.hpp"
 #include "gate/gate_service.hpp"
@@ -78,6 +79,10 @@ void bootstrap(runtime::node& node, const runtime::config& cfg) {
   gate::agent_factory agents = agent_factory_for(opts, hub);
   if (node.launch_named<gate::connection_registry>(".ws_proxyd", hub) == runtime::no_address)
     throw std::runtime_error("cannot launch .ws_proxyd");
+  // In a cluster, sessions a drain ends wait in the shared cache for a resume on another node.
+  if (!cluster_opts.servers.empty() && cfg.get_string("cache") == "redis" &&
+      opts.resume_grace.count() > 0)
+    hub->set_handover(std::make_shared<app::cache_handover>(opts.resume_grace));
   // In a cluster, `.users` joins the sessions to the other nodes' before a client connects.
   if (!cluster_opts.servers.empty() &&
       node.launch_named<cluster::users_service>(".users", hub, cluster_opts.node_name) ==

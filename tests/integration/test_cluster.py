@@ -86,16 +86,17 @@ async def next_push(client, timeout=5):
 async def pb_login(url, name):
     c = await stratus_pb.Client.connect(url)
     c.me = await c.login(name, "pw")
-    c.id = c.me.userid
+    c.id, c.token = c.me.userid, c.me.token
     assert isinstance(await next_push(c), game_pb2.Notice)  # welcome
     return c
 
 
 async def sp_login(url, name):
     c = await wcs.SprotoClient.connect(url, SCHEMAS)
-    assert (await c.call("signin", {"userid": name}))["ok"] is True
+    signed = await c.call("signin", {"userid": name})
+    assert signed["ok"] is True
     await c.wait_push("push", 5)  # welcome
-    c.id = name
+    c.id, c.token = name, signed["token"]
     return c
 
 
@@ -356,3 +357,65 @@ def test_the_example_configs_are_three_nodes_of_one_cluster(stratus_bin):
         ports = (key("ws_port"), key("admin_port"), key("console_port"), key("daemon"))
         assert not seen & set(ports), f"gate{n} shares {seen & set(ports)}"
         seen |= set(ports)
+
+
+def test_a_drained_node_s_users_resume_on_another_node(cluster):
+    """wire.md "Drain": the node closes its connections with 1001 and its players resume on
+    another node, with the pushes they missed and their rooms."""
+    p = api(cluster)
+    pb = cluster.protocol == "protobuf"
+
+    async def body():
+        ann = await p.login(cluster.url("n1"), "x_dann")
+        ben = await p.login(cluster.url("n2"), "x_dben")
+        assert await p.join(ann, "hall") == 1
+        assert await p.join(ben, "hall") == 2
+        assert await p.say(ben, ann, "one") is True
+        assert await p.whisper(ann) == (ben.id, "one")  # seq 2: the last ann is sure of
+        assert await p.say(ben, ann, "two") is True     # seq 3: ann will say she missed it
+        assert await p.whisper(ann) == (ben.id, "two")
+
+        n1 = cluster.nodes["n1"]
+        n1.proc.send_signal(signal.SIGTERM)
+        assert n1.proc.wait(15) == 0
+        if pb:
+            await asyncio.wait_for(ann._reader, 5)
+            assert ann.ws.close_code == 1001
+        else:
+            assert await asyncio.wait_for(ann.closed, 5) == 1001
+        assert "sessions left for a resume on another node" in n1.log_text()
+
+        # ann comes back on n2 with her token and the last seq she is sure of.
+        if pb:
+            again = await stratus_pb.Client.connect(cluster.url("n2"))
+            resumed = await again.resume(ann.token, 2)
+            assert (resumed.userid, resumed.replayed) == (ann.id, 1)
+            missed = await next_push(again)
+            assert (missed.text, missed.header.seq, missed.from_userid) == ("two", 3, ben.id)
+        else:
+            again = await wcs.SprotoClient.connect(cluster.url("n2"), SCHEMAS)
+            resumed = await again.call("resume", {"token": ann.token, "last_seq": 2})
+            assert resumed == {"ok": True, "replayed": 1}
+            assert await again.wait_push("whisper", 5) == {"from": ben.id, "text": "two"}
+            assert again.seqs[-1] == ("whisper", 3)
+        again.id, again.token = ann.id, ann.token
+        # Still in her room, still herself, the sequence goes on.
+        assert await p.room_say(ben, "hall", "welcome back") == 2
+        assert await p.notice(again) == ("hall", ben.id, "welcome back")
+        assert await p.notice(ben) == ("hall", ben.id, "welcome back")
+        assert await p.say(ben, again, "three") is True
+        assert await p.whisper(again) == (ben.id, "three")
+        # The session moved once: the same token again finds nothing more to take.
+        if pb:
+            other = await stratus_pb.Client.connect(cluster.url("n3"))
+            with pytest.raises(stratus_pb.ErrorReply) as e:
+                await other.resume(ann.token, 2)
+        else:
+            other = await wcs.SprotoClient.connect(cluster.url("n3"), SCHEMAS)
+            with pytest.raises(wcs.ErrorReply) as e:
+                await other.call("resume", {"token": ann.token, "last_seq": 2})
+        assert e.value.code == "RESUME_EXPIRED"
+        for c in (again, ben, other):
+            await c.close()
+
+    run(body())
