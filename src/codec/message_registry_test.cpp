@@ -2,10 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <string>
 
 #include "codec/encode.hpp"
-#include "codec/typed_handler.hpp"
+#include "common.pb.h"
 #include "game.pb.h"
 
 namespace stratus::codec {
@@ -22,19 +23,25 @@ std::string packet_of(M message, const std::string& msg_type, int session) {
   return out;
 }
 
+// What the registry holds here: a function from the decoded request to the reply packet.
+using sync_handler = std::function<void(const common::Header& header,
+                                        const google::protobuf::Message& request, std::string& out)>;
+
 message_registry<sync_handler> demo_registry() {
   message_registry<sync_handler> registry;
   registry
-      .add<game::EchoReq>(typed_handler<game::EchoReq>([](const game::EchoReq& request) {
+      .add<game::EchoReq>([](const common::Header& header, const google::protobuf::Message& m,
+                             std::string& out) {
         game::EchoResp reply;
-        reply.set_data(request.data());
-        return reply;
-      }))
-      .add<game::PingReq>(typed_handler<game::PingReq>([](const game::PingReq&) {
+        reply.set_data(static_cast<const game::EchoReq&>(m).data());
+        encode(reply, header.session_id(), out);
+      })
+      .add<game::PingReq>([](const common::Header& header, const google::protobuf::Message&,
+                             std::string& out) {
         game::PingResp reply;
         reply.set_server_time_ms(1000);
-        return reply;
-      }));
+        encode(reply, header.session_id(), out);
+      });
   return registry;
 }
 
