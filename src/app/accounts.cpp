@@ -131,16 +131,15 @@ std::optional<stored_account> parse_cached(const std::string& text) {
 // database still answers, and whatever needs the cache next reports it.
 task<std::optional<stored_account>> cached_account(runtime::service& self,
                                                    const std::string& account) {
-  cache::get lookup{"account:" + account};
-  auto r = co_await self.call(cache_name, std::move(lookup));
+  auto r = co_await self.call<cache::get>(cache_name, "account:" + account);
   if (!r || !*r || !**r) co_return std::nullopt;
   co_return parse_cached(***r);
 }
 
 task<void> remember_account(runtime::service& self, const std::string& account,
                             const stored_account& a) {
-  cache::set put{"account:" + account, std::to_string(a.id) + ":" + a.hash, account_cache_ttl};
-  auto r = co_await self.call(cache_name, std::move(put));
+  auto r = co_await self.call<cache::set>(cache_name, "account:" + account,
+                                          std::to_string(a.id) + ":" + a.hash, account_cache_ttl);
   (void)r;  // best effort: a miss next time costs one query
 }
 
@@ -149,9 +148,8 @@ task<account_result<std::optional<stored_account>>> find_account(runtime::servic
                                                                  const std::string& account) {
   std::optional<stored_account> hit = co_await cached_account(self, account);
   if (hit) co_return std::move(hit);
-  // Built outside the co_await: GCC 12 cannot keep an initializer_list array in a frame.
-  db::query q{"SELECT id, password_hash FROM accounts WHERE account = ?", {account}};
-  auto r = co_await self.call(db_name, std::move(q));
+  auto r = co_await self.call<db::query>(
+      db_name, "SELECT id, password_hash FROM accounts WHERE account = ?", db::params(account));
   if (!r) co_return from_call(r.error(), "database");
   if (!*r) co_return from_backend(r->err(), "database");
   const backend::sql_rows& rows = **r;
@@ -172,8 +170,9 @@ task<account_result<std::int64_t>> insert_account(runtime::service& self,
                                                   const std::string& account,
                                                   const std::string& hash) {
   for (int attempt = 0;; ++attempt) {
-    db::exec ins{"INSERT INTO accounts (account, password_hash) VALUES (?, ?)", {account, hash}};
-    auto r = co_await self.call(db_name, std::move(ins));
+    auto r = co_await self.call<db::exec>(
+        db_name, "INSERT INTO accounts (account, password_hash) VALUES (?, ?)",
+        db::params(account, hash));
     if (!r) co_return from_call(r.error(), "database");
     if (*r) co_return (*r)->last_insert_id;
     const backend::error& e = r->err();
@@ -249,8 +248,8 @@ task<account_result<login_ok>> new_token(runtime::service& self, std::int64_t us
   sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
   auto ttl = static_cast<std::int32_t>(option(self, "token_ttl_s", 3600));
   login_ok ok{userid, hex, ttl};
-  cache::set put{"session:" + ok.token, std::to_string(userid), std::chrono::seconds(ttl)};
-  auto r = co_await self.call(cache_name, std::move(put));
+  auto r = co_await self.call<cache::set>(cache_name, "session:" + ok.token,
+                                          std::to_string(userid), std::chrono::seconds(ttl));
   if (!r) co_return from_call(r.error(), "cache");
   if (!*r) co_return from_backend(r->err(), "cache");
   co_return ok;
@@ -276,8 +275,7 @@ std::optional<account_error> check_credentials(const std::string& account,
 }  // namespace
 
 task<account_result<login_ok>> issue_token(runtime::service& self, std::int64_t userid) {
-  auto pending = new_token(self, userid);  // named: GCC 12 and co_await temporaries
-  co_return co_await std::move(pending);
+  co_return co_await new_token(self, userid);
 }
 
 task<account_result<login_ok>> login(runtime::service& self, std::string account,
@@ -331,8 +329,7 @@ task<account_result<login_ok>> signup(runtime::service& self, std::string accoun
 
 task<account_result<bool>> create_without_password(runtime::service& self, std::string account) {
   if (auto bad = check_name(account)) co_return *bad;
-  const std::string no_password;  // named: GCC 12 mis-destroys temporaries in co_await operands
-  auto created = co_await insert_account(self, account, no_password);
+  auto created = co_await insert_account(self, account, std::string());
   if (created) co_return true;
   if (created.error().code == account_errc::conflict) co_return false;  // name taken
   co_return created.error();
@@ -343,8 +340,7 @@ task<account_result<std::int64_t>> find_or_create(runtime::service& self, std::s
   auto found = co_await find_account(self, account);
   if (!found) co_return found.error();
   if (!*found) {
-    const std::string no_password;  // named: see signup
-    auto created = co_await insert_account(self, account, no_password);
+    auto created = co_await insert_account(self, account, std::string());
     if (created || created.error().code != account_errc::conflict) co_return created;
     found = co_await find_account(self, account);  // created by a concurrent first sign-in
     if (!found) co_return found.error();
@@ -360,8 +356,7 @@ task<account_result<std::int64_t>> find_or_create(runtime::service& self, std::s
 task<account_result<std::int64_t>> check_token(runtime::service& self, std::string token) {
   if (token.empty())
     co_return account_error{account_errc::unauthorized, std::string("missing token")};
-  cache::get lookup{"session:" + token};
-  auto r = co_await self.call(cache_name, std::move(lookup));
+  auto r = co_await self.call<cache::get>(cache_name, "session:" + token);
   if (!r) co_return from_call(r.error(), "cache");
   if (!*r) co_return from_backend(r->err(), "cache");
   const std::optional<std::string>& v = **r;

@@ -21,9 +21,7 @@ codec::error_code to_code(const std::string& wire) {
 /// game.LoginReq: the first login creates the account; replies with a token, then pushes a
 /// game.Notice.
 runtime::task<gate::reply<game::LoginResp>> login(gate::pb_session& s, const game::LoginReq& req) {
-  // g++ 12 miscompiles non-trivial temporaries inside a co_await expression: name them first.
-  auto pending = app::login(s.self(), req.account(), req.password(), s.peer_address());
-  auto r = co_await std::move(pending);
+  auto r = co_await app::login(s.self(), req.account(), req.password(), s.peer_address());
   if (!r) co_return gate::handler_error{to_code(r.error().code), r.error().message};
   s.set_user(r->userid, r->token, std::chrono::seconds(r->expires_in));
   game::Notice notice;
@@ -70,9 +68,8 @@ runtime::task<gate::reply<game::SayResp>> say(gate::pb_session& s, const game::S
   game::Whisper whisper;
   whisper.set_from_userid(s.userid());
   whisper.set_text(req.text());
-  auto sending = s.push_to(req.to_userid(), whisper);
   game::SayResp resp;
-  resp.set_delivered(co_await sending);
+  resp.set_delivered(co_await s.push_to(req.to_userid(), whisper));
   co_return resp;
 }
 
@@ -81,9 +78,8 @@ runtime::task<gate::reply<game::SayResp>> say(gate::pb_session& s, const game::S
 runtime::task<gate::reply<game::JoinResp>> join(gate::pb_session& s, const game::JoinReq& req) {
   if (auto bad = bad_room(req.room())) co_return *bad;
   s.rooms().join(req.room(), s.session());
-  auto counting = s.room_size(req.room());
   game::JoinResp resp;
-  resp.set_members(static_cast<std::int32_t>(co_await counting));
+  resp.set_members(static_cast<std::int32_t>(co_await s.room_size(req.room())));
   co_return resp;
 }
 
@@ -106,15 +102,13 @@ runtime::task<gate::reply<game::RoomSayResp>> room_say(gate::pb_session& s,
   notice.set_room(req.room());
   notice.set_from_userid(s.userid());
   notice.set_text(req.text());
-  auto sending = s.room_broadcast(req.room(), notice);
   game::RoomSayResp resp;
-  resp.set_delivered(static_cast<std::int32_t>(co_await sending));
+  resp.set_delivered(static_cast<std::int32_t>(co_await s.room_broadcast(req.room(), notice)));
   co_return resp;
 }
 
 runtime::task<gate::reply<std::int64_t>> check(runtime::service& self, const std::string& token) {
-  auto pending = app::check_token(self, token);
-  auto r = co_await std::move(pending);
+  auto r = co_await app::check_token(self, token);
   if (!r) co_return gate::handler_error{to_code(r.error().code), r.error().message};
   co_return *r;
 }

@@ -56,8 +56,7 @@ runtime::task<void> cache_handover::keep(runtime::service& self,
                                          std::vector<gate::session_state> states) {
   std::size_t failed = 0;
   for (const gate::session_state& st : states) {
-    cache::set put{key_of(st.token), to_bytes(st), grace_};
-    auto r = co_await self.call(cache_name, std::move(put));
+    auto r = co_await self.call<cache::set>(cache_name, key_of(st.token), to_bytes(st), grace_);
     if (!r || !*r) ++failed;
   }
   if (failed > 0)
@@ -67,12 +66,10 @@ runtime::task<void> cache_handover::keep(runtime::service& self,
 
 runtime::task<std::optional<gate::session_state>> cache_handover::take(runtime::service& self,
                                                                        std::string token) {
-  cache::get lookup{key_of(token)};
-  auto found = co_await self.call(cache_name, std::move(lookup));
+  auto found = co_await self.call<cache::get>(cache_name, key_of(token));
   if (!found || !*found || !**found) co_return std::nullopt;
   // Whoever deletes the key owns the session: of two resumes racing, one gets it.
-  cache::del claim{key_of(token)};
-  auto claimed = co_await self.call(cache_name, std::move(claim));
+  auto claimed = co_await self.call<cache::del>(cache_name, key_of(token));
   if (!claimed || !*claimed || !**claimed) co_return std::nullopt;
   std::optional<gate::session_state> st = from_bytes(***found);
   if (!st || st->token != token) {

@@ -152,7 +152,7 @@ void expose() {
 /// Calls `service` on node `node` and waits for its response (response_of_t<Req>): the same
 /// errors as a local call (timeout, no_such_service, handler_failed, no_handler...), plus
 /// node_down when the node is down, unknown or unreachable (or NATS is). `timeout` 0: the
-/// node's call_timeout. Name the request before `co_await` (GCC 12).
+/// node's call_timeout.
 template <class Req>
 runtime::task<runtime::result<runtime::response_of_t<Req>>> call(
     runtime::service& self, std::string node, std::string service, const Req& req,
@@ -181,7 +181,7 @@ struct node_result {
 
 /// Calls `service` on every other live node at once (the same request) and waits for all of
 /// them; each node's outcome (node_down for one that dies meanwhile). Empty when this node is
-/// alone or not in a cluster. Name the request before `co_await` (GCC 12).
+/// alone or not in a cluster.
 template <class Req>
 runtime::task<std::vector<node_result<runtime::response_of_t<Req>>>> call_others(
     runtime::service& self, std::string service, const Req& req,
@@ -211,8 +211,7 @@ runtime::task<runtime::result<runtime::response_of_t<Req>>> call_named(
   std::optional<std::string> node = owner_of(self, name);
   if (!node) co_return runtime::call_error{runtime::call_errc::no_such_service,
                                            "no live node holds " + name};
-  auto pending = call(self, std::move(*node), name, req, timeout);
-  co_return co_await std::move(pending);
+  co_return co_await call(self, std::move(*node), name, req, timeout);
 }
 /// The nodes alive now (this one first), by name.
 std::vector<std::string> live_nodes(runtime::service& self);

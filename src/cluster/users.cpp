@@ -57,8 +57,7 @@ class cluster_users final : public gate::remote_users {
     m.set_userid(userid);
     m.set_name(std::move(name));
     to_wire(*push, *m.mutable_push());
-    auto asking = call_others(self, users_name, m);
-    auto answers = co_await asking;
+    auto answers = co_await call_others(self, users_name, m);
     co_return count_delivered(answers) > 0;
   }
 
@@ -67,16 +66,14 @@ class cluster_users final : public gate::remote_users {
     stratus_cluster::RoomPush m;
     m.set_room(std::move(room));
     to_wire(*push, *m.mutable_push());
-    auto sending = call_others(self, users_name, m);
-    auto answers = co_await sending;
+    auto answers = co_await call_others(self, users_name, m);
     co_return count_delivered(answers);
   }
 
   runtime::task<std::size_t> room_size(runtime::service& self, std::string room) override {
     stratus_cluster::RoomSize m;
     m.set_room(std::move(room));
-    auto counting = call_others(self, users_name, m);
-    auto answers = co_await counting;
+    auto answers = co_await call_others(self, users_name, m);
     co_return count_delivered(answers);
   }
 

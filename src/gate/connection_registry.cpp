@@ -107,8 +107,7 @@ runtime::task<std::size_t> connection_registry::on_drain(drain_connections m) {
     std::vector<session_state> states = hub_->take_handovers();
     const std::size_t n = states.size();
     if (n > 0) {
-      auto keeping = store->keep(*this, std::move(states));
-      co_await keeping;
+      co_await store->keep(*this, std::move(states));
       runtime::log::info("drain: {} sessions left for a resume on another node", n);
     }
   }

@@ -23,8 +23,7 @@ static runtime::task<std::optional<codec::error_code>> resume_session(pb_session
     const google::protobuf::Message& m,
     std::int32_t session, std::string& out) {
   const auto& req = static_cast<const common::ResumeReq&>(m);
-  auto finding = s.hub().find_for_resume(s.self(), req.token());
-  session_ptr found = co_await finding;
+  session_ptr found = co_await s.hub().find_for_resume(s.self(), req.token());
   std::optional<std::uint32_t> replayed;
   if (found) {
     replayed = found->resume(s.owner().connection_ptr(), req.last_seq(),

@@ -70,8 +70,7 @@ runtime::task<session_ptr> session_hub::find_for_resume(runtime::service& self, 
   if (session_ptr here = find_token(token)) co_return here;
   std::shared_ptr<handover_store> store = handover();
   if (!store || token.empty() || draining()) co_return nullptr;
-  auto taking = store->take(self, token);
-  std::optional<session_state> state = co_await taking;
+  std::optional<session_state> state = co_await store->take(self, token);
   if (!state) co_return nullptr;
   session_ptr s = user_session::restore(*state, framer_, limits_);
   announce(s);
@@ -134,8 +133,7 @@ runtime::task<bool> session_hub::deliver(runtime::service& self, std::int64_t us
   if (here && here->push(push)) co_return true;
   std::shared_ptr<remote_users> others = remote();
   if (!others) co_return false;
-  auto asking = others->push_to(self, userid, std::move(name), std::move(push));
-  co_return co_await asking;
+  co_return co_await others->push_to(self, userid, std::move(name), std::move(push));
 }
 
 runtime::task<std::size_t> session_hub::room_broadcast(runtime::service& self, std::string room,
@@ -143,16 +141,14 @@ runtime::task<std::size_t> session_hub::room_broadcast(runtime::service& self, s
   std::size_t here = rooms_.broadcast(room, push);
   std::shared_ptr<remote_users> others = remote();
   if (!others) co_return here;
-  auto sending = others->room_broadcast(self, std::move(room), std::move(push));
-  co_return here + co_await sending;
+  co_return here + co_await others->room_broadcast(self, std::move(room), std::move(push));
 }
 
 runtime::task<std::size_t> session_hub::room_size(runtime::service& self, std::string room) {
   std::size_t here = rooms_.size(room);
   std::shared_ptr<remote_users> others = remote();
   if (!others) co_return here;
-  auto counting = others->room_size(self, std::move(room));
-  co_return here + co_await counting;
+  co_return here + co_await others->room_size(self, std::move(room));
 }
 
 session_ptr session_hub::find(std::int64_t userid) const {

@@ -108,6 +108,20 @@ class service {
   call_awaiter<response_of_t<std::remove_cvref_t<M>>> call(
       std::string_view to, M&& msg,
       std::chrono::milliseconds timeout = std::chrono::milliseconds{0});
+  /// call() with the message M built here from `args` (`M{args...}`), within the node's call
+  /// timeout: `co_await call<cache::get>(".cacheproxyd", key)`. Prefer it to
+  /// `co_await call(to, cache::get{key})`, which GCC 12 miscompiles: it destroys an aggregate
+  /// or a lambda made inside a co_await expression twice (clang and later GCCs do not).
+  template <class M, class... A>
+    requires(!(sizeof...(A) == 1 && (std::is_same_v<std::remove_cvref_t<A>, M> && ...)))
+  call_awaiter<response_of_t<M>> call(std::string_view to, A&&... args) {
+    return call(to, M{std::forward<A>(args)...});
+  }
+  template <class M, class... A>
+    requires(!(sizeof...(A) == 1 && (std::is_same_v<std::remove_cvref_t<A>, M> && ...)))
+  call_awaiter<response_of_t<M>> call(address to, A&&... args) {
+    return call(to, M{std::forward<A>(args)...});
+  }
 
   /// Starts a coroutine inside this service (skynet.fork); it dies with the service.
   void fork(task<void> t);

@@ -2,6 +2,7 @@
 // Typed messages of `.dbproxyd`: parameterised statements only (`?` placeholders).
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "backend/result.hpp"
@@ -9,6 +10,17 @@
 #include "backend/sql_value.hpp"
 
 namespace stratus::services::db {
+
+/// The values bound to a statement's `?` placeholders, in order: `db::params(name, 42)`. Use it
+/// in place of a braced list inside a co_await (`call<db::query>(".dbproxyd", sql,
+/// db::params(name))`): GCC 12 cannot keep a braced list's array in a coroutine frame.
+template <class... V>
+std::vector<backend::sql_value> params(V&&... values) {
+  std::vector<backend::sql_value> out;
+  out.reserve(sizeof...(V));
+  (out.emplace_back(std::forward<V>(values)), ...);
+  return out;
+}
 
 /// A statement that returns rows.
 struct query {
