@@ -2,28 +2,6 @@
 
 namespace stratus::backend {
 
-/// A leased connection seen through the monitor: every statement is counted and timed.
-class mysql_database::monitored final : public sql_connection {
- public:
-  monitored(mysql_connection& inner, query_monitor& monitor) : inner_(inner), monitor_(monitor) {}
-  result<sql_rows> query(std::string_view sql, std::vector<sql_value> params) override {
-    auto start = std::chrono::steady_clock::now();
-    auto r = inner_.query(sql, std::move(params));
-    monitor_.record(sql, start, r.ok());
-    return r;
-  }
-  result<exec_result> exec(std::string_view sql, std::vector<sql_value> params) override {
-    auto start = std::chrono::steady_clock::now();
-    auto r = inner_.exec(sql, std::move(params));
-    monitor_.record(sql, start, r.ok());
-    return r;
-  }
-
- private:
-  mysql_connection& inner_;
-  query_monitor& monitor_;
-};
-
 mysql_database::mysql_database(mysql_options options)
     : pool_(options), monitor_(options.slow_query_threshold, options.on_slow_query) {}
 
@@ -34,7 +12,7 @@ result<sql_rows> mysql_database::query(std::string_view sql, std::vector<sql_val
     monitor_.record(sql, start, false);
     return conn.err();
   }
-  return monitored(**conn, monitor_).query(sql, std::move(params));
+  return monitored_connection(**conn, monitor_).query(sql, std::move(params));
 }
 
 result<exec_result> mysql_database::exec(std::string_view sql, std::vector<sql_value> params) {
@@ -44,7 +22,7 @@ result<exec_result> mysql_database::exec(std::string_view sql, std::vector<sql_v
     monitor_.record(sql, start, false);
     return conn.err();
   }
-  return monitored(**conn, monitor_).exec(sql, std::move(params));
+  return monitored_connection(**conn, monitor_).exec(sql, std::move(params));
 }
 
 result<void> mysql_database::transaction(const transaction_body& body) {
@@ -55,7 +33,7 @@ result<void> mysql_database::transaction(const transaction_body& body) {
   auto rollback = [&c] {
     if (!c.broken()) (void)c.rollback();
   };
-  monitored view(c, monitor_);
+  monitored_connection view(c, monitor_);
   result<void> outcome;
   try {
     outcome = body(view);

@@ -28,7 +28,6 @@ class mysql_database final : public sql_database {
   result<void> warm_up() { return pool_.warm_up(); }
 
  private:
-  class monitored;
 
   mysql_pool pool_;
   mutable query_monitor monitor_;

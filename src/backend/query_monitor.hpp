@@ -26,4 +26,27 @@ class query_monitor {
   std::atomic<std::uint64_t> ok_{0}, failed_{0}, slow_{0};
 };
 
+/// A connection seen through a monitor: every statement is counted and timed.
+class monitored_connection final : public sql_connection {
+ public:
+  monitored_connection(sql_connection& inner, query_monitor& monitor)
+      : inner_(inner), monitor_(monitor) {}
+  result<sql_rows> query(std::string_view sql, std::vector<sql_value> params) override {
+    auto start = std::chrono::steady_clock::now();
+    auto r = inner_.query(sql, std::move(params));
+    monitor_.record(sql, start, r.ok());
+    return r;
+  }
+  result<exec_result> exec(std::string_view sql, std::vector<sql_value> params) override {
+    auto start = std::chrono::steady_clock::now();
+    auto r = inner_.exec(sql, std::move(params));
+    monitor_.record(sql, start, r.ok());
+    return r;
+  }
+
+ private:
+  sql_connection& inner_;
+  query_monitor& monitor_;
+};
+
 }  // namespace stratus::backend

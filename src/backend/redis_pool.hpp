@@ -1,78 +1,48 @@
 #pragma once
-// A fixed-size pool of Redis connections with shared reconnect backoff.
+// A fixed-size pool of Redis connections with shared reconnect backoff (see connection_pool),
+// and the command counters of the cache.
 
 #include <atomic>
-#include <condition_variable>
-#include <memory>
-#include <mutex>
-#include <vector>
+#include <cstdint>
 
+#include "backend/connection_pool.hpp"
 #include "backend/kv_stats.hpp"
-#include "backend/reconnect_gate.hpp"
 #include "backend/redis_connection.hpp"
 #include "backend/redis_options.hpp"
-#include "backend/result.hpp"
 
 namespace stratus::backend {
 
-/// N Redis connections handed out one caller at a time. Connections open lazily; a broken one is
-/// dropped and re-opened on a later lease. Once a connect fails the server counts as down: leases
-/// fail fast with `backend_unavailable` until the backoff delay (doubling, capped) has passed,
-/// then one caller probes again. Thread-safe.
-class redis_pool {
+/// N Redis connections, one caller at a time each; a lease waits at most the command timeout.
+class redis_pool : public connection_pool<redis_connection, redis_options> {
  public:
   /// Creates the pool; no connection is opened yet (see warm_up()).
-  explicit redis_pool(redis_options options);
-  ~redis_pool();
-  redis_pool(const redis_pool&) = delete;
-  redis_pool& operator=(const redis_pool&) = delete;
-
-  /// Exclusive use of one connection; returns it to the pool when destroyed.
-  class lease {
-   public:
-    lease(lease&& other) noexcept;
-    lease& operator=(lease&&) = delete;
-    ~lease();
-    /// The leased connection.
-    redis_connection& operator*() const;
-    /// The leased connection.
-    redis_connection* operator->() const { return &**this; }
-
-   private:
-    friend class redis_pool;
-    lease(redis_pool* pool, std::size_t slot) : pool_(pool), slot_(slot) {}
-    redis_pool* pool_;
-    std::size_t slot_;
-  };
-
-  /// A connected connection, waiting at most the command timeout for a free one.
-  result<lease> acquire();
-  /// Opens every connection now; fails with the first connect error.
-  result<void> warm_up();
+  explicit redis_pool(const redis_options& options)
+      : connection_pool(options, options.command_timeout, "redis") {}
+  /// A connected connection; not getting one counts as a failed command.
+  result<lease> acquire() {
+    auto l = connection_pool::acquire();
+    if (!l) failed_.fetch_add(1, std::memory_order_relaxed);
+    return l;
+  }
   /// Records the outcome of one command for the statistics.
-  void count(bool ok, bool error_reply);
+  void count(bool ok, bool error_reply) {
+    (ok ? ok_ : failed_).fetch_add(1, std::memory_order_relaxed);
+    if (error_reply) error_replies_.fetch_add(1, std::memory_order_relaxed);
+  }
   /// Current counters.
-  kv_stats stats() const;
-  /// The options the pool was created with.
-  const redis_options& options() const { return options_; }
+  kv_stats stats() const {
+    kv_stats s;
+    s.pool_size = size();
+    s.connections_up = up();
+    s.commands_ok = ok_.load(std::memory_order_relaxed);
+    s.commands_failed = failed_.load(std::memory_order_relaxed);
+    s.error_replies = error_replies_.load(std::memory_order_relaxed);
+    s.reconnects = reconnects();
+    return s;
+  }
 
  private:
-  struct slot {
-    std::unique_ptr<redis_connection> conn;
-    bool ever_connected = false;
-  };
-  void give_back(std::size_t index);
-  void drop(slot& s);
-  void drop_idle();
-  result<void> ensure_connected(slot& s);
-
-  redis_options options_;
-  reconnect_gate gate_;
-  std::vector<slot> slots_;
-  std::mutex mutex_;
-  std::condition_variable free_cv_;
-  std::vector<std::size_t> free_;
-  std::atomic<std::uint64_t> up_{0}, ok_{0}, failed_{0}, error_replies_{0}, reconnects_{0};
+  std::atomic<std::uint64_t> ok_{0}, failed_{0}, error_replies_{0};
 };
 
 }  // namespace stratus::backend

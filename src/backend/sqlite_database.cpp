@@ -8,28 +8,6 @@
 
 namespace stratus::backend {
 
-/// The session seen by a transaction body: same statements, each one counted by the monitor.
-class sqlite_database::monitored final : public sql_connection {
- public:
-  monitored(sql_connection& inner, query_monitor& monitor) : inner_(inner), monitor_(monitor) {}
-  result<sql_rows> query(std::string_view sql, std::vector<sql_value> params) override {
-    auto start = std::chrono::steady_clock::now();
-    auto r = inner_.query(sql, std::move(params));
-    monitor_.record(sql, start, r.ok());
-    return r;
-  }
-  result<exec_result> exec(std::string_view sql, std::vector<sql_value> params) override {
-    auto start = std::chrono::steady_clock::now();
-    auto r = inner_.exec(sql, std::move(params));
-    monitor_.record(sql, start, r.ok());
-    return r;
-  }
-
- private:
-  sql_connection& inner_;
-  query_monitor& monitor_;
-};
-
 result<std::unique_ptr<sqlite_database>> sqlite_database::open(sqlite_options options) {
   if (options.path != ":memory:") {
     std::error_code ec;
@@ -76,13 +54,13 @@ sqlite_database::~sqlite_database() {
 result<sql_rows> sqlite_database::query(std::string_view sql, std::vector<sql_value> params) {
   std::unique_lock lock(mutex_, options_.busy_timeout);
   if (!lock) return fail(error_code::timeout, "sqlite: connection busy in a long transaction");
-  return monitored(*session_, monitor_).query(sql, std::move(params));
+  return monitored_connection(*session_, monitor_).query(sql, std::move(params));
 }
 
 result<exec_result> sqlite_database::exec(std::string_view sql, std::vector<sql_value> params) {
   std::unique_lock lock(mutex_, options_.busy_timeout);
   if (!lock) return fail(error_code::timeout, "sqlite: connection busy in a long transaction");
-  return monitored(*session_, monitor_).exec(sql, std::move(params));
+  return monitored_connection(*session_, monitor_).exec(sql, std::move(params));
 }
 
 result<void> sqlite_database::transaction(const transaction_body& body) {
@@ -92,7 +70,7 @@ result<void> sqlite_database::transaction(const transaction_body& body) {
   auto rollback = [this] {
     if (sqlite3_get_autocommit(db_) == 0) (void)session_->exec("ROLLBACK");
   };
-  monitored conn(*session_, monitor_);
+  monitored_connection conn(*session_, monitor_);
   result<void> outcome;
   try {
     outcome = body(conn);

@@ -44,7 +44,6 @@ class sqlite_database final : public sql_database {
 
  private:
   sqlite_database(sqlite3* db, sqlite_options options);
-  class monitored;
 
   sqlite3* db_;
   sqlite_options options_;
