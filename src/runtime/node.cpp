@@ -44,14 +44,6 @@ node::node(node_options opts, std::shared_ptr<const runtime::config> cfg)
 
 node::~node() = default;
 
-void node::add_factory(std::string type, service_factory f, const detail::handler_table& table) {
-  core_->add_factory(std::move(type), std::move(f), table);
-}
-
-result<address> node::launch(std::string_view type, std::vector<std::string> args) {
-  return core_->launch(type, std::move(args));
-}
-
 address node::spawn(std::unique_ptr<service> svc, const detail::handler_table& table,
                     const char* type_name, std::string unique_name, int worker) {
   if (unique_name.empty()) return core_->spawn(std::move(svc), table, demangle(type_name), worker);

@@ -24,9 +24,6 @@ struct node_options {
   std::chrono::milliseconds shutdown_grace{5000};  ///< stop() waits this long for services
 };
 
-/// Makes a service from the string arguments of launch("type", {...}).
-using service_factory = std::function<std::unique_ptr<service>(const std::vector<std::string>&)>;
-
 namespace detail {
 class node_core;
 }
@@ -39,12 +36,6 @@ class node {
   node(const node&) = delete;
   node& operator=(const node&) = delete;
 
-  /// Registers service type S under `type` for launch(type, args); S is built from the
-  /// argument vector when it has such a constructor, else default-constructed.
-  template <class S>
-  void register_type(std::string type);
-  /// Launches a registered type; messages sent to the address right away are queued.
-  result<address> launch(std::string_view type, std::vector<std::string> args = {});
   /// Launches a service object of type S, optionally under a unique name and on a given worker.
   template <class S, class... A>
   address launch_service(A&&... args);
@@ -94,27 +85,12 @@ class node {
   detail::node_core& core() noexcept { return *core_; }
 
  private:
-  void add_factory(std::string type, service_factory f, const detail::handler_table& table);
   bool post_from_outside(address to, payload body);
   address spawn(std::unique_ptr<service> svc, const detail::handler_table& table,
                 const char* type_name, std::string unique_name = {}, int worker = -1);
 
   std::unique_ptr<detail::node_core> core_;
 };
-
-template <class S>
-void node::register_type(std::string type) {
-  add_factory(
-      std::move(type),
-      [](const std::vector<std::string>& args) -> std::unique_ptr<service> {
-        if constexpr (std::is_constructible_v<S, const std::vector<std::string>&>) {
-          return std::make_unique<S>(args);
-        } else {
-          return std::make_unique<S>();
-        }
-      },
-      detail::table_for<S>());
-}
 
 template <class S, class... A>
 address node::launch_service(A&&... args) {

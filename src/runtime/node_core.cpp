@@ -77,33 +77,6 @@ address node_core::spawn_named(std::unique_ptr<service> svc, const handler_table
   return spawn(std::move(svc), table, std::move(name), worker_index, true);
 }
 
-result<address> node_core::launch(std::string_view type, std::vector<std::string> args) {
-  factory_entry entry;
-  {
-    std::lock_guard lock(types_mu_);
-    auto it = types_.find(std::string(type));
-    if (it == types_.end())
-      return call_error{call_errc::no_such_service,
-                        "no service type named '" + std::string(type) + "'"};
-    entry = it->second;
-  }
-  std::unique_ptr<service> svc;
-  try {
-    svc = entry.make(args);
-  } catch (const std::exception& e) {
-    return call_error{call_errc::handler_failed,
-                      "constructing '" + std::string(type) + "' failed: " + e.what()};
-  }
-  const address a = spawn(std::move(svc), *entry.table, std::string(type));
-  if (a == no_address) return call_error{call_errc::stopped, "the node is stopping"};
-  return a;
-}
-
-void node_core::add_factory(std::string type, service_factory f, const handler_table& table) {
-  std::lock_guard lock(types_mu_);
-  types_[std::move(type)] = factory_entry{std::move(f), &table};
-}
-
 void node_core::on_retired(address a) {
   reg.remove(a);
   if (stopping() && reg.size() == 0) {

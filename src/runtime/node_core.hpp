@@ -40,8 +40,6 @@ class node_core {
   /// spawn() with a unique name bound before the start message; no_address if taken.
   address spawn_named(std::unique_ptr<service> svc, const handler_table& table, std::string name,
                       int worker_index = -1);
-  result<address> launch(std::string_view type, std::vector<std::string> args);
-  void add_factory(std::string type, service_factory f, const handler_table& table);
   /// Called by a service as it finishes exiting.
   void on_retired(address a);
   bool stopping() const noexcept { return stopping_.load(std::memory_order_acquire); }
@@ -51,15 +49,9 @@ class node_core {
   void wait();
 
  private:
-  struct factory_entry {
-    service_factory make;
-    const handler_table* table;
-  };
   void monitor_loop();
   void shutdown_all_now();
 
-  std::mutex types_mu_;
-  std::unordered_map<std::string, factory_entry> types_;
   std::atomic<unsigned> next_worker_{0};
   std::atomic<bool> stopping_{false};
   bool started_ = false;

@@ -67,29 +67,6 @@ node_options two_threads() {
   return o;
 }
 
-TEST(Node, LaunchByTypeNamePassesArguments) {
-  node n(two_threads());
-  n.register_type<echo_args>("echo_args");
-  n.start();
-  auto a = n.launch("echo_args", {"x", "y"});
-  ASSERT_TRUE(a.ok());
-  auto missing = n.launch("no_such_type");
-  EXPECT_FALSE(missing.ok());
-  EXPECT_NE(missing.error().message.find("no_such_type"), std::string::npos);
-  auto f = n.exec([&](service& s) -> task<void> {
-    auto r = co_await s.call(*a, ping{});
-    EXPECT_EQ(*r, "x;y;");
-    auto b = s.launch("echo_args", {"z"});
-    EXPECT_TRUE(b.ok());
-    auto r2 = co_await s.call(*b, ping{});
-    EXPECT_EQ(*r2, "z;");
-  });
-  ASSERT_EQ(f.wait_for(5s), std::future_status::ready);
-  f.get();
-  n.stop();
-  n.wait();
-}
-
 TEST(Node, HundredThousandServicesComeAndGo) {
   node n(two_threads());
   n.start();

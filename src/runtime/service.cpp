@@ -66,10 +66,6 @@ address service::lookup(std::string_view name) const {
   return core_->reg.lookup(name);
 }
 
-result<address> service::launch(std::string_view type, std::vector<std::string> args) {
-  return core_->launch(type, std::move(args));
-}
-
 address service::spawn(std::unique_ptr<service> svc, const detail::handler_table& table,
                        const char* type_name) {
   return core_->spawn(std::move(svc), table, demangle(type_name));

@@ -143,9 +143,7 @@ class service {
   bool register_name(std::string name);
   /// The address bound to `name`, or no_address.
   address lookup(std::string_view name) const;
-  /// Launches a registered service type with string arguments (skynet.newservice).
-  result<address> launch(std::string_view type, std::vector<std::string> args = {});
-  /// Launches a service object built here (the typed form of launch).
+  /// Launches a service object built here from `args` (skynet.newservice, typed).
   template <class S, class... A>
   address launch_service(A&&... args);
 
