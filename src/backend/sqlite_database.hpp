@@ -8,6 +8,7 @@
 
 #include "backend/query_monitor.hpp"
 #include "backend/sql_database.hpp"
+#include "backend/waitable_mutex.hpp"
 
 struct sqlite3;
 
@@ -47,7 +48,7 @@ class sqlite_database final : public sql_database {
 
   sqlite3* db_;
   sqlite_options options_;
-  std::timed_mutex mutex_;
+  waitable_mutex mutex_;  // statements wait at most busy_timeout for a long transaction
   std::unique_ptr<sqlite_session> session_;
   query_monitor monitor_;
 };
