@@ -121,6 +121,16 @@ TEST(cluster, calls_cross_nodes_and_every_failure_has_its_own_error) {
     EXPECT_LT(steady::now() - t0, 100ms);  // at once: never a wait for a timeout
     auto sent = send(self, "b", ".pinger", ping);
     EXPECT_TRUE(sent);
+    // The same call to every other live node at once (here: b), each with its own outcome.
+    auto all = co_await call_others(self, ".pinger", ping);
+    EXPECT_EQ(all.size(), 1u);
+    if (all.size() != 1) co_return;
+    EXPECT_EQ(all[0].node, "b");
+    EXPECT_TRUE(all[0].result);
+    auto none = co_await call_others(self, ".nobody", ping);
+    EXPECT_EQ(none.size(), 1u);
+    if (none.size() != 1 || none[0].result) co_return;
+    EXPECT_EQ(none[0].result.error().code, runtime::call_errc::no_such_service);
   });
   // A cluster-wide name: claimed here, seen from here; a name nobody holds has no owner.
   run_on(a, [&](runtime::service& self) -> runtime::task<void> {
@@ -149,9 +159,15 @@ TEST(cluster, a_node_killed_with_calls_pending_fails_each_with_node_down_within_
   steady::time_point killed_at{};
   std::mutex mu;
   for (int i = 0; i < 5; ++i) {
-    callers.push_back(a.exec([&](runtime::service& self) -> runtime::task<void> {
+    callers.push_back(a.exec([&, i](runtime::service& self) -> runtime::task<void> {
       game::PingReq ping;
-      auto r = co_await call(self, "b", ".pinger", ping, 20s);
+      runtime::result<game::PingResp> r = runtime::call_error{runtime::call_errc::timeout, ""};
+      if (i == 0) {  // one waits through call_others, which fails the same way
+        auto all = co_await call_others(self, ".pinger", ping, 20s);
+        if (all.size() == 1) r = std::move(all[0].result);
+      } else {
+        r = co_await call(self, "b", ".pinger", ping, 20s);
+      }
       std::lock_guard lock(mu);
       if (!r && r.error().code == runtime::call_errc::node_down) ++node_down;
       const long ms = std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - killed_at).count();
