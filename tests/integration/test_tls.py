@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import warnings
 
 import pytest
 
@@ -176,8 +177,10 @@ def test_tls_1_1_is_refused(stratus_server, tmp_path):
     ctx.check_hostname = False
     ctx.verify_mode = ssl.CERT_NONE
     try:
-        ctx.minimum_version = ssl.TLSVersion.TLSv1
-        ctx.maximum_version = ssl.TLSVersion.TLSv1_1
+        with warnings.catch_warnings():  # Python deprecates the old versions; that is the point
+            warnings.simplefilter("ignore", DeprecationWarning)
+            ctx.minimum_version = ssl.TLSVersion.TLSv1
+            ctx.maximum_version = ssl.TLSVersion.TLSv1_1
         ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
     except (ValueError, ssl.SSLError) as e:
         pytest.skip(f"this OpenSSL cannot build a TLS 1.1 client: {e}")
@@ -290,3 +293,34 @@ def test_run_sh_cert_makes_the_pair_config_tls_names(stratus_server, stratus_bin
     with socket.create_connection(("localhost", srv.port), timeout=5) as raw:
         with ctx.wrap_socket(raw, server_hostname="localhost") as tls:
             assert tls.version() in ("TLSv1.2", "TLSv1.3")
+
+
+def test_tcp_port_under_tls_with_tcp_tls(stratus_server, tmp_path, free_port):
+    tcp_port = free_port()
+    srv = start(stratus_server, tmp_path, tcp_port=tcp_port, tcp_tls=True, log_level="debug")
+    assert "TCP (TLS) clients" in srv.log_text()
+    ctx = trusting(srv.first_cert)
+
+    async def body():
+        c = await stratus_pb.Client.connect(f"tcp://127.0.0.1:{tcp_port}", ssl=ctx)
+        await c.login("tcp-tls", "secret")
+        data = bytes(range(256)) * 40  # several TLS records
+        assert (await c.request(game_pb2.EchoReq, data=data)).data == data
+        await c.close()
+    asyncio.run(asyncio.wait_for(body(), 30))
+    # A plain client on the TLS TCP port: its bytes are not a ClientHello, so it is closed.
+    with socket.create_connection(("127.0.0.1", tcp_port), timeout=5) as s:
+        s.sendall(b"\x05\x00\x00\x00hello")
+        try:
+            while s.recv(4096):
+                pass
+        except ConnectionResetError:
+            pass
+    srv.wait_for_log("TLS handshake from 127.0.0.1:")
+    assert served_cert(tcp_port) == der(srv.first_cert)
+    second_cert, second_key = make_pair(tmp_path / "certs", "stratus-b")
+    install(second_cert, srv.live_cert)
+    install(second_key, srv.live_key)
+    srv.proc.send_signal(signal.SIGHUP)
+    srv.wait_for_log("TLS (tcp): reloaded")
+    assert served_cert(tcp_port) == der(second_cert)
