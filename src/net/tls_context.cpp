@@ -1,9 +1,9 @@
 #include "net/tls_context.hpp"
 
-#include <boost/asio/ssl/context.hpp>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <boost/asio/ssl/context.hpp>
 
 #include <array>
 
@@ -57,9 +57,8 @@ tls_load_result load_tls_context(const tls_files& files) {
     return r;
   };
   ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                       ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
-                       ssl::context::no_tlsv1_1 | ssl::context::no_compression |
-                       ssl::context::single_dh_use,
+                       ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
+                       ssl::context::no_compression | ssl::context::single_dh_use,
                    ec);
   if (ec) return step("TLS options");
   if (SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION) != 1 ||
