@@ -64,6 +64,9 @@ class coalescing_stream {
       : socket_(std::move(socket)), tls_context_(std::move(tls)) {
     if (tls_context_) tls_ = std::make_unique<tls_stream>(socket_, *tls_context_);
   }
+  // The TLS layer refers to socket_: the stream stays where it was built.
+  coalescing_stream(const coalescing_stream&) = delete;
+  coalescing_stream& operator=(const coalescing_stream&) = delete;
 
   /// Objects kept alive while a flush or drain is in flight (the owning connection).
   void set_owner(std::weak_ptr<void> owner) { owner_ = std::move(owner); }
