@@ -4,6 +4,7 @@
 #   ./run.sh -D [-c FILE]    the same, started as a daemon (pid file: `daemon`, log: `logger`)
 #   ./run.sh -k [-c FILE]    stop the daemon started with that config; wait until it is gone
 #   ./run.sh test            install, build, run every test (release, then ASan+UBSan)
+#   ./run.sh cert            make a self-signed pair for local wss:// trials (config.tls)
 # FILE defaults to ./config. Relative paths inside the config (run/stratus.pid, ...) are
 # relative to the repository root, where this script runs the binary.
 # For tests and packaging: STRATUS_BIN=/path/to/stratus uses that binary and skips the
@@ -14,7 +15,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 stop_timeout="${STRATUS_STOP_TIMEOUT:-30}"
 
 usage() {
-  sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
   exit "${1:-0}"
 }
 
@@ -62,6 +63,17 @@ run_tests() {
   echo "all tests passed (release and asan)"
 }
 
+# A self-signed certificate for localhost (10 years), for trials only: run/tls/cert.pem and
+# run/tls/key.pem, the files config.tls names. An existing pair is replaced (then send SIGHUP).
+make_cert() {
+  mkdir -p "$root/run/tls"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3650 \
+    -subj "/CN=localhost" -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+    -keyout "$root/run/tls/key.pem" -out "$root/run/tls/cert.pem" 2>/dev/null
+  chmod 600 "$root/run/tls/key.pem"
+  echo "wrote run/tls/cert.pem and run/tls/key.pem (self-signed, CN=localhost)"
+}
+
 stop_daemon() {
   local pidfile pid fd waited=0
   pidfile="$("$bin" --print-key daemon -c "$config")"
@@ -100,6 +112,7 @@ while [ $# -gt 0 ]; do
       shift
       ;;
     test) mode="test" ;;
+    cert) mode="cert" ;;
     -h | --help) usage 0 ;;
     *) echo "run.sh: unknown argument '$1'" >&2; usage 2 ;;
   esac
@@ -113,6 +126,7 @@ cd "$root"
 
 case "$mode" in
   test) run_tests ;;
+  cert) make_cert ;;
   foreground)
     ensure_binary
     exec "$bin" -c "$config"

@@ -10,7 +10,7 @@ packages=(
   libspdlog-dev libfmt-dev libhiredis-dev libmariadb-dev libsqlite3-dev libsodium-dev
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev prometheus-cpp-dev
   redis-server mariadb-server python3 python3-websockets python3-protobuf python3-pytest
-  python3-prometheus-client nats-server libnats-dev libprotobuf-c-dev libssl-dev
+  python3-prometheus-client nats-server libnats-dev libprotobuf-c-dev libssl-dev openssl
   nodejs chromium
 )
 # Debian's npm is a separate package; NodeSource's nodejs bundles it (and conflicts with it).

@@ -1,5 +1,6 @@
 #include "loadgen/connection.hpp"
 
+#include <array>
 #include <limits>
 #include <random>
 
@@ -7,6 +8,8 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+
+#include "loadgen/ws_upgrade.hpp"
 
 namespace stratus::loadgen {
 namespace asio = boost::asio;
@@ -41,7 +44,88 @@ connection::connection(asio::io_context& io, run_state& run, worker_stats& stats
       reader_(make_reader(run.opts.transport, run.opts.protocol)),
       writer_(random_seed()),
       slots_(run.opts.connect_only ? 0 : static_cast<std::size_t>(run.opts.inflight)),
-      websocket_(run.opts.transport == "ws") {}
+      websocket_(run.opts.transport == "ws") {
+  if (run.tls != nullptr) tls_ = std::make_unique<tls_pipe>(run.tls, run.opts.host);
+}
+
+asio::awaitable<boost::system::error_code> connection::write_out() {
+  boost::system::error_code ec;
+  if (tls_) {
+    sealed_.clear();
+    if (!tls_->seal(out_, sealed_)) co_return asio::error::fault;
+    out_.swap(sealed_);
+  }
+  if (!out_.empty()) {
+    co_await asio::async_write(socket_, asio::buffer(out_), redirect_error(use_awaitable, ec));
+  }
+  out_.clear();
+  co_return ec;
+}
+
+asio::awaitable<std::string> connection::read_in() {
+  boost::system::error_code ec;
+  if (!tls_) {
+    const auto space = reader_.space();
+    const std::size_t n = co_await socket_.async_read_some(
+        asio::buffer(space.data(), space.size()), redirect_error(use_awaitable, ec));
+    if (ec) co_return ec.message();
+    reader_.commit(n);
+    co_return std::string();
+  }
+  std::array<std::uint8_t, 4096> raw;
+  for (;;) {
+    bool failed = false;
+    const auto space = reader_.space();
+    const std::size_t got = tls_->read(space.data(), space.size(), failed);
+    if (failed) co_return tls_->problem();
+    if (got > 0) {
+      reader_.commit(got);
+      co_return std::string();
+    }
+    const std::size_t n = co_await socket_.async_read_some(asio::buffer(raw),
+                                                           redirect_error(use_awaitable, ec));
+    if (ec) co_return ec.message();
+    tls_->feed(raw.data(), n);
+  }
+}
+
+asio::awaitable<std::string> connection::tls_handshake() {
+  std::array<std::uint8_t, 4096> raw;
+  boost::system::error_code ec;
+  for (;;) {
+    const tls_pipe::step s = tls_->handshake(out_);
+    if (s == tls_pipe::step::failed) co_return tls_->problem();
+    if (!out_.empty()) {
+      co_await asio::async_write(socket_, asio::buffer(out_), redirect_error(use_awaitable, ec));
+      out_.clear();
+      if (ec) co_return ec.message();
+    }
+    if (s == tls_pipe::step::done) co_return std::string();
+    const std::size_t n = co_await socket_.async_read_some(asio::buffer(raw),
+                                                           redirect_error(use_awaitable, ec));
+    if (ec) co_return ec.message();
+    tls_->feed(raw.data(), n);
+  }
+}
+
+asio::awaitable<std::string> connection::upgrade() {
+  const options& o = run_.opts;
+  const std::string key = make_upgrade_key(random_seed(), random_seed());
+  const std::string request = make_upgrade_request(o.host + ":" + o.port, o.path, key);
+  out_.assign(request.begin(), request.end());
+  const boost::system::error_code ec = co_await write_out();
+  if (ec) co_return ec.message();
+  std::size_t head = 0;
+  while (head == 0) {
+    if (reader_.unparsed().size() > 16384) co_return "oversized upgrade response";
+    std::string problem = co_await read_in();
+    if (!problem.empty()) co_return problem;
+    head = upgrade_head_size(reader_.unparsed());
+  }
+  std::string problem = check_upgrade_response(reader_.unparsed().substr(0, head), key);
+  reader_.skip(head);  // frames after the head (if any) stay in the reader
+  co_return problem;
+}
 
 void connection::arm_deadline(bench_clock::duration timeout) {
   deadline_.expires_after(timeout);
@@ -63,18 +147,14 @@ asio::awaitable<std::string> connection::login() {
   boost::system::error_code ec;
   for (;;) {
     if (!out_.empty()) {
-      co_await asio::async_write(socket_, asio::buffer(out_), redirect_error(use_awaitable, ec));
-      out_.clear();
+      ec = co_await write_out();
       if (ec) co_return ec.message();
     }
     std::string_view payload;
     switch (reader_.next(payload)) {
       case frame_reader::event::none: {
-        const auto space = reader_.space();
-        const std::size_t n = co_await socket_.async_read_some(
-            asio::buffer(space.data(), space.size()), redirect_error(use_awaitable, ec));
-        if (ec) co_return ec.message();
-        reader_.commit(n);
+        std::string problem = co_await read_in();
+        if (!problem.empty()) co_return problem;
         break;
       }
       case frame_reader::event::message: {
@@ -108,10 +188,13 @@ asio::awaitable<bool> connection::open() {
   co_await asio::async_connect(socket_, run_.targets, redirect_error(use_awaitable, ec));
   if (ec) problem = ec.message();
   if (problem.empty()) socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  if (problem.empty() && tls_) {
+    step = "TLS handshake";
+    problem = co_await tls_handshake();
+  }
   if (problem.empty() && websocket_) {
     step = "handshake";
-    problem = co_await websocket_upgrade(socket_, reader_, o.host + ":" + o.port, o.path,
-                                         random_seed(), random_seed());
+    problem = co_await upgrade();
   }
   if (problem.empty() && o.login) {
     step = "login";
@@ -150,7 +233,49 @@ void connection::read() {
                      });
 }
 
+bool connection::read_tls(boost::system::error_code& ec) {
+  // Every record that has arrived, then every byte they decrypt to.
+  static thread_local std::array<std::uint8_t, 16384> raw;
+  while (!ec) {
+    const std::size_t n = socket_.read_some(asio::buffer(raw), ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) {
+      ec = {};
+      break;
+    }
+    if (ec) break;
+    tls_->feed(raw.data(), n);
+    if (n < raw.size()) break;
+  }
+  bool got = false;
+  for (;;) {
+    bool failed = false;
+    const auto space = reader_.space();
+    const std::size_t n = tls_->read(space.data(), space.size(), failed);
+    if (failed) {
+      finish(close_reason_.empty() ? tls_->problem() : close_reason_);
+      return false;
+    }
+    if (n == 0) break;
+    reader_.commit(n);
+    got = true;
+  }
+  if (ec) {
+    finish(close_reason_.empty() ? "connection lost: " + ec.message() : close_reason_);
+    return false;
+  }
+  if (got) {
+    process(bench_clock::now());
+    flush();
+  }
+  return true;
+}
+
 void connection::on_readable(boost::system::error_code ec) {
+  if (tls_) {
+    if (!ec && read_tls(ec) && !done_) read();
+    if (ec && !done_) finish("connection lost: " + ec.message());
+    return;
+  }
   bool got = false;
   while (!ec) {
     const auto space = reader_.space();
@@ -236,6 +361,12 @@ void connection::stop() {
 
 void connection::flush() {
   if (writing_ || out_.empty() || done_) return;
+  if (tls_) {
+    // The batch becomes TLS records here, in the order it is sent.
+    sealed_.clear();
+    if (!tls_->seal(out_, sealed_)) return finish(tls_->problem());
+    out_.swap(sealed_);
+  }
   // Try to send at once without blocking (the usual case: the socket buffer has room); only
   // what does not fit waits for an asynchronous write.
   boost::system::error_code ec;

@@ -17,6 +17,7 @@
 #include "loadgen/link.hpp"
 #include "loadgen/protocol.hpp"
 #include "loadgen/run_state.hpp"
+#include "loadgen/tls_pipe.hpp"
 
 namespace stratus::loadgen {
 
@@ -26,6 +27,7 @@ namespace stratus::loadgen {
 /// read takes every reply that has arrived, and the requests they release leave in one
 /// write, so the client costs about one recv and one send per round trip of a batch. Over
 /// plain TCP (--transport tcp) the same loop runs with no upgrade, no frames and no masking.
+/// With --tls the socket I/O stays the same and the bytes pass through a tls_pipe.
 class connection : public std::enable_shared_from_this<connection> {
  public:
   /// Connection number `index` (account <prefix><index>) on `io`.
@@ -53,6 +55,11 @@ class connection : public std::enable_shared_from_this<connection> {
   };
 
   boost::asio::awaitable<std::string> login();
+  boost::asio::awaitable<std::string> tls_handshake();
+  boost::asio::awaitable<std::string> upgrade();
+  boost::asio::awaitable<boost::system::error_code> write_out();  // out_, sealed under TLS
+  boost::asio::awaitable<std::string> read_in();                  // some bytes into reader_
+  bool read_tls(boost::system::error_code& ec);  // on_readable's TLS side; false: finished
   void read();
   void on_readable(boost::system::error_code ec);
   void process(bench_clock::time_point now);
@@ -79,6 +86,8 @@ class connection : public std::enable_shared_from_this<connection> {
   std::string packet_;                 // scratch: one application packet
   std::string close_reason_;           // the server's close frame, when it sent one
   std::vector<slot> slots_;
+  std::unique_ptr<tls_pipe> tls_;       // --tls
+  std::vector<std::uint8_t> sealed_;  // scratch: out_ as TLS records
   bool websocket_;  // false: plain TCP
   bool writing_ = false;
   bool close_sent_ = false;

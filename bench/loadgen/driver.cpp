@@ -1,5 +1,7 @@
 #include "loadgen/driver.hpp"
 
+#include "loadgen/tls_pipe.hpp"
+
 #include <cstdio>
 #include <memory>
 #include <thread>
@@ -77,6 +79,8 @@ summary run_benchmark(const options& opts,
                       const boost::asio::ip::tcp::resolver::results_type& targets,
                       const std::atomic<bool>& interrupted) {
   run_state run{opts, targets};
+  std::shared_ptr<SSL_CTX> tls = opts.tls ? make_client_tls_context() : nullptr;
+  run.tls = tls.get();
   // Connection i goes to thread i % T; each thread caps its share of open handshakes.
   const int threads = std::min(opts.threads, opts.connections);
   std::vector<std::vector<int>> shares(threads);

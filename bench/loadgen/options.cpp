@@ -9,7 +9,9 @@ namespace stratus::loadgen {
 std::string usage() {
   return "usage: stratus-bench [options]\n"
          "  --url URL              server: ws://HOST:PORT/PATH (default ws://127.0.0.1:8081/)\n"
-         "                         or tcp://HOST:PORT (the server's tcp_port)\n"
+         "                         or tcp://HOST:PORT (the server's tcp_port); wss://...\n"
+         "                         is ws:// with --tls\n"
+         "  --tls                  TLS 1.2+ under the transport (no certificate check)\n"
          "  --transport T          ws | tcp: WebSocket, or the mode's length prefix on plain\n"
          "                         TCP (protobuf: u32 little-endian; sproto: u16 big-endian);\n"
          "                         default: the URL's scheme\n"
@@ -36,11 +38,15 @@ std::string usage() {
 std::string split_url(options& o) {
   std::string_view rest = o.url;
   std::string scheme;
-  for (std::string_view s : {"ws", "tcp"}) {
+  for (std::string_view s : {"ws", "wss", "tcp"}) {
     if (rest.substr(0, s.size() + 3) == std::string(s) + "://") scheme = s;
   }
   if (scheme.empty()) return {};
   rest.remove_prefix(scheme.size() + 3);
+  if (scheme == "wss") {
+    o.tls = true;
+    scheme = "ws";
+  }
   const auto slash = rest.find('/');
   std::string_view authority = rest.substr(0, slash);
   o.path = slash == std::string_view::npos ? "/" : std::string(rest.substr(slash));
@@ -50,7 +56,7 @@ std::string split_url(options& o) {
     o.port = std::string(authority.substr(colon + 1));
   } else {
     o.host = std::string(authority);
-    o.port = scheme == "ws" ? "80" : "";  // a plain TCP server has no conventional port
+    o.port = scheme == "ws" ? (o.tls ? "443" : "80") : "";  // TCP has no conventional port
   }
   if (o.host.empty() || o.port.empty()) return {};
   return scheme;
@@ -86,6 +92,8 @@ std::variant<options, std::string> parse_options(int argc, const char* const* ar
       o.request = std::string(value());
     else if (arg == "--threads")
       ok = parse_number(value(), o.threads) && o.threads > 0;
+    else if (arg == "--tls")
+      o.tls = true;
     else if (arg == "--json")
       o.json = true;
     else if (arg == "--quiet")
@@ -128,6 +136,9 @@ std::variant<options, std::string> parse_options(int argc, const char* const* ar
   }
   if (!o.login && !o.connect_only) {
     return "--no-login needs --connect-only (requests need the login's token)";
+  }
+  if (o.tls && o.protocol == "raw") {
+    return "--tls needs a stratus server (bench/net_echo has no TLS)";
   }
   if (o.transport == "tcp" && o.protocol == "raw") {
     return "--protocol raw is WebSocket only (bench/net_echo has no TCP listener)";

@@ -11,6 +11,7 @@ namespace stratus::loadgen {
 struct options {
   std::string url = "ws://127.0.0.1:8081/";  ///< server URL: ws://host:port/path or tcp://host:port
   std::string transport = "ws";              ///< ws, or tcp: the mode's length prefix, no WebSocket
+  bool tls = false;                          ///< TLS under either transport (wss://, --tls)
   std::string host = "127.0.0.1";            ///< parsed from url
   std::string port = "8081";                 ///< parsed from url
   std::string path = "/";                    ///< parsed from url

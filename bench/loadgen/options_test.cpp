@@ -23,6 +23,20 @@ TEST(options, defaults_match_the_documented_ones) {
   EXPECT_EQ(o.protocol, "protobuf");
 }
 
+TEST(options, wss_urls_and_tls_flag_turn_tls_on) {
+  auto wss = parse({"--url", "wss://game.example/ws"});
+  ASSERT_TRUE(std::holds_alternative<options>(wss)) << std::get<std::string>(wss);
+  EXPECT_TRUE(std::get<options>(wss).tls);
+  EXPECT_EQ(std::get<options>(wss).transport, "ws");
+  EXPECT_EQ(std::get<options>(wss).port, "443");
+  auto tcp = parse({"--url", "tcp://127.0.0.1:9000", "--tls"});
+  ASSERT_TRUE(std::holds_alternative<options>(tcp)) << std::get<std::string>(tcp);
+  EXPECT_TRUE(std::get<options>(tcp).tls);
+  EXPECT_EQ(std::get<options>(tcp).transport, "tcp");
+  EXPECT_FALSE(std::get<options>(parse({})).tls);
+  EXPECT_TRUE(std::holds_alternative<std::string>(parse({"--tls", "--protocol", "raw"})));
+}
+
 TEST(options, parses_the_matrix_flags) {
   auto parsed = parse({"--url", "ws://localhost:9000/game", "--connections", "1000", "--inflight",
                        "16", "--duration", "2.5", "--threads", "2", "--json", "--connect-only",

@@ -7,6 +7,7 @@
 #include <string>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <openssl/ssl.h>
 
 #include "loadgen/histogram.hpp"
 #include "loadgen/options.hpp"
@@ -19,6 +20,7 @@ using bench_clock = std::chrono::steady_clock;
 struct run_state {
   const options& opts;                                   ///< the run's options
   boost::asio::ip::tcp::resolver::results_type targets;  ///< resolved once by main
+  SSL_CTX* tls = nullptr;                                ///< wss:// (--tls): client context
   std::atomic<bool> measuring{false};                    ///< latencies are recorded
   std::atomic<bool> stopping{false};                     ///< no new requests; close
 };

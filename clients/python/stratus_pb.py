@@ -153,9 +153,14 @@ class Client:
         self._reader = asyncio.get_running_loop().create_task(self._read())
 
     @classmethod
-    async def connect(cls, url, on_packet=None, open_timeout=5.0):
+    async def connect(cls, url, on_packet=None, open_timeout=5.0, ssl=None):
+        """Opens ws://, wss:// (`ssl`: an ssl.SSLContext, else the system's trust store) or
+        tcp:// (inside TLS when `ssl` is given: the server's tcp_tls)."""
         if url.startswith("tcp://"):
-            ws = await asyncio.wait_for(tcp_link.TcpLink.connect(url, tcp_link.PROTOBUF_PREFIX),
+            ws = await asyncio.wait_for(
+                tcp_link.TcpLink.connect(url, tcp_link.PROTOBUF_PREFIX, ssl=ssl), open_timeout)
+        elif url.startswith("wss://"):
+            ws = await asyncio.wait_for(websockets.connect(url, max_size=None, ssl=ssl or True),
                                         open_timeout)
         else:
             ws = await asyncio.wait_for(websockets.connect(url, max_size=None), open_timeout)

@@ -29,10 +29,10 @@ class TcpLink:
         self.close_code = None  # None while open; 1000 after close(), 1006 when the server left
 
     @classmethod
-    async def connect(cls, url, prefix):
-        """Opens tcp://HOST:PORT."""
+    async def connect(cls, url, prefix, ssl=None):
+        """Opens tcp://HOST:PORT (inside TLS with `ssl`, an ssl.SSLContext: tcp_tls)."""
         parts = urllib.parse.urlsplit(url)
-        reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
+        reader, writer = await asyncio.open_connection(parts.hostname, parts.port, ssl=ssl)
         return cls(reader, writer, prefix)
 
     async def send(self, packet):

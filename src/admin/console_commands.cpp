@@ -151,10 +151,11 @@ runtime::task<std::string> run_console_command(runtime::service& self, const con
       fail("the gateway is not listening or did not answer in 1 s");
     } else {
       out = fmt::format(
-          "connections open {} accepted {} refused {} (full {}) send_overflows {}\n"
+          "connections open {} accepted {} refused {} (full {}, tls {}) send_overflows {}\n"
           "bytes in {} out {}; messages in {} out {}\n"
           "(per-connection figures are not reachable from outside the gate yet)\n",
-          g->open, g->accepted, g->refused, g->refused_full, g->send_overflows, g->bytes_in,
+          g->open, g->accepted, g->refused, g->refused_full, g->refused_tls, g->send_overflows,
+          g->bytes_in,
           g->bytes_out, g->messages_in, g->messages_out);
     }
   } else if (cmd == "log") {

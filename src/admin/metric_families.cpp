@@ -46,9 +46,12 @@ void add_gate(std::vector<MetricFamily>& out, const gate_figures& g) {
                  MetricType::Counter)
       .add(static_cast<double>(g.accepted));
   family_builder(out, "stratus_connections_refused_total",
-                 "upgrades refused, by reason (full: max_connections reached)", MetricType::Counter)
+                 "upgrades refused, by reason (full: max_connections reached; tls: the TLS "
+                 "handshake failed)",
+                 MetricType::Counter)
       .add(static_cast<double>(g.refused_full), {{"reason", "full"}})
-      .add(static_cast<double>(g.refused - std::min(g.refused, g.refused_full)),
+      .add(static_cast<double>(g.refused_tls), {{"reason", "tls"}})
+      .add(static_cast<double>(g.refused - std::min(g.refused, g.refused_full + g.refused_tls)),
            {{"reason", "other"}});
   family_builder(out, "stratus_connections_send_overflows_total",
                  "connections dropped because their send queue passed max_send_queue",

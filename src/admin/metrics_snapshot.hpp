@@ -23,6 +23,7 @@ struct gate_figures {
   std::uint64_t bytes_out = 0;       ///< bytes written to sockets
   std::uint64_t messages_in = 0;     ///< binary messages received
   std::uint64_t messages_out = 0;    ///< binary messages sent
+  std::uint64_t refused_tls = 0;     ///< of the refused, because the TLS handshake failed
 };
 
 /// The process as the kernel sees it (/proc/self).

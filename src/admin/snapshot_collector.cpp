@@ -22,6 +22,7 @@ runtime::task<std::optional<gate_figures>> ask_gate(runtime::service& self) {
     *seen = gate_figures{r(st->accepted),     r(st->open),           r(st->refused),
                          r(st->refused_full), r(st->send_overflows), r(st->bytes_in),
                          r(st->bytes_out),    r(st->messages_in),    r(st->messages_out)};
+    (*seen)->refused_tls = r(st->refused_tls);
   }};
   runtime::result<runtime::done> answered = co_await self.call(".gate", std::move(p), scrape_wait);
   // Written before the reply was posted; the mailbox hand-over orders it before this read.

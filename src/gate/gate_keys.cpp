@@ -27,6 +27,12 @@ runtime::config_layer config_keys() {
        "port of the plain TCP listener (length-prefixed packets, as skynet's gate); 0: off",
        false, false, {}, 0, 65535},
       {"tcp_host", t::string, str{}, "address the TCP listener binds; empty: ws_host"},
+      {"ws_tls_cert", t::string, str{},
+       "PEM certificate chain: ws_port serves wss:// (and https static files); SIGHUP reloads "
+       "it; empty: plain ws://"},
+      {"ws_tls_key", t::string, str{}, "PEM private key of ws_tls_cert (unencrypted)"},
+      {"tcp_tls", t::boolean, false,
+       "tcp_port speaks TLS too, with ws_tls_cert and ws_tls_key"},
       {"protocol_type",
        t::string,
        str{"sproto"},

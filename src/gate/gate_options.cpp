@@ -74,6 +74,7 @@ gate_options options_from(const runtime::config& cfg) {
   o.resume_buffer = static_cast<std::size_t>(cfg.get_int("resume_buffer"));
   o.drain_timeout = std::chrono::milliseconds(cfg.get_int("drain_timeout_ms"));
   l.www = www_from(cfg.get_string("www_root"), o.protocol_type, l.path);
+  l.tls = {cfg.get_string("ws_tls_cert"), cfg.get_string("ws_tls_key")};
   // TCP: the WebSocket settings, another address, and the mode's own length prefix.
   o.tcp = o.ws;
   o.tcp.listen.transport = net::transport::tcp;
@@ -81,6 +82,7 @@ gate_options options_from(const runtime::config& cfg) {
   o.tcp.listen.port = static_cast<std::uint16_t>(cfg.get_int("tcp_port"));
   o.tcp.listen.framing = o.protocol_type == "sproto" ? net::tcp_framing{2, true}
                                                      : net::tcp_framing{4, false};
+  if (!cfg.get_bool("tcp_tls")) o.tcp.listen.tls = {};
   return o;
 }
 

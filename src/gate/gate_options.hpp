@@ -45,7 +45,7 @@ inline constexpr std::size_t protobuf_default_max_packet = 64 * 1024;
 /// handshake_timeout_ms, ws_origins, max_message_size (0: what the mode's framing allows),
 /// max_send_queue, idle_timeout_ms, max_bad_packets, max_pending_requests, max_pending_bytes,
 /// max_requests_per_s, max_bytes_per_s, protocol_type, heartbeat_ms, resume_grace_s,
-/// resume_buffer, drain_timeout_ms, www_root.
+/// resume_buffer, drain_timeout_ms, www_root, ws_tls_cert, ws_tls_key, tcp_tls.
 gate_options options_from(const runtime::config& cfg);
 
 }  // namespace stratus::gate

@@ -42,6 +42,10 @@ void gate_service::on_start() {
   if (opts_.tcp.listen.port != 0) {
     tcp_listener_ = std::make_unique<net::ws_listener>(io_context(), workers, opts_.tcp, on_open);
   }
+  // Per connection, so at debug level: a scanner would otherwise fill the log.
+  auto log_refusal = [](const std::string& line) { runtime::log::debug("gateway: {}", line); };
+  listener_->set_refusal_log(log_refusal);
+  if (tcp_listener_) tcp_listener_->set_refusal_log(log_refusal);
   try {
     listener_->start();
     if (tcp_listener_) tcp_listener_->start();
@@ -53,22 +57,49 @@ void gate_service::on_start() {
     exit();
     return;
   }
+  const bool tls = opts_.ws.listen.tls.enabled();
   if (tcp_listener_) {
-    runtime::log::info("gateway listening for TCP clients on {}:{} ({} mode)",
-                       opts_.tcp.listen.host, tcp_listener_->port(), opts_.protocol_type);
+    runtime::log::info("gateway listening for TCP{} clients on {}:{} ({} mode)",
+                       opts_.tcp.listen.tls.enabled() ? " (TLS)" : "", opts_.tcp.listen.host,
+                       tcp_listener_->port(), opts_.protocol_type);
   }
-  runtime::log::info("gateway listening on {}:{}{} ({} mode, up to {} connections)",
-                     opts_.ws.listen.host, listener_->port(), opts_.ws.listen.path,
-                     opts_.protocol_type, opts_.ws.listen.max_connections);
+  runtime::log::info("gateway listening on {}://{}:{}{} ({} mode, up to {} connections)",
+                     tls ? "wss" : "ws", opts_.ws.listen.host, listener_->port(),
+                     opts_.ws.listen.path, opts_.protocol_type, opts_.ws.listen.max_connections);
+  if (tls) runtime::log::info("TLS certificate {}", opts_.ws.listen.tls.cert);
   if (!opts_.ws.listen.www.root.empty()) {
-    runtime::log::info("static files from {} on http://{}:{}/ (www_root)", opts_.ws.listen.www.root,
-                       opts_.ws.listen.host, listener_->port());
+    runtime::log::info("static files from {} on {}://{}:{}/ (www_root)",
+                       opts_.ws.listen.www.root, tls ? "https" : "http", opts_.ws.listen.host,
+                       listener_->port());
   }
   ready_.set_value(listener_->port());
 }
 
 void gate_service::describe(runtime::handlers<gate_service>& h) {
   h.on(&gate_service::on_stop_accepting);
+  h.on(&gate_service::on_reload_tls);
+}
+
+bool gate_service::on_reload_tls(reload_tls) {
+  bool ok = true;
+  auto reload = [&ok](net::ws_listener* listener, const char* which) {
+    if (listener == nullptr || !listener->options().listen.tls.enabled()) return;
+    const net::tls_files& files = listener->options().listen.tls;
+    net::tls_load_result r = listener->reload_tls();
+    if (r.context) {
+      runtime::log::info("TLS ({}): reloaded {} and {}: {}", which, files.cert, files.key,
+                         r.description);
+    } else {
+      ok = false;
+      runtime::log::error("TLS ({}): cannot reload: {}; the previous certificate stays in use",
+                          which, r.error);
+    }
+  };
+  reload(listener_.get(), "ws");
+  reload(tcp_listener_.get(), "tcp");
+  if (!opts_.ws.listen.tls.enabled() && !opts_.tcp.listen.tls.enabled())
+    runtime::log::debug("TLS: off (ws_tls_cert is empty), nothing to reload");
+  return ok;
 }
 
 bool gate_service::on_stop_accepting(stop_accepting) {

@@ -17,6 +17,12 @@ struct stop_accepting {
   using response = bool;
 };
 
+/// Asks `.gate` to read its TLS certificate and key files again (SIGHUP); answers false when
+/// a listener could not load them (logged; the previous pair stays in use).
+struct reload_tls {
+  using response = bool;
+};
+
 /// Starts the agent of a new connection on `worker` (the connection's thread).
 using agent_factory =
     std::function<void(runtime::node&, int worker, const net::connection_ptr& conn)>;
@@ -34,6 +40,7 @@ class gate_service : public runtime::service {
   void on_start() override;
   void on_stop() override;
   bool on_stop_accepting(stop_accepting);
+  bool on_reload_tls(reload_tls);
   /// The listener's counters, or nullptr when not listening; read on the gate's thread only.
   const net::net_stats* listener_stats() const noexcept { return listener_ ? &listener_->stats() : nullptr; }
 

@@ -40,9 +40,14 @@ void coalescing_stream::flush() {
   writing_ = true;
   ++flushes_;
   if (stats_) stats_->flushes.fetch_add(1, std::memory_order_relaxed);
-  boost::asio::async_write(socket_, boost::asio::buffer(in_flight_),
-                           [this, keep = owner_.lock()](boost::system::error_code ec,
-                                                        std::size_t n) { on_flushed(ec, n); });
+  auto done = [this, keep = owner_.lock()](boost::system::error_code ec, std::size_t n) {
+    on_flushed(ec, n);
+  };
+  if (tls_) {
+    boost::asio::async_write(*tls_, boost::asio::buffer(in_flight_), std::move(done));
+  } else {
+    boost::asio::async_write(socket_, boost::asio::buffer(in_flight_), std::move(done));
+  }
 }
 
 void coalescing_stream::on_flushed(boost::system::error_code ec, std::size_t n) {
@@ -73,6 +78,16 @@ void coalescing_stream::shutdown_after_flush(bool drain_input) {
 void coalescing_stream::start_shutdown() {
   if (down_) return;
   down_ = true;
+  if (tls_) {
+    // close_notify first; OpenSSL then reads (and drops) what the peer still sends until its
+    // own close_notify or EOF. Clients that just close the TCP connection end it as well.
+    tls_->async_shutdown([this, keep = owner_.lock()](boost::system::error_code) {
+      boost::system::error_code ignored;
+      socket_.shutdown(boost::asio::socket_base::shutdown_send, ignored);
+      if (drain_input_) socket_.close(ignored);
+    });
+    return;
+  }
   boost::system::error_code ec;
   socket_.shutdown(boost::asio::socket_base::shutdown_send, ec);
   if (ec) {

@@ -1,15 +1,17 @@
 #pragma once
 // What every connection of one listener shares: settings, counters, the open callback.
 
-#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
 
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <unordered_map>
 
 #include "net/connection.hpp"
 #include "net/net_stats.hpp"
+#include "net/tls_context.hpp"
 #include "net/ws_options.hpp"
 
 namespace stratus::net {
@@ -19,6 +21,10 @@ class static_files;
 /// Called once per connection once it is open (after the upgrade, on WebSocket), on that
 /// connection's io_context thread (so concurrently from several workers): attach a handler here.
 using open_callback = std::function<void(const connection_ptr&)>;
+
+/// Receives one line about a connection that was refused before it opened (a failed TLS
+/// handshake); called on that connection's thread, so concurrently from several workers.
+using refusal_log = std::function<void(const std::string&)>;
 
 /// State shared by a listener and its connections (they outlive the listener safely).
 struct connection_context {
@@ -30,6 +36,10 @@ struct connection_context {
   open_callback on_open;
   /// Answers plain HTTP requests (WebSocket listener with a www root); null: they get 400.
   std::shared_ptr<const static_files> www;
+  /// The TLS context of connections accepted now; empty: plain TCP.
+  tls_context_slot tls;
+  /// Where refusals worth a log line go; may be empty.
+  refusal_log log_refusal;
 
   /// Why claim() refused a connection.
   enum class refusal { none, full, address_full };
@@ -48,6 +58,16 @@ struct connection_context {
       return refusal::address_full;
     }
     return refusal::none;
+  }
+  /// Counts (and logs) a connection whose TLS handshake failed: a plain HTTP client on a TLS
+  /// port, an old TLS version, garbage. Thread-safe.
+  void refuse_tls(const boost::asio::ip::tcp::endpoint& peer, boost::system::error_code ec) {
+    stats.refused.fetch_add(1, std::memory_order_relaxed);
+    stats.refused_tls.fetch_add(1, std::memory_order_relaxed);
+    if (log_refusal) {
+      log_refusal("TLS handshake from " + peer.address().to_string() + ":" +
+                  std::to_string(peer.port()) + " failed (" + ec.message() + "); closed");
+    }
   }
   /// Gives back what a successful claim() counted. Thread-safe.
   void release(const boost::asio::ip::address& peer) {

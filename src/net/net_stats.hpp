@@ -16,9 +16,12 @@ struct net_stats {
   std::atomic<std::uint64_t> refused{0};
   /// Of those, refusals because max_connections was reached (503).
   std::atomic<std::uint64_t> refused_full{0};
+  /// Of those, failed TLS handshakes (plain HTTP on a TLS port, TLS 1.1 or older, garbage).
+  std::atomic<std::uint64_t> refused_tls{0};
   /// Connections closed because their send queue passed max_send_queue.
   std::atomic<std::uint64_t> send_overflows{0};
-  /// Bytes read from / written to sockets (WebSocket framing included).
+  /// Bytes read from / written to sockets (WebSocket framing included; with TLS, the bytes
+  /// inside the records).
   std::atomic<std::uint64_t> bytes_in{0};
   /// Bytes written to sockets.
   std::atomic<std::uint64_t> bytes_out{0};

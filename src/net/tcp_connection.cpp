@@ -13,7 +13,7 @@ constexpr std::size_t read_chunk = 512;
 }  // namespace
 
 tcp_connection::tcp_connection(socket_type socket, std::shared_ptr<connection_context> context)
-    : stream_(std::move(socket)),
+    : stream_(std::move(socket), context->tls.current()),
       timer_(stream_.get_executor()),
       context_(std::move(context)),
       id_(new_connection_id()) {
@@ -35,6 +35,28 @@ void tcp_connection::start() {
   stream_.set_owner(weak_from_this());
   boost::system::error_code ignored;
   stream_.next_layer().set_option(boost::asio::ip::tcp::no_delay(true), ignored);
+  if (stream_.is_tls()) {
+    // The handshake has handshake_timeout to complete, as a WebSocket upgrade does.
+    arm_timer(std::chrono::steady_clock::now() + context_->options.listen.handshake_timeout);
+    stream_.async_tls_handshake(
+        [self = shared_from_this()](boost::system::error_code ec) { self->on_tls_handshake(ec); });
+    return;
+  }
+  open();
+}
+
+void tcp_connection::on_tls_handshake(boost::system::error_code ec) {
+  if (state_ != state::opening) return;  // timed out meanwhile
+  if (ec) {
+    context_->refuse_tls(peer_, ec);
+    state_ = state::closed;
+    stream_.close_now();
+    return;
+  }
+  open();
+}
+
+void tcp_connection::open() {
   // The same capacity rules as a WebSocket upgrade; TCP has no way to say why, so the socket
   // is simply closed.
   if (context_->claim(peer_.address()) != connection_context::refusal::none) {
@@ -167,6 +189,13 @@ void tcp_connection::arm_timer(std::chrono::steady_clock::time_point at) {
 
 void tcp_connection::on_timer() {
   if (timer_.expiry() > std::chrono::steady_clock::now()) return;  // re-armed meanwhile
+  if (state_ == state::opening) {
+    // The TLS handshake did not complete in time.
+    context_->stats.refused.fetch_add(1, std::memory_order_relaxed);
+    state_ = state::closed;
+    stream_.close_now();
+    return;
+  }
   if (state_ == state::closing) {
     stream_.close_now();  // close deadline passed; the read fails and finish() runs
     return;

@@ -29,7 +29,8 @@ class tcp_connection final : public connection,
   tcp_connection(const tcp_connection&) = delete;
   tcp_connection& operator=(const tcp_connection&) = delete;
 
-  /// Applies the connection limits, then opens (on_open) and starts reading.
+  /// Performs the TLS handshake when the listener serves TLS (bounded by handshake_timeout),
+  /// applies the connection limits, then opens (on_open) and starts reading.
   void start();
 
   std::uint64_t id() const noexcept override { return id_; }
@@ -49,6 +50,8 @@ class tcp_connection final : public connection,
  private:
   enum class state : std::uint8_t { opening, open, closing, closed };
 
+  void on_tls_handshake(boost::system::error_code ec);
+  void open();  // limits, on_open, first read
   void read_more();
   void on_read(boost::system::error_code ec, std::size_t n);
   std::size_t body_length(const std::uint8_t* prefix) const noexcept;  // from a length prefix

@@ -24,7 +24,7 @@ constexpr std::size_t max_frame_header = 10;
 }  // namespace
 
 ws_connection::ws_connection(socket_type socket, std::shared_ptr<connection_context> context)
-    : ws_(std::move(socket)),
+    : ws_(std::move(socket), context->tls.current()),
       timer_(ws_.next_layer().get_executor()),
       context_(std::move(context)),
       id_(new_connection_id()) {

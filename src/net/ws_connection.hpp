@@ -34,7 +34,8 @@ class ws_connection final : public connection,
   ws_connection(const ws_connection&) = delete;
   ws_connection& operator=(const ws_connection&) = delete;
 
-  /// Reads the HTTP upgrade (bounded by handshake_timeout) and opens or refuses.
+  /// Performs the TLS handshake when the listener serves TLS, reads the HTTP upgrade (all of
+  /// it bounded by handshake_timeout) and opens or refuses.
   void start();
 
   std::uint64_t id() const noexcept override { return id_; }
@@ -64,6 +65,7 @@ class ws_connection final : public connection,
   struct handshake_state;
 
   // Upgrade, or static files for plain requests (ws_handshake.cpp).
+  void on_tls_handshake(boost::system::error_code ec);
   void read_request();
   void on_request(boost::system::error_code ec);
   void serve_static(bool may_keep_alive);

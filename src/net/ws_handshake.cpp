@@ -25,6 +25,23 @@ void ws_connection::start() {
   const auto& listen = context_->options.listen;
   arm_timer(std::chrono::steady_clock::now() + listen.handshake_timeout);
   handshake_ = std::make_unique<handshake_state>(listen.max_request_header);
+  if (ws_.next_layer().is_tls()) {
+    ws_.next_layer().async_tls_handshake(
+        [self = shared_from_this()](boost::system::error_code ec) { self->on_tls_handshake(ec); });
+    return;
+  }
+  read_request();
+}
+
+void ws_connection::on_tls_handshake(boost::system::error_code ec) {
+  if (state_ != state::handshake) return;  // timed out meanwhile
+  if (ec) {
+    context_->refuse_tls(peer_, ec);
+    state_ = state::closed;
+    handshake_.reset();
+    ws_.next_layer().close_now();
+    return;
+  }
   read_request();
 }
 
@@ -39,7 +56,8 @@ void ws_connection::on_request(boost::system::error_code ec) {
   if (state_ != state::handshake) return;  // timed out meanwhile
   if (ec) {
     if (ec == http::error::end_of_stream || ec == boost::asio::error::eof ||
-        ec == boost::asio::error::operation_aborted || ec == boost::asio::error::connection_reset) {
+        ec == boost::asio::error::operation_aborted || ec == boost::asio::error::connection_reset ||
+        ec == boost::asio::ssl::error::stream_truncated) {
       // The client went away before finishing its request (or after its static files).
       if (handshake_->served == 0) context_->stats.refused.fetch_add(1, std::memory_order_relaxed);
       state_ = state::closed;
@@ -116,8 +134,8 @@ void ws_connection::serve_static(bool may_keep_alive) {
   arm_timer(std::chrono::steady_clock::now() + www.options().send_timeout);
   // Written to the socket itself, not through the coalescing stream: the body goes out in
   // chunks as fast as the client reads, so a large file never sits whole in memory.
-  boost::beast::async_write(
-      ws_.next_layer().next_layer(), www.respond(req, keep_alive),
+  ws_.next_layer().async_write_unbuffered(
+      www.respond(req, keep_alive),
       [self = shared_from_this(), keep_alive](boost::system::error_code ec, std::size_t n) {
         self->on_static_written(ec, n, keep_alive);
       });

@@ -41,6 +41,11 @@ void ws_listener::start() {
   if (listen.transport == transport::websocket && !listen.www.root.empty()) {
     context_->www = std::make_shared<const static_files>(listen.www);  // throws: bad folder
   }
+  if (listen.tls.enabled()) {
+    tls_load_result loaded = load_tls_context(listen.tls);
+    if (!loaded.context) throw std::runtime_error("TLS: " + loaded.error);
+    context_->tls.replace(std::move(loaded.context));
+  }
   boost::system::error_code ec;
   auto address = asio::ip::make_address(listen.host, ec);
   if (ec) fail(ec, "bad address");
@@ -56,6 +61,14 @@ void ws_listener::start() {
   asio::dispatch(accept_context_, [this, alive = std::weak_ptr<int>(alive_)] {
     if (!alive.expired()) accept();
   });
+}
+
+tls_load_result ws_listener::reload_tls() {
+  const tls_files& files = context_->options.listen.tls;
+  if (!files.enabled()) return {};
+  tls_load_result loaded = load_tls_context(files);
+  if (loaded.context) context_->tls.replace(loaded.context);
+  return loaded;
 }
 
 void ws_listener::stop() {

@@ -31,8 +31,14 @@ class ws_listener {
 
   /// Binds, listens and starts accepting. Throws std::system_error naming host:port
   /// when the address cannot be used, std::runtime_error when the www root is not a folder
-  /// (start-up failures).
+  /// or the TLS certificate and key cannot be loaded (start-up failures).
   void start();
+  /// Reads the TLS certificate and key files again: connections accepted from now on use the
+  /// new pair, open ones keep theirs. On failure (the result's error says why) the previous
+  /// pair stays in use. Thread-safe; a no-op success on a plain listener.
+  tls_load_result reload_tls();
+  /// Where to log refusals worth a line (failed TLS handshakes); call before start().
+  void set_refusal_log(refusal_log log) { context_->log_refusal = std::move(log); }
   /// Stops accepting; open connections are left to the layer above. Call it (and the
   /// destructor) on the accept context's thread or while that context is not running.
   void stop();

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "net/tls_context.hpp"
+
 namespace stratus::net {
 
 /// What a listener's connections speak.
@@ -71,6 +73,9 @@ struct listen_options {
   int backlog = 4096;
   /// Static files for plain HTTP requests (WebSocket transport only).
   www_options www;
+  /// Certificate and key: the listener speaks TLS (wss://, or TLS around the TCP framing);
+  /// the handshake counts against handshake_timeout. Empty: plain.
+  tls_files tls;
 };
 
 /// Limits applied to every open connection.

@@ -99,6 +99,15 @@ void bootstrap(runtime::node& node, const runtime::config& cfg) {
   admin::launch_admin(node, cfg);
 }
 
+void reload_tls(runtime::node& node) {
+  auto reloaded = node.exec([](runtime::service& self) -> runtime::task<void> {
+    gate::reload_tls reload;
+    auto r = co_await self.call(".gate", reload, std::chrono::milliseconds(5000));
+    if (!r) runtime::log::warn("SIGHUP: no answer from .gate ({})", r.error().message);
+  });
+  (void)reloaded;
+}
+
 void drain_and_stop(runtime::node& node, std::chrono::milliseconds timeout) {
   auto drained = node.exec([&node, timeout](runtime::service& self) -> runtime::task<void> {
     const auto started = std::chrono::steady_clock::now();

@@ -16,8 +16,9 @@ std::string usage() {
          "  --list-keys      print every key the framework reads, with default and meaning\n"
          "  console          talk to the running node's debug console (console_host:\n"
          "                   console_port of CONFIG, default ./config): stdin in, stdout out\n"
-         "signals: SIGINT/SIGTERM stop gracefully (exit 0), SIGHUP reopens the log file,\n"
-         "         SIGUSR1 logs every service's counters\n";
+         "signals: SIGINT/SIGTERM stop gracefully (exit 0), SIGHUP reopens the log file\n"
+         "         and reloads the TLS certificate (ws_tls_cert), SIGUSR1 logs every service's\n"
+         "         counters\n";
 }
 
 std::variant<command_line, std::string> parse_command_line(std::span<const char* const> args) {

@@ -135,7 +135,7 @@ int run_server(const server::command_line& cmd, std::shared_ptr<const config> cf
   node.start();
   const std::chrono::milliseconds drain_timeout(cfg->get_int("drain_timeout_ms"));
   server::signal_watcher signals([&node, drain_timeout] { server::drain_and_stop(node, drain_timeout); },
-                                 [&node] { log_stats(node); });
+                                 [&node] { log_stats(node); }, [&node] { server::reload_tls(node); });
   try {
     server::bootstrap(node, *cfg);
   } catch (const std::exception& e) {

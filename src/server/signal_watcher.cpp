@@ -28,8 +28,12 @@ void block_signals() {
   ::signal(SIGPIPE, SIG_IGN);  // a closed socket is an error code, not a process kill
 }
 
-signal_watcher::signal_watcher(std::function<void()> on_stop, std::function<void()> on_report)
-    : on_stop_(std::move(on_stop)), on_report_(std::move(on_report)), thread_([this] { loop(); }) {}
+signal_watcher::signal_watcher(std::function<void()> on_stop, std::function<void()> on_report,
+                               std::function<void()> on_reload)
+    : on_stop_(std::move(on_stop)),
+      on_report_(std::move(on_report)),
+      on_reload_(std::move(on_reload)),
+      thread_([this] { loop(); }) {}
 
 signal_watcher::~signal_watcher() {
   closing_.store(true);
@@ -47,6 +51,7 @@ void signal_watcher::loop() {
       runtime::log::info("SIGHUP: reopening the log file");
       runtime::log::reopen();
       runtime::log::info("log file reopened");
+      if (on_reload_) on_reload_();
       continue;
     }
     if (sig == SIGUSR1) {

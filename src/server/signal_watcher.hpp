@@ -13,12 +13,14 @@ namespace stratus::server {
 void block_signals();
 
 /// The thread that waits for signals: SIGINT/SIGTERM call `on_stop` (once), SIGHUP reopens the
-/// log file, SIGUSR1 calls `on_report` (skynet's debug console `stat`, as a log report).
+/// log file and calls `on_reload` (TLS certificates), SIGUSR1 calls `on_report` (skynet's debug
+/// console `stat`, as a log report).
 /// Destroying it wakes and joins the thread.
 class signal_watcher {
  public:
   /// Starts the thread; block_signals() must have run first.
-  explicit signal_watcher(std::function<void()> on_stop, std::function<void()> on_report = {});
+  explicit signal_watcher(std::function<void()> on_stop, std::function<void()> on_report = {},
+                          std::function<void()> on_reload = {});
   /// Wakes the thread and joins it.
   ~signal_watcher();
   signal_watcher(const signal_watcher&) = delete;
@@ -32,6 +34,7 @@ class signal_watcher {
 
   std::function<void()> on_stop_;
   std::function<void()> on_report_;
+  std::function<void()> on_reload_;
   std::atomic<bool> closing_{false};
   std::atomic<int> stop_signal_{0};
   std::thread thread_;
