@@ -38,23 +38,23 @@ struct sproto_typed_entry {
                                                           std::string_view body,
                                                           std::optional<std::int64_t> session,
                                                           bool has_response);
-  start_fn start = nullptr;  ///< null: no typed handler for this tag
-  void (*fn)() = nullptr;    ///< the handler, its type erased (start() restores it)
-  bool has_response = false; ///< the protocol declares a response type (c2s schema)
+  start_fn start = nullptr;   ///< null: no typed handler for this tag
+  void (*fn)() = nullptr;     ///< the handler, its type erased (start() restores it)
+  bool has_response = false;  ///< the protocol declares a response type (c2s schema)
 };
 
 /// What every sproto connection shares, read-only: the schemas (parsed once) and the handlers.
 struct sproto_app {
-  sproto::schema_ptr c2s;                                    ///< requests the clients send
-  sproto::schema_ptr s2c;                                    ///< pushes the server sends
-  std::shared_ptr<const codec::sproto_push_framer> pushes;   ///< frames s2c pushes with seq
+  sproto::schema_ptr c2s;                                   ///< requests the clients send
+  sproto::schema_ptr s2c;                                   ///< pushes the server sends
+  std::shared_ptr<const codec::sproto_push_framer> pushes;  ///< frames s2c pushes with seq
   std::shared_ptr<session_hub> hub;  ///< the node's sessions (users online, rooms, resume)
   std::unordered_map<std::string, sproto_handler> handlers;  ///< dynamic ones, by name
   std::vector<sproto_typed_entry> typed;                     ///< typed ones, by protocol tag
   int max_bad_packets = 3;                                   ///< malformed in a row -> 1008
   intake_limits intake;                       ///< per-connection budget and queue bounds
   std::chrono::milliseconds heartbeat{5000};  ///< `heartbeat` push interval
-  codec::push_ptr heartbeat_push;  ///< the `heartbeat` body, made once for every session
+  codec::push_ptr heartbeat_push;             ///< the `heartbeat` body, made once for every session
 
   /// Registers the typed handler `fn` for the c2s protocol P, a generated `protocol::`
   /// descriptor (the same shape as protobuf handlers):
@@ -129,9 +129,8 @@ class sproto_driver final : public protocol_driver {
   // Requests without a typed handler: decoded into a sproto::value (`packed`: the packet's
   // body, `body`: the unpacked request after its header).
   std::optional<runtime::task<void>> decode_dynamic(const sproto::header_fields& header,
-                                                    std::string_view packed,
-                                                    std::string_view body, std::string& out,
-                                                    bool& malformed);
+                                                    std::string_view packed, std::string_view body,
+                                                    std::string& out, bool& malformed);
   runtime::task<void> run(sproto::incoming_request req, const sproto_handler* fn);
   void resume(const sproto::incoming_request& req, std::string& out);
   runtime::task<void> heartbeat_loop();

@@ -31,8 +31,8 @@ codec::push_ptr sproto_session::make_push(std::string_view name, const sproto::v
 bool sproto_session::push_matches(std::int64_t tag, std::string_view name) const {
   const sproto::protocol* p = app_.s2c->find_protocol(tag);
   if (p && p->name == name) return true;
-  runtime::log::warn("push {} not sent: the s2c schema has no protocol {} with tag {}", name,
-                     name, tag);
+  runtime::log::warn("push {} not sent: the s2c schema has no protocol {} with tag {}", name, name,
+                     tag);
   return false;
 }
 

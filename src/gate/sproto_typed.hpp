@@ -17,7 +17,8 @@ namespace detail {
 
 /// T is P's generated request (or response) in one of its two string flavours.
 template <class T, template <class> class Part>
-concept sproto_part_of = std::same_as<T, Part<std::string>> || std::same_as<T, Part<std::string_view>>;
+concept sproto_part_of =
+    std::same_as<T, Part<std::string>> || std::same_as<T, Part<std::string_view>>;
 
 template <class Req, class Resp>
 using sproto_typed_fn = runtime::task<reply<Resp>> (*)(sproto_session&, const Req&);

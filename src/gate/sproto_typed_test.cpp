@@ -25,8 +25,8 @@ namespace stratus::gate {
 namespace {
 
 namespace c2s = proto::c2s;
-using sproto::gen::no_body;
 using sproto::value;
+using sproto::gen::no_body;
 
 std::string proto_file(const char* name) {
   std::ifstream in(std::filesystem::path(__FILE__).parent_path() / "../../proto" / name);
@@ -71,8 +71,8 @@ runtime::task<reply<c2s::echo_response_view>> typed_echo(sproto_session&,
   resp.data = req.data;
   co_return resp;
 }
-runtime::task<reply<c2s::signin_response_view>> typed_signin(
-    sproto_session&, const c2s::signin_request_view& req) {
+runtime::task<reply<c2s::signin_response_view>> typed_signin(sproto_session&,
+                                                             const c2s::signin_request_view& req) {
   if (req.userid && *req.userid == "throw") throw std::runtime_error("boom");
   if (req.userid && *req.userid == "refuse")
     co_return handler_error{codec::error_code::bad_request, "no"};
@@ -218,16 +218,17 @@ TEST(sproto_typed, answers_with_the_same_bytes_as_dynamic_handlers_errors_includ
   const std::string packets[] = {
       c.request("echo", value(sproto::object{{"data", "hello"}}), 1),
       c.request("echo", value(sproto::object{{"data", std::string(3000, 'x')}}), 2),
-      c.request("echo", value::make_object(), 3),                        // no data
+      c.request("echo", value::make_object(), 3),                         // no data
       c.request("echo", value(sproto::object{{"data", "one way"}}), {}),  // no reply
       c.request("signin", value(sproto::object{{"userid", "alice"}}), 4),
       c.request("signin", value(sproto::object{{"userid", "refuse"}}), 5),  // BAD_REQUEST
       c.request("signin", value(sproto::object{{"userid", "throw"}}), 6),   // INTERNAL
       c.request("signin", value(sproto::object{{"userid", "throw"}}), {}),  // no reply
-      c.request("ping", value(), 7),                                      // header only
+      c.request("ping", value(), 7),                                        // header only
       c.request("ping", value(), std::int64_t{1} << 40),
-      c.request("login", value(), 8),   // no handler: UNKNOWN_MESSAGE_TYPE
-      c.request("resume", value(sproto::object{{"token", "nope"}, {"last_seq", std::int64_t{0}}}), 9),
+      c.request("login", value(), 8),  // no handler: UNKNOWN_MESSAGE_TYPE
+      c.request("resume", value(sproto::object{{"token", "nope"}, {"last_seq", std::int64_t{0}}}),
+                9),
       c.raw(3, 10, std::string("\x01\x00\x04\x00", 4)),  // userid inline: INVALID_MESSAGE
       c.raw(3, 11, std::string("\x05\x00", 2)),          // words past the end
       c.raw(99, 12, std::string("\x00\x00", 2)),         // unknown protocol
@@ -263,7 +264,7 @@ TEST(sproto_typed, registration_checks_the_generated_protocol_against_the_schema
       "signin 4 { request { userid 0 : string } response { ok 0 : boolean } }\n"
       "echo 5 { request { data 0 : string } }\n");
   EXPECT_THROW(app->add<c2s::protocol::signin>(&typed_signin), std::logic_error);  // tag 4
-  EXPECT_THROW(app->add<c2s::protocol::echo>(&typed_echo), std::logic_error);  // no response
+  EXPECT_THROW(app->add<c2s::protocol::echo>(&typed_echo), std::logic_error);      // no response
   EXPECT_FALSE(app->serves("signin"));
   // A dynamic handler replaces a typed one for the same protocol, and the other way round.
   auto both = bare_app();
@@ -310,8 +311,9 @@ TEST(sproto_typed, dispatch_to_typed_handlers_allocates_nothing_per_request) {
   // The dynamic API builds sproto::value trees: it does allocate (so the count above does see
   // what a driver allocates).
   EXPECT_GT(dynamic_allocations, 100u);
-  std::printf("allocations per 100 x {echo 100 B, signin, ping, one-way echo}: typed %zu, dynamic %zu\n",
-              typed_allocations, dynamic_allocations);
+  std::printf(
+      "allocations per 100 x {echo 100 B, signin, ping, one-way echo}: typed %zu, dynamic %zu\n",
+      typed_allocations, dynamic_allocations);
 }
 
 }  // namespace
