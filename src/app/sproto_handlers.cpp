@@ -1,5 +1,7 @@
-// The demo game in sproto mode. To add a protocol: declare it in proto/proto.c2s.sproto, write
-// a handler like echo() below, and add one line to finish().
+// The demo game in sproto mode, on typed handlers: generated code (proto/c2s.hpp, s2c.hpp from
+// proto/*.sproto) decodes requests and encodes replies and pushes. To add a protocol: declare
+// it in proto/proto.c2s.sproto, write a handler like signin() below, and add one line to
+// finish().
 #include "app/sproto_handlers.hpp"
 
 #include <filesystem>
@@ -10,6 +12,8 @@
 
 #include "app/accounts.hpp"
 #include "codec/error_code.hpp"
+#include "proto/c2s.hpp"
+#include "proto/s2c.hpp"
 #include "runtime/install_paths.hpp"
 #include "sproto/parser.hpp"
 
@@ -17,32 +21,31 @@ namespace stratus::app {
 
 namespace {
 
+namespace c2s = proto::c2s;
+namespace s2c = proto::s2c;
 using gate::handler_error;
-using gate::reply;
 using gate::sproto_session;
-using sproto::value;
-using task = runtime::task<reply<value>>;
+using sproto::gen::no_body;
+/// What a handler returns: the response of its protocol, or an error.
+template <class Resp>
+using task = runtime::task<gate::reply<Resp>>;
 
-value ok(bool b) {
-  value v;
-  v["ok"] = b;
-  return v;
-}
-
-std::string userid_of(const value& args) {
-  const value* u = args.find("userid");
-  return u && u->is_bytes() ? u->as_bytes() : std::string();
+// Requests are decoded as views into the packet (the `_view` types): they stay valid until the
+// reply is sent, so a handler copies only what it keeps.
+std::string text_of(const sproto::gen::maybe<std::string_view>& field) {
+  return field ? std::string(*field) : std::string();
 }
 
 /// ping: a header-only reply (the protocol has no response part).
-task ping(sproto_session&, const value&) {
-  co_return value();
+task<no_body> ping(sproto_session&, const no_body&) {
+  co_return no_body{};
 }
 
-/// echo: the same data back; no sign-in needed.
-task echo(sproto_session&, const value& args) {
-  value resp;
-  if (const value* d = args.find("data")) resp["data"] = *d;
+/// echo: the same data back; no sign-in needed. The reply views the request's bytes: nothing
+/// is copied.
+task<c2s::echo_response_view> echo(sproto_session&, const c2s::echo_request_view& req) {
+  c2s::echo_response_view resp;
+  resp.data = req.data;
   co_return resp;
 }
 
@@ -52,17 +55,19 @@ handler_error to_handler_error(const account_error& e) {
 
 /// signup: creates the account (in `.dbproxyd`, as protobuf mode's login does); ok = false when
 /// the userid is taken.
-task signup(sproto_session& s, const value& args) {
-  auto pending = app::create_without_password(s.self(), userid_of(args));
+task<c2s::signup_response> signup(sproto_session& s, const c2s::signup_request_view& req) {
+  auto pending = app::create_without_password(s.self(), text_of(req.userid));
   auto created = co_await std::move(pending);
   if (!created) co_return to_handler_error(created.error());
-  co_return ok(*created);
+  c2s::signup_response resp;
+  resp.ok = *created;
+  co_return resp;
 }
 
 /// signin: the account (created on first sign-in) becomes the session's user; the reply
 /// carries the token for a resume, then a welcome `push` follows.
-task signin(sproto_session& s, const value& args) {
-  std::string user = userid_of(args);
+task<c2s::signin_response> signin(sproto_session& s, const c2s::signin_request_view& req) {
+  std::string user = text_of(req.userid);
   auto pending = app::find_or_create(s.self(), user);
   auto found = co_await std::move(pending);
   if (!found) co_return to_handler_error(found.error());
@@ -70,17 +75,13 @@ task signin(sproto_session& s, const value& args) {
   auto issued = co_await std::move(issuing);
   if (!issued) co_return to_handler_error(issued.error());
   s.set_user(user, *found, issued->token);
-  value text;
-  text["text"] = "welcome, " + user;
-  s.push("push", text);
-  value resp = ok(true);
-  resp["token"] = issued->token;
+  s2c::push_request welcome;
+  welcome.text = "welcome, " + user;
+  s.push<s2c::protocol::push>(welcome);
+  c2s::signin_response resp;
+  resp.ok = true;
+  resp.token = issued->token;
   co_return resp;
-}
-
-std::string string_arg(const value& args, const char* name) {
-  const value* v = args.find(name);
-  return v && v->is_bytes() ? v->as_bytes() : std::string();
 }
 
 std::optional<handler_error> bad_chat(const std::string& room, const std::string& text) {
@@ -95,69 +96,73 @@ handler_error sign_in_first() {
 
 /// say: a whisper to the user signed in as `to`, on any node; delivered = false when not
 /// online.
-task say(sproto_session& s, const value& args) {
+task<c2s::say_response> say(sproto_session& s, const c2s::say_request_view& req) {
   if (s.user().empty()) co_return sign_in_first();
-  std::string text = string_arg(args, "text");
+  std::string text = text_of(req.text);
   if (auto bad = bad_chat({}, text)) co_return *bad;
-  value whisper;
-  whisper["from"] = s.user();
-  whisper["text"] = text;
-  auto sending = s.push_to(string_arg(args, "to"), "whisper", whisper);
-  value resp;
-  resp["delivered"] = co_await sending;
+  s2c::whisper_request_view whisper;
+  whisper.from = s.user();
+  whisper.text = text;
+  c2s::say_response resp;
+  resp.delivered = co_await s.push_to<s2c::protocol::whisper>(text_of(req.to), whisper);
   co_return resp;
 }
 
 /// join: joins a room (made on first join); members = the count with this user, on every node.
-task join(sproto_session& s, const value& args) {
+task<c2s::join_response> join(sproto_session& s, const c2s::join_request_view& req) {
   if (s.user().empty()) co_return sign_in_first();
-  std::string room = string_arg(args, "room");
+  std::string room = text_of(req.room);
   if (room.empty()) co_return handler_error{codec::error_code::bad_request, "room names are 1 to 64 bytes"};
   if (auto bad = bad_chat(room, {})) co_return *bad;
   s.rooms().join(room, s.session());
-  auto counting = s.room_size(room);
-  value resp;
-  resp["members"] = static_cast<std::int64_t>(co_await counting);
+  c2s::join_response resp;
+  resp.members = static_cast<std::int64_t>(co_await s.room_size(room));
   co_return resp;
 }
 
 /// leave: leaves a room; ok = false when this user was not in it.
-task leave(sproto_session& s, const value& args) {
+task<c2s::leave_response> leave(sproto_session& s, const c2s::leave_request_view& req) {
   if (s.user().empty()) co_return sign_in_first();
-  co_return ok(s.rooms().leave(string_arg(args, "room"), s.session()));
+  c2s::leave_response resp;
+  resp.ok = s.rooms().leave(text_of(req.room), s.session());
+  co_return resp;
 }
 
 /// room_say: a room_notice to every member on every node, the sender included (encoded once); delivered =
 /// the members reached. Only members may speak.
-task room_say(sproto_session& s, const value& args) {
+task<c2s::room_say_response> room_say(sproto_session& s, const c2s::room_say_request_view& req) {
   if (s.user().empty()) co_return sign_in_first();
-  std::string room = string_arg(args, "room");
-  std::string text = string_arg(args, "text");
+  std::string room = text_of(req.room);
+  std::string text = text_of(req.text);
   if (auto bad = bad_chat(room, text)) co_return *bad;
   if (!s.rooms().contains(room, s.userid()))
     co_return handler_error{codec::error_code::bad_request, "join the room first"};
-  value notice;
-  notice["room"] = room;
-  notice["from"] = s.user();
-  notice["text"] = text;
-  auto sending = s.room_broadcast(room, s.make_push("room_notice", notice));
-  value resp;
-  resp["delivered"] = static_cast<std::int64_t>(co_await sending);
+  s2c::room_notice_request_view notice;
+  notice.room = room;
+  notice.from = s.user();
+  notice.text = text;
+  c2s::room_say_response resp;
+  resp.delivered = static_cast<std::int64_t>(
+      co_await s.room_broadcast(room, s.make_push<s2c::protocol::room_notice>(notice)));
   co_return resp;
 }
 
 /// login: ok when the connection signed in; UNAUTHORIZED before.
-task login(sproto_session& s, const value&) {
+task<c2s::login_response> login(sproto_session& s, const no_body&) {
   if (s.user().empty()) co_return handler_error{codec::error_code::unauthorized, "sign in first"};
-  co_return ok(true);
+  c2s::login_response resp;
+  resp.ok = true;
+  co_return resp;
 }
 
 /// Registers the demo handlers: the one list of this mode.
 std::shared_ptr<const gate::sproto_app> finish(std::shared_ptr<gate::sproto_app> app,
                                                const gate::gate_options& opts) {
-  app->add("ping", &ping).add("signup", &signup).add("signin", &signin).add("login", &login);
-  app->add("echo", &echo);
-  app->add("say", &say).add("join", &join).add("leave", &leave).add("room_say", &room_say);
+  app->add<c2s::protocol::ping>(&ping).add<c2s::protocol::signup>(&signup);
+  app->add<c2s::protocol::signin>(&signin).add<c2s::protocol::login>(&login);
+  app->add<c2s::protocol::echo>(&echo);
+  app->add<c2s::protocol::say>(&say).add<c2s::protocol::join>(&join);
+  app->add<c2s::protocol::leave>(&leave).add<c2s::protocol::room_say>(&room_say);
   auto pushes = codec::sproto_push_framer::create(app->s2c);
   if (!pushes) throw std::runtime_error("sproto s2c schema: " + pushes.err().message);
   app->pushes = *pushes;

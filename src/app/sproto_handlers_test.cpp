@@ -26,10 +26,15 @@ TEST(sproto_game, every_demo_protocol_has_a_handler) {
   // Every c2s protocol but `resume`, which the gate answers itself.
   for (const char* name :
        {"ping", "signup", "signin", "login", "echo", "say", "join", "leave", "room_say"}) {
-    EXPECT_TRUE(app->handlers.count(name)) << name;
+    EXPECT_TRUE(app->serves(name)) << name;
+    // ... by a typed handler (generated code), not the dynamic sproto::value API.
+    const sproto::protocol* p = app->c2s->find_protocol(std::string_view(name));
+    ASSERT_TRUE(p) << name;
+    EXPECT_TRUE(app->typed_for(p->tag)) << name;
   }
-  EXPECT_EQ(app->handlers.size(), 9u);
-  EXPECT_FALSE(app->handlers.count("resume"));
+  EXPECT_EQ(app->served(), 9u);
+  EXPECT_TRUE(app->handlers.empty());
+  EXPECT_FALSE(app->serves("resume"));
   EXPECT_EQ(app->max_bad_packets, 5);
   EXPECT_EQ(app->heartbeat.count(), 250);
   ASSERT_TRUE(app->s2c->find_protocol("heartbeat"));

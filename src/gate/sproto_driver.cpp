@@ -4,96 +4,58 @@
 
 #include "codec/sproto_wire.hpp"
 #include "runtime/log.hpp"
+#include "sproto/pack.hpp"
+#include "sproto/rpc_api.hpp"
 #include "sproto/unpacked_size.hpp"
 
 namespace stratus::gate {
 
 namespace {
 runtime::log::limiter bad_packet_log(std::chrono::seconds(1));
-// After a packet this large the host is made anew, so its unpack buffer does not stay large.
+// Buffers grown past this by one large packet are released once it has been served, so an
+// idle connection stays small.
 constexpr std::size_t trim_after = 8 * 1024;
 }  // namespace
 
-void sproto_session::set_user(std::string user, std::int64_t userid, std::string token) {
-  if (userid != userid_ || !agent_.session() || agent_.session()->ended())
-    agent_.set_session(agent_.hub().login(userid, user, std::move(token), agent_.connection_ptr()));
-  user_ = std::move(user);
-  userid_ = userid;
-}
-
-void sproto_session::resumed(session_ptr s) {
-  user_ = s->name();
-  userid_ = s->userid();
-  agent_.set_session(std::move(s));
-}
-
-codec::push_ptr sproto_session::make_push(std::string_view name, const sproto::value& args) const {
-  auto made = app_.pushes->make(name, args);
-  if (!made) {
-    runtime::log::warn("push {} not encoded: {}", name, made.err().message);
-    return nullptr;
-  }
-  return *made;
-}
-
-bool sproto_session::push(std::string_view name, const sproto::value& args) {
-  if (const session_ptr& s = agent_.session(); s && userid_ != 0) {
-    codec::push_ptr body = make_push(name, args);
-    return body && s->push(body);
-  }
-  auto packed = host_.request(app_.s2c, name, args);
-  if (!packed) {
-    runtime::log::warn("push {} not encoded: {}", name, packed.err().message);
-    return false;
-  }
-  if (!codec::frame_sproto(*packed, scratch_)) {
-    runtime::log::warn("push {} of {} bytes cannot be framed (max 65535)", name, packed->size());
-    return false;
-  }
-  return agent_.send_packet(scratch_);
-}
-
-bool sproto_session::push(const codec::push_ptr& body) {
-  if (!body) return false;
-  if (const session_ptr& s = agent_.session(); s && userid_ != 0) return s->push(body);
-  std::string packet;
-  if (!app_.pushes->frame(*body, 0, packet)) return false;
-  return agent_.send_packet(packet);
-}
-
-namespace {
-runtime::task<bool> not_delivered() {
-  co_return false;
-}
-}  // namespace
-
-runtime::task<bool> sproto_session::push_to(const std::string& user, std::string_view name,
-                                            const sproto::value& args) {
-  codec::push_ptr body = make_push(name, args);
-  if (!body) return not_delivered();
-  return agent_.hub().deliver(agent_, 0, user, std::move(body));
-}
-
-runtime::task<std::size_t> sproto_session::room_broadcast(const std::string& room,
-                                                          codec::push_ptr body) {
-  return agent_.hub().room_broadcast(agent_, room, std::move(body));
-}
-
-runtime::task<std::size_t> sproto_session::room_size(const std::string& room) {
-  return agent_.hub().room_size(agent_, room);
-}
-
 sproto_app& sproto_app::add(const std::string& name, sproto_handler fn) {
-  if (!c2s || !c2s->find_protocol(std::string_view(name)))
-    throw std::logic_error("sproto handler for unknown protocol " + name);
+  const sproto::protocol* p = c2s ? c2s->find_protocol(std::string_view(name)) : nullptr;
+  if (!p) throw std::logic_error("sproto handler for unknown protocol " + name);
+  if (static_cast<std::size_t>(p->tag) < typed.size()) typed[static_cast<std::size_t>(p->tag)] = {};
   handlers[name] = std::move(fn);
   return *this;
+}
+
+sproto_typed_entry& sproto_app::typed_slot(std::int64_t tag, std::string_view name,
+                                           bool has_request, bool has_response, bool confirm) {
+  const sproto::protocol* p = c2s ? c2s->find_protocol(tag) : nullptr;
+  if (!p || p->name != name || p->has_request() != has_request ||
+      p->has_response() != has_response || p->confirm != confirm)
+    throw std::logic_error("typed sproto handler for " + std::string(name) + " (tag " +
+                           std::to_string(tag) + ") does not match the c2s schema");
+  handlers.erase(p->name);
+  if (typed.size() <= static_cast<std::size_t>(tag)) typed.resize(static_cast<std::size_t>(tag) + 1);
+  sproto_typed_entry& e = typed[static_cast<std::size_t>(tag)];
+  e.has_response = p->has_response();
+  return e;
+}
+
+bool sproto_app::serves(std::string_view name) const {
+  if (handlers.count(std::string(name))) return true;
+  const sproto::protocol* p = c2s ? c2s->find_protocol(name) : nullptr;
+  return p && typed_for(p->tag);
+}
+
+std::size_t sproto_app::served() const {
+  std::size_t n = handlers.size();
+  for (const sproto_typed_entry& e : typed) n += e.start ? 1 : 0;
+  return n;
 }
 
 sproto_driver::sproto_driver(agent& a, std::shared_ptr<const sproto_app> app)
     : agent_(a),
       app_(std::move(app)),
       host_(std::move(*sproto::host::create(app_->c2s))),  // checked by make_sproto_game
+      header_(host_.header()),
       session_(a, host_, *app_) {}
 
 void sproto_driver::start() {
@@ -102,33 +64,69 @@ void sproto_driver::start() {
 
 std::optional<runtime::task<void>> sproto_driver::decode(std::string_view packet, std::string& out,
                                                          bool& malformed) {
+  // No handler runs while a packet is decoded: a large buffer left by the last one can go.
+  if (plain_.capacity() > trim_after) std::string().swap(plain_);
   const auto body = codec::unframe_sproto(packet);
   const auto expands_to = body ? sproto::unpacked_size(*body) : std::nullopt;
-  auto in = !body ? sproto::result<sproto::incoming>(sproto::make_error(
-                        sproto::error_kind::malformed, "length prefix mismatch"))
-            : expands_to && *expands_to > codec::max_sproto_unpacked
-                ? sproto::result<sproto::incoming>(sproto::make_error(
-                      sproto::error_kind::malformed, "unpacks to over 256 KiB"))
-                : host_.dispatch(*body);
-  if (expands_to.value_or(packet.size()) > trim_after)
-    host_ = std::move(*sproto::host::create(app_->c2s));
-  auto* req = in ? std::get_if<sproto::incoming_request>(&*in) : nullptr;
-  if (!req) {
+  // Why the packet is refused (the error of the step that failed, or a fixed reason).
+  std::optional<sproto::error> refused;
+  const char* why = nullptr;
+  if (!body) {
+    why = "length prefix mismatch";
+  } else if (expands_to && *expands_to > codec::max_sproto_unpacked) {
+    why = "unpacks to over 256 KiB";
+  } else {
+    plain_.clear();
+    if (auto st = sproto::unpack_to(*body, plain_); !st) {
+      refused = st.err();
+    } else if (auto header = header_->read(plain_); !header) {
+      refused = header.err();
+    } else if (!header->tag) {
+      why = "a response, not a request";
+    } else if (const sproto_typed_entry* e = app_->typed_for(*header->tag)) {
+      // Typed: generated code decodes the request from the unpacked bytes.
+      const std::string_view args = std::string_view(plain_).substr(header->used);
+      if (auto work = e->start(e->fn, *this, args, header->session, e->has_response))
+        return work;
+      why = "the request does not decode";
+    } else {
+      return decode_dynamic(*header, *body, std::string_view(plain_).substr(header->used), out,
+                            malformed);
+    }
+  }
+  runtime::log::warn_limited(bad_packet_log, "connection {}: bad sproto packet ({} bytes): {}",
+                             agent_.connection().id(), packet.size(),
+                             why ? why : refused->message.c_str());
+  reject(body.value_or(packet.size() >= 2 ? packet.substr(2) : std::string_view{}),
+         body.has_value(), out, malformed);
+  return std::nullopt;
+}
+
+std::optional<runtime::task<void>> sproto_driver::decode_dynamic(
+    const sproto::header_fields& header, std::string_view packed, std::string_view body,
+    std::string& out, bool& malformed) {
+  const sproto::protocol* p = app_->c2s->find_protocol(*header.tag);
+  auto args = p ? sproto::decode_body(*app_->c2s, *p, true, body)
+                : sproto::result<sproto::value>(sproto::make_error(
+                      sproto::error_kind::rpc,
+                      "protocol tag " + std::to_string(*header.tag) + " not found"));
+  if (!args) {
     runtime::log::warn_limited(bad_packet_log, "connection {}: bad sproto packet ({} bytes): {}",
-                               agent_.connection().id(), packet.size(),
-                               in ? "a response, not a request" : in.err().message.c_str());
-    reject(body.value_or(packet.size() >= 2 ? packet.substr(2) : std::string_view{}),
-           body.has_value(), out, malformed);
+                               agent_.connection().id(), packed.size() + 2, args.err().message);
+    reject(packed, true, out, malformed);
     return std::nullopt;
   }
-  auto it = app_->handlers.find(req->name());
-  if (it == app_->handlers.end() && req->name() == "resume")
-    return resume(std::move(*req));  // the gate's own (wire.md "Sessions"), unless the app has one
+  sproto::incoming_request req{
+      p, std::move(*args), header.session,
+      header.ud ? std::optional<std::string>(std::string(*header.ud)) : std::nullopt, header_};
+  auto it = app_->handlers.find(req.name());
+  if (it == app_->handlers.end() && req.name() == "resume")
+    return resume(std::move(req));  // the gate's own (wire.md "Sessions"), unless the app has one
   if (it == app_->handlers.end()) {
-    if (req->session) frame_into(*req->respond_error("UNKNOWN_MESSAGE_TYPE"), out);
+    if (req.session) frame_into(*req.respond_error("UNKNOWN_MESSAGE_TYPE"), out);
     return std::nullopt;
   }
-  return run(std::move(*req), &it->second);
+  return run(std::move(req), &it->second);
 }
 
 void sproto_driver::reject(std::string_view body, bool framed_ok, std::string& out,
@@ -162,6 +160,58 @@ void sproto_driver::refuse(std::string_view packet, codec::error_code code, std:
 
 void sproto_driver::frame_into(const std::string& packed, std::string& out) {
   if (!codec::frame_sproto(packed, out)) out.clear();  // error replies are a few bytes
+}
+
+bool sproto_driver::pack_reply(std::string& out) {
+  out.assign(2, '\0');
+  sproto::pack_to(plain_reply_, out);
+  const std::size_t size = out.size() - 2;
+  if (size > codec::max_sproto_body) {
+    out.clear();
+    return false;
+  }
+  out[0] = static_cast<char>(size >> 8);
+  out[1] = static_cast<char>(size & 0xff);
+  return true;
+}
+
+void sproto_driver::error_reply(std::int64_t session, bool has_response, std::string_view code,
+                                std::string& out) {
+  plain_reply_.clear();
+  header_->encode(std::nullopt, session, code, plain_reply_);
+  if (has_response) plain_reply_.append(2, '\0');  // empty struct (wire.md: errors)
+  pack_reply(out);
+}
+
+void sproto_driver::answer(std::string_view protocol, std::optional<std::int64_t> session,
+                           bool has_response, const handler_error* error, const void* message,
+                           encode_fn encode) {
+  agent_.note_answer(error ? std::optional(error->code) : std::nullopt);
+  if (session) {
+    if (error) {
+      error_reply(*session, has_response, codec::to_wire(error->code), out_);
+    } else {
+      plain_reply_.clear();
+      header_->encode(std::nullopt, session, std::nullopt, plain_reply_);
+      bool encoded = true;
+      if (has_response) {
+        sproto::gen::writer w(plain_reply_);
+        encoded = encode(message, w);
+      }
+      if (!encoded) {
+        runtime::log::error("reply to {} not encoded: {}", protocol,
+                            sproto::gen::encode_error().message);
+        error_reply(*session, has_response, codec::to_wire(codec::error_code::internal), out_);
+      } else if (!pack_reply(out_)) {
+        runtime::log::warn("reply to {} is over the 65535 bytes a frame holds", protocol);
+        error_reply(*session, has_response, codec::to_wire(codec::error_code::internal), out_);
+      }
+    }
+    agent_.send_packet(out_);
+  }
+  // The run is over: its request's views are no longer used.
+  if (plain_.capacity() > trim_after) std::string().swap(plain_);
+  if (plain_reply_.capacity() > trim_after) std::string().swap(plain_reply_);
 }
 
 runtime::task<void> sproto_driver::run(sproto::incoming_request req, const sproto_handler* fn) {

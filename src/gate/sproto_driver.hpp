@@ -1,106 +1,99 @@
 #pragma once
 // sproto mode of the gateway (wire.md): packets are u16 big-endian length || pack(header ||
-// content); handlers are registered by protocol name and errors travel in the reply's `ud`.
+// content); handlers are registered by protocol, typed (generated code, sproto_typed.hpp) or
+// dynamic (sproto::value, for schemas known only at run time); errors travel in the reply's
+// `ud`.
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
+#include <vector>
 
-#include "gate/agent.hpp"
 #include "codec/push.hpp"
+#include "gate/agent.hpp"
 #include "gate/pb_handlers.hpp"
+#include "gate/sproto_session.hpp"
+#include "sproto/gen/writer.hpp"
 #include "sproto/host.hpp"
 
 namespace stratus::gate {
 
-struct sproto_app;
+class sproto_driver;
 
-/// What a sproto handler sees of its client's session: the user, pushes (to itself, to any
-/// user), the rooms, and the agent service to `co_await self().call(...)` from.
-class sproto_session {
- public:
-  /// A session writing pushes to `a`'s connection, encoded by `host` with the s2c schema.
-  sproto_session(agent& a, sproto::host& host, const sproto_app& app)
-      : agent_(a), host_(host), app_(app) {}
-
-  /// The agent service of this connection (for call/send/sleep).
-  runtime::service& self() noexcept { return agent_; }
-  /// The signed-in user, or empty.
-  const std::string& user() const noexcept { return user_; }
-  /// The signed-in user's account id, or 0.
-  std::int64_t userid() const noexcept { return userid_; }
-  /// Makes this connection the session of `user` (account id `userid`, resume token `token`),
-  /// the user's only one (a connection it had before gets `kicked` and is closed with 4001).
-  void set_user(std::string user, std::int64_t userid, std::string token);
-  /// Takes over a resumed session.
-  void resumed(session_ptr s);
-  /// Sends the s2c request `name` without a session (a push); false when it cannot be encoded
-  /// or framed, or the connection is gone. A push to a signed-in session carries its next
-  /// `seq` and is kept for a resume.
-  bool push(std::string_view name, const sproto::value& args = {});
-  /// Sends a push made once with make_push() (to many sessions, or again and again).
-  bool push(const codec::push_ptr& body);
-  /// The same push to the user signed in as `user`, wherever its session is: on this node or,
-  /// in a cluster, on another; false when the user is not online anywhere.
-  runtime::task<bool> push_to(const std::string& user, std::string_view name,
-                              const sproto::value& args = {});
-  /// The push body of s2c `name` (encoded once: give it to many with room_broadcast()).
-  codec::push_ptr make_push(std::string_view name, const sproto::value& args = {}) const;
-  /// The node's rooms: join, leave, contains (see gate/groups.hpp). Members on other nodes of a
-  /// cluster are reached with room_broadcast() and counted by room_size().
-  gate::groups& rooms() noexcept { return agent_.hub().rooms(); }
-  /// Sends `body` to every member of `room` on every node; how many took it.
-  runtime::task<std::size_t> room_broadcast(const std::string& room, codec::push_ptr body);
-  /// The members of `room` on every node.
-  runtime::task<std::size_t> room_size(const std::string& room);
-  /// This client's session (null before sign-in).
-  const session_ptr& session() const noexcept { return agent_.session(); }
-  /// The node's sessions.
-  session_hub& hub() noexcept { return agent_.hub(); }
-  /// The agent (the gate's own handlers).
-  gate::agent& owner() noexcept { return agent_; }
-  /// This connection's id.
-  std::uint64_t connection_id() const noexcept { return agent_.connection().id(); }
-  /// The client's IP address as text (login throttling, logs).
-  std::string peer_address() const {
-    return agent_.connection().remote_endpoint().address().to_string();
-  }
-
- private:
-  agent& agent_;
-  sproto::host& host_;
-  const sproto_app& app_;
-  std::string user_;
-  std::int64_t userid_ = 0;
-  std::string scratch_;
-};
-
-/// A sproto handler: gets the decoded request (nil for a protocol without a request type) and
-/// returns the response object (nil is fine for a protocol without a response) or an error.
+/// A dynamic sproto handler: gets the decoded request (nil for a protocol without a request
+/// type) and returns the response object (nil is fine for a protocol without a response) or an
+/// error.
 using sproto_handler =
     std::function<runtime::task<reply<sproto::value>>(sproto_session&, const sproto::value&)>;
 
+/// A typed handler as the driver keeps it (made by sproto_app::add<P>, see sproto_typed.hpp).
+struct sproto_typed_entry {
+  /// Decodes `body` as the request and returns the handler's run; nullopt when the body does
+  /// not decode. `fn` is the handler, `session` the request's, if any.
+  using start_fn = std::optional<runtime::task<void>> (*)(void (*fn)(), sproto_driver& d,
+                                                          std::string_view body,
+                                                          std::optional<std::int64_t> session,
+                                                          bool has_response);
+  start_fn start = nullptr;   ///< null: no typed handler for this tag
+  void (*fn)() = nullptr;     ///< the handler, its type erased (start() restores it)
+  bool has_response = false;  ///< the protocol declares a response type (c2s schema)
+};
+
 /// What every sproto connection shares, read-only: the schemas (parsed once) and the handlers.
 struct sproto_app {
-  sproto::schema_ptr c2s;                                    ///< requests the clients send
-  sproto::schema_ptr s2c;                                    ///< pushes the server sends
-  std::shared_ptr<const codec::sproto_push_framer> pushes;   ///< frames s2c pushes with seq
+  sproto::schema_ptr c2s;                                   ///< requests the clients send
+  sproto::schema_ptr s2c;                                   ///< pushes the server sends
+  std::shared_ptr<const codec::sproto_push_framer> pushes;  ///< frames s2c pushes with seq
   std::shared_ptr<session_hub> hub;  ///< the node's sessions (users online, rooms, resume)
-  std::unordered_map<std::string, sproto_handler> handlers;  ///< by protocol name
+  std::unordered_map<std::string, sproto_handler> handlers;  ///< dynamic ones, by name
+  std::vector<sproto_typed_entry> typed;                     ///< typed ones, by protocol tag
   int max_bad_packets = 3;                                   ///< malformed in a row -> 1008
   intake_limits intake;                       ///< per-connection budget and queue bounds
   std::chrono::milliseconds heartbeat{5000};  ///< `heartbeat` push interval
-  codec::push_ptr heartbeat_push;  ///< the `heartbeat` body, made once for every session
+  codec::push_ptr heartbeat_push;             ///< the `heartbeat` body, made once for every session
 
-  /// Registers `fn` for the c2s protocol `name`; an unknown name is a bug (logic_error).
+  /// Registers the typed handler `fn` for the c2s protocol P, a generated `protocol::`
+  /// descriptor (the same shape as protobuf handlers):
+  ///     runtime::task<gate::reply<c2s::echo_response>> echo(gate::sproto_session&,
+  ///                                                         const c2s::echo_request&);
+  ///     app->add<c2s::protocol::echo>(&echo);
+  /// Req and Resp are P's generated request and response, in either string flavour
+  /// (sproto::gen::no_body for a part the protocol lacks). A P that does not match the c2s
+  /// schema (tag, name, parts) is a bug (logic_error). Defined in sproto_typed.hpp.
+  template <class P, class Req, class Resp>
+  sproto_app& add(runtime::task<reply<Resp>> (*fn)(sproto_session&, const Req&));
+  /// Registers the dynamic handler `fn` for the c2s protocol `name`; an unknown name is a bug
+  /// (logic_error).
   sproto_app& add(const std::string& name, sproto_handler fn);
+
+  /// True when a handler (typed or dynamic) serves the c2s protocol `name`.
+  bool serves(std::string_view name) const;
+  /// Number of protocols served by a handler.
+  std::size_t served() const;
+  /// The typed handler of protocol `tag`, or null.
+  const sproto_typed_entry* typed_for(std::int64_t tag) const noexcept {
+    if (tag < 0 || static_cast<std::uint64_t>(tag) >= typed.size()) return nullptr;
+    const sproto_typed_entry& e = typed[static_cast<std::size_t>(tag)];
+    return e.start ? &e : nullptr;
+  }
+
+ private:
+  // Checks P against the c2s schema and makes room for its entry.
+  sproto_typed_entry& typed_slot(std::int64_t tag, std::string_view name, bool has_request,
+                                 bool has_response, bool confirm);
 };
 
-/// The protocol driver of sproto mode: dispatches by protocol name, answers errors in `ud`,
+/// The protocol driver of sproto mode: dispatches by protocol tag, answers errors in `ud`,
 /// pushes `heartbeat` every app.heartbeat while the connection is open.
 class sproto_driver final : public protocol_driver {
  public:
+  /// Encodes a typed response into a writer (see answer()).
+  using encode_fn = bool (*)(const void* message, sproto::gen::writer& w);
+
   /// `app` must have c2s and s2c schemas with a `package` type.
   sproto_driver(agent& a, std::shared_ptr<const sproto_app> app);
 
@@ -113,9 +106,31 @@ class sproto_driver final : public protocol_driver {
               std::string& out) override;
   session_hub& hub() const noexcept override { return *app_->hub; }
 
+  /// The session the handlers of this connection see.
+  sproto_session& session() noexcept { return session_; }
+  /// Logs a handler's exception once (the reply becomes INTERNAL).
+  void report_exception(std::string_view protocol, std::string_view what) const {
+    agent_.report_exception(protocol, what);
+  }
+  /// Ends a typed handler's run: notes the outcome and, when the client waits (`session`),
+  /// sends the reply: the header, then `message` encoded by `encode` when the protocol has a
+  /// response type; or the error reply for `error`. A reply too large for a frame becomes
+  /// INTERNAL.
+  void answer(std::string_view protocol, std::optional<std::int64_t> session, bool has_response,
+              const handler_error* error, const void* message, encode_fn encode);
+
  private:
   void reject(std::string_view body, bool framed_ok, std::string& out, bool& malformed);
   void frame_into(const std::string& packed, std::string& out);
+  // Replaces `out` with the framed, packed plain_reply_ (false when over 65535 bytes).
+  bool pack_reply(std::string& out);
+  void error_reply(std::int64_t session, bool has_response, std::string_view code,
+                   std::string& out);
+  // Requests without a typed handler: decoded into a sproto::value (`packed`: the packet's
+  // body, `body`: the unpacked request after its header).
+  std::optional<runtime::task<void>> decode_dynamic(const sproto::header_fields& header,
+                                                    std::string_view packed, std::string_view body,
+                                                    std::string& out, bool& malformed);
   runtime::task<void> run(sproto::incoming_request req, const sproto_handler* fn);
   runtime::task<void> resume(sproto::incoming_request req);
   runtime::task<void> heartbeat_loop();
@@ -123,11 +138,16 @@ class sproto_driver final : public protocol_driver {
   agent& agent_;
   std::shared_ptr<const sproto_app> app_;
   sproto::host host_;
+  std::shared_ptr<const sproto::package_header> header_;  // c2s `.package`: read and replies
   sproto_session session_;
-  std::string out_;  // the reply of the running handler
+  std::string plain_;        // the unpacked request; typed requests' strings view into it
+  std::string plain_reply_;  // the unpacked reply being written
+  std::string out_;          // the reply of the running handler
 };
 
 /// The driver factory of sproto mode, for start_agent().
 driver_factory sproto_drivers(std::shared_ptr<const sproto_app> app);
 
 }  // namespace stratus::gate
+
+#include "gate/sproto_typed.hpp"

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "sproto/codec.hpp"
+#include "sproto/gen/decode_fields.hpp"
 #include "sproto/gen/encode_fields.hpp"
 #include "sproto/pack.hpp"
 #include "sproto/rpc_api.hpp"
@@ -67,6 +68,40 @@ void package_header::encode(std::optional<std::int64_t> tag, std::optional<std::
   }
 }
 
+result<header_fields> package_header::read(std::string_view plain) const {
+  // A header type with fields of its own beyond the four: the generic decoder checks those
+  // (rare; wire.md's .package has only the four).
+  if (!only_known_fields) {
+    if (auto checked = sproto::decode(*owner, *type, plain); !checked) return checked.err();
+  }
+  gen::decode_context cx;
+  gen::struct_reader words;
+  if (!words.open(plain.data(), plain.size(), cx)) return make_error(cx.kind, cx.what);
+  header_fields h;
+  gen::field_in f;
+  int found = 0;
+  while ((found = words.next(f, cx)) > 0) {
+    std::int64_t number = 0;
+    if (f.tag == type_field->tag) {
+      if (!gen::read_integer(f, number, cx)) break;
+      h.tag = number;
+    } else if (f.tag == session_field->tag) {
+      if (!gen::read_integer(f, number, cx)) break;
+      h.session = number;
+    } else if (ud_field && f.tag == ud_field->tag) {
+      std::string_view bytes;
+      if (!gen::read_bytes(f, bytes, cx)) break;
+      h.ud = bytes;
+    } else if (seq_field && f.tag == seq_field->tag) {
+      if (!gen::read_integer(f, number, cx)) break;
+      h.seq = number;
+    }  // any other tag is not in the type (only_known_fields) and is skipped, as decode does
+  }
+  if (found != 0) return make_error(cx.kind, cx.what);
+  h.used = words.used();
+  return h;
+}
+
 result<std::string> incoming_request::respond(const value& reply,
                                               std::optional<std::string_view> reply_ud) const {
   if (!session) return rpc_error("request " + name() + " has no session: no reply expected");
@@ -97,6 +132,11 @@ result<host> host::create(schema_ptr incoming, std::string_view package) {
   const field* ud = t->find_field("ud");
   h->ud_field = ud && ud->type == field_type::string && !ud->array ? ud : nullptr;
   h->seq_field = integer_field(*t, "seq");
+  h->only_known_fields = true;
+  for (const field& f : t->fields) {
+    if (&f != h->type_field && &f != h->session_field && &f != h->ud_field && &f != h->seq_field)
+      h->only_known_fields = false;
+  }
   if (!h->type_field || !h->session_field) {
     return make_error(error_kind::schema,
                       "package type " + t->name + " needs integer fields type and session");

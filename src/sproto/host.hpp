@@ -16,6 +16,15 @@
 
 namespace stratus::sproto {
 
+/// What a packet's header holds, read without a value tree (views into the unpacked packet).
+struct header_fields {
+  std::optional<std::int64_t> tag;      ///< protocol tag: present in requests
+  std::optional<std::int64_t> session;  ///< present when a reply is expected / in replies
+  std::optional<std::string_view> ud;   ///< user data
+  std::optional<std::int64_t> seq;      ///< push sequence
+  std::size_t used = 0;                 ///< bytes of the header; the body follows
+};
+
 /// The header type of a host: where `type`, `session` and `ud` live (looked up by name).
 struct package_header {
   schema_ptr owner;                      ///< schema that defines the header type
@@ -24,12 +33,18 @@ struct package_header {
   const field* session_field = nullptr;  ///< session (integer)
   const field* ud_field = nullptr;       ///< user data (string); may be absent from the schema
   const field* seq_field = nullptr;      ///< push sequence (integer); may be absent
+  /// True when the header type has no fields besides the four above (read() then needs no
+  /// value tree).
+  bool only_known_fields = false;
 
   /// Appends an encoded header with the given parts (absent ones are omitted; `seq` too when
   /// the header type has no `seq` field).
   void encode(std::optional<std::int64_t> tag, std::optional<std::int64_t> session,
               std::optional<std::string_view> ud, std::string& out,
               std::optional<std::int64_t> seq = {}) const;
+  /// Decodes the header at the start of the unpacked packet `plain`, with the same outcome as
+  /// decoding it as a struct of `type` (errors included); bytes after it are not examined.
+  result<header_fields> read(std::string_view plain) const;
 };
 
 /// A request received by dispatch().

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "sproto/codec.hpp"
 #include "sproto/parser.hpp"
 
 namespace stratus::sproto {
@@ -84,6 +85,55 @@ TEST(host, request_to_appends_the_same_packet_and_tracks_sessions) {
   ASSERT_TRUE(a.dispatch(*reply).ok());
   EXPECT_EQ(a.pending(), 1u);
   EXPECT_FALSE(a.request_to("nope", value(), 1, {}, out).ok());
+}
+
+// package_header::read() must accept and refuse exactly what decoding the header struct does.
+TEST(host, header_read_agrees_with_the_generic_decoder) {
+  using namespace std::string_literals;
+  const std::string headers[] = {
+      "\x02\x00\x08\x00\x10\x00"s,                          // type 3, session 7
+      "\x01\x00\x00\x00\x04\x00\x00\x00\xfe\xff\xff\xff"s,  // type -2 in a block
+      "\x01\x00\x00\x00\x03\x00\x00\x00" "abc"s,              // 3-byte integer: malformed
+      "\x02\x00\x03\x00\x04\x00"s,                          // ud inline: malformed
+      "\x02\x00\x03\x00\x00\x00\x02\x00\x00\x00hi"s,          // ud "hi"
+      "\x01\x00\x00\x00\x09\x00\x00\x00" "ab"s,              // block past the end
+      "\x02\x00\x09\x00\x00\x00\x02\x00\x00\x00zz"s,      // unknown tag 5: skipped
+      "\x05"s,                                                // shorter than its count
+      "\x04\x00\x04\x00"s,                                  // words past the end
+      "\x02\x00\x02\x00\x02\x00\x00\x00"s,                  // trailing bytes ignored
+  };
+  for (const char* text : {".package { type 0 : integer session 1 : integer ud 2 : string }",
+                           ".package { type 0 : integer session 1 : integer ud 2 : string "
+                           "extra 5 : *integer }"}) {
+    auto s = parse_schema(text);
+    ASSERT_TRUE(s.ok()) << s.err().message;
+    auto h = host::create(*s);
+    ASSERT_TRUE(h.ok());
+    const package_header& header = *h->header();
+    EXPECT_EQ(header.only_known_fields, std::string_view(text).find("extra") == std::string_view::npos);
+    for (const std::string& plain : headers) {
+      auto generic = decode(**s, *header.type, plain);
+      auto read = header.read(plain);
+      ASSERT_EQ(read.ok(), generic.ok()) << text << " / header of " << plain.size() << " bytes";
+      if (!read.ok()) continue;
+      EXPECT_EQ(read->used, generic->consumed);
+      const value* tag = generic->v.find("type");
+      const value* session = generic->v.find("session");
+      const value* ud = generic->v.find("ud");
+      EXPECT_EQ(read->tag.has_value(), tag != nullptr);
+      if (tag) {
+        EXPECT_EQ(*read->tag, tag->as_int());
+      }
+      EXPECT_EQ(read->session.has_value(), session != nullptr);
+      if (session) {
+        EXPECT_EQ(*read->session, session->as_int());
+      }
+      EXPECT_EQ(read->ud.has_value(), ud != nullptr);
+      if (ud) {
+        EXPECT_EQ(*read->ud, ud->as_bytes());
+      }
+    }
+  }
 }
 
 }  // namespace
