@@ -195,7 +195,8 @@ TEST(tls_listener, reload_serves_the_new_pair_to_new_connections_only) {
   ws_options o = tls_options(certs);
   o.listen.host = "127.0.0.1";
   o.listen.port = 0;
-  asio::io_context accept(1), worker(1);
+  // The worker first: a pending accept holds a socket bound to it (see test_server).
+  asio::io_context worker(1), accept(1);
   auto guard = asio::make_work_guard(worker);
   ws_listener listener(accept, {&worker}, o, [&](const connection_ptr& conn) {
     static close_recorder closes;
