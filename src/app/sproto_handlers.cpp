@@ -56,8 +56,7 @@ handler_error to_handler_error(const account_error& e) {
 /// signup: creates the account (in `.dbproxyd`, as protobuf mode's login does); ok = false when
 /// the userid is taken.
 task<c2s::signup_response> signup(sproto_session& s, const c2s::signup_request_view& req) {
-  auto pending = app::create_without_password(s.self(), text_of(req.userid));
-  auto created = co_await std::move(pending);
+  auto created = co_await app::create_without_password(s.self(), text_of(req.userid));
   if (!created) co_return to_handler_error(created.error());
   c2s::signup_response resp;
   resp.ok = *created;
@@ -68,11 +67,9 @@ task<c2s::signup_response> signup(sproto_session& s, const c2s::signup_request_v
 /// carries the token for a resume, then a welcome `push` follows.
 task<c2s::signin_response> signin(sproto_session& s, const c2s::signin_request_view& req) {
   std::string user = text_of(req.userid);
-  auto pending = app::find_or_create(s.self(), user);
-  auto found = co_await std::move(pending);
+  auto found = co_await app::find_or_create(s.self(), user);
   if (!found) co_return to_handler_error(found.error());
-  auto issuing = app::issue_token(s.self(), *found);
-  auto issued = co_await std::move(issuing);
+  auto issued = co_await app::issue_token(s.self(), *found);
   if (!issued) co_return to_handler_error(issued.error());
   s.set_user(user, *found, issued->token);
   s2c::push_request welcome;
