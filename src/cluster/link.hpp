@@ -68,6 +68,9 @@ class link {
     natsOptions_SetPingInterval(o, 1000);
     natsOptions_SetMaxPingsOut(o, 2);
     natsOptions_SetSendAsap(o, true);  // a call is one small message: do not wait to batch
+    // Nothing is kept to be sent after a reconnect: a call that failed with node_down while
+    // NATS was away must not run later anyway (cnats keeps 8 MB by default; 0 means that).
+    natsOptions_SetReconnectBufSize(o, 1);
     natsStatus s = natsConnection_Connect(&nc_, o);
     natsOptions_Destroy(o);
     if (s == NATS_NOT_YET_CONNECTED) {
@@ -263,7 +266,7 @@ class link {
   }
 
   bool publish(const std::string& subject, const stratus_cluster::Envelope& e) {
-    if (!nc_) return false;
+    if (!nc_ || !connected_.load()) return false;
     thread_local std::string bytes;
     bytes.clear();
     e.SerializeToString(&bytes);
