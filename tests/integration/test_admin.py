@@ -140,7 +140,7 @@ def test_every_console_command(stratus_server):
      log_bad, unknown) = console(
         srv, "help", "list", "stat", "info .cacheproxyd", "ping .dbproxyd", "netstat", "lanes",
         "mem", "gc", "uptime", "log debug", "log loud", "frobnicate")
-    for word in ("list", "stat", "info", "kill", "ping", "netstat", "log", "mem", "gc",
+    for word in ("list", "stat", "info", "kill", "ping", "netstat", "kick", "log", "mem", "gc",
                  "uptime", "lanes"):
         assert f"\n{word} " in "\n" + help_text, word
     assert ".cacheproxyd" in listing and "cache_proxy" in listing and ".console" in listing
@@ -166,6 +166,30 @@ def test_console_kills_a_named_service(stratus_server):
     ping, = console(srv, "ping .dbproxyd")
     assert ping.startswith("no such service") and ping.endswith("<CMD Error>")
     assert http_get(srv, "/readyz")[0] == 503
+
+
+def test_console_kicks_a_user_with_4002(stratus_server):
+    srv = start(stratus_server)
+    common_pb2 = stratus_pb.common_pb2
+
+    async def body():
+        c = await stratus_pb.Client.connect(f"ws://127.0.0.1:{srv.port}/")
+        login = await c.login("kickme", "secret")
+        welcome = await asyncio.wait_for(c.pushes.get(), 5)
+        assert not isinstance(welcome, common_pb2.Kicked)
+        kicked, = await asyncio.to_thread(console, srv, f"kick {login.userid}")
+        assert kicked == f"kicked user {login.userid}\n<CMD OK>", kicked
+        push = await asyncio.wait_for(c.pushes.get(), 5)
+        assert isinstance(push, common_pb2.Kicked), push
+        assert push.reason == "kicked by the server"
+        await asyncio.wait_for(c._reader, 5)
+        assert c.ws.close_code == 4002
+        return login.userid
+    userid = asyncio.run(asyncio.wait_for(body(), 60))
+    again, unknown, bad = console(srv, f"kick {userid}", "kick 987654321", "kick bob")
+    assert again == f"user {userid} is not online\n<CMD Error>", again
+    assert unknown == "user 987654321 is not online\n<CMD Error>", unknown
+    assert bad.endswith("<CMD Error>")
 
 
 def test_a_stuck_service_does_not_hang_the_console(stratus_server):
