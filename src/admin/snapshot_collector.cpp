@@ -37,6 +37,7 @@ runtime::task<metrics_snapshot> collect_snapshot(runtime::service& self,
   snap.services = node.stats();
   snap.lanes = node.work_lanes();
   snap.process = read_process_figures();
+  snap.requests = gate::request_metrics::instance().figures();
   snap.uptime_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "codec/sproto_wire.hpp"
+#include "gate/request_metrics.hpp"
 #include "runtime/log.hpp"
 #include "sproto/pack.hpp"
 #include "sproto/rpc_api.hpp"
@@ -123,6 +124,8 @@ std::optional<runtime::task<void>> sproto_driver::decode_dynamic(
   if (it == app_->handlers.end() && req.name() == "resume")
     return resume(std::move(req));  // the gate's own (wire.md "Sessions"), unless the app has one
   if (it == app_->handlers.end()) {
+    request_metrics::instance().count_unknown(wire_protocol::sproto);
+    request_metrics::instance().count_error(codec::error_code::unknown_message_type);
     if (req.session) frame_into(*req.respond_error("UNKNOWN_MESSAGE_TYPE"), out);
     return std::nullopt;
   }

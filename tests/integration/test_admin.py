@@ -2,6 +2,7 @@
 import asyncio
 import os
 import socket
+import struct
 import subprocess
 import sys
 import time
@@ -81,9 +82,16 @@ def test_metrics_parse_and_move_as_a_client_logs_in_and_echoes(stratus_server):
 
     async def body():
         c = await stratus_pb.Client.connect(f"ws://127.0.0.1:{srv.port}/")
+        with pytest.raises(stratus_pb.ErrorReply):  # refused: not logged in
+            await c.request(game_pb2.EchoReq, data=b"early")
         await c.login("metrics", "secret")
         for _ in range(5):
             assert (await c.request(game_pb2.EchoReq, data=b"x" * 100)).data == b"x" * 100
+        await c.ws.send(raw_packet("game.NoSuchReq", 99))
+        while True:  # its error reply carries a session nobody waits for: it lands in pushes
+            reply = await asyncio.wait_for(c.pushes.get(), 5)
+            if isinstance(reply, stratus_pb.common_pb2.Error):
+                break
         during = scrape(srv)
         await c.close()
         return during
@@ -101,6 +109,31 @@ def test_metrics_parse_and_move_as_a_client_logs_in_and_echoes(stratus_server):
     services = {dict(k[1]).get("service") for k in during if k[0] == "stratus_services"}
     assert "unnamed" in services and all(s == "unnamed" or s.startswith(".") for s in services)
     assert wait_until(lambda: scrape(srv)[("stratus_connections_open", frozenset())] == 0, 5)
+
+    def moved(name, by, **labels):
+        key = (name, frozenset(labels.items()))
+        return during.get(key, 0) - before.get(key, 0) == by
+    # Per request: by type (the unknown one as "other"), error replies by code, handler times.
+    assert moved("stratus_requests_total", 1, protocol="protobuf", message="game.LoginReq")
+    assert moved("stratus_requests_total", 5, protocol="protobuf", message="game.EchoReq")
+    assert moved("stratus_requests_total", 1, protocol="protobuf", message="other")
+    assert moved("stratus_error_replies_total", 1, code="UNAUTHORIZED")
+    assert moved("stratus_error_replies_total", 1, code="UNKNOWN_MESSAGE_TYPE")
+    assert moved("stratus_handler_seconds_count", 5, message="game.EchoReq")
+    assert moved("stratus_handler_seconds_bucket", 5, message="game.EchoReq", le="+Inf")
+    assert during[("stratus_handler_seconds_sum", frozenset({("message", "game.EchoReq")}))] > 0
+    assert not any(k[0] == "stratus_requests_total" and dict(k[1])["message"] == "game.NoSuchReq"
+                   for k in during)
+    closed = ("stratus_connections_closed_total", frozenset({("code", "1000")}))
+    assert wait_until(lambda: scrape(srv).get(closed, 0) == before.get(closed, 0) + 1, 5)
+
+
+def raw_packet(msg_type, session):
+    """A protobuf-mode packet of type `msg_type` with only a header (wire.md framing)."""
+    header = stratus_pb.common_pb2.Header(msg_type=msg_type, session_id=session)
+    hb = header.SerializeToString()
+    payload = b"\x0a" + bytes([len(hb)]) + hb
+    return struct.pack("<I", len(payload)) + payload
 
 
 def test_healthz_and_readyz_answer_ok(stratus_server):
