@@ -19,8 +19,8 @@ runtime::config_layer config_keys() {
        false, {}, 0, max_port},
       {"console_host", t::string, str{"127.0.0.1"}, "address the debug console binds"},
       {"metrics", t::boolean, true,
-       "count requests, error replies, handler times and closes for /metrics (false: skip that "
-       "per-request work)", false, false},
+       "count requests, error replies, handler times, closes and call outcomes for /metrics "
+       "(false: skip that per-request work)", false, false},
       {"admin_test_stall", t::boolean, false,
        "tests only: launch .stall and the console's `stall SECONDS` that blocks it", false,
        false},

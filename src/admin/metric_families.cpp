@@ -105,6 +105,14 @@ void add_requests(std::vector<MetricFamily>& out, const gate::request_figures& r
   if (!latency.metric.empty()) out.push_back(std::move(latency));
 }
 
+void add_calls(std::vector<MetricFamily>& out,
+               const std::vector<std::pair<std::string, std::uint64_t>>& calls) {
+  family_builder f(out, "stratus_calls_total",
+                   "calls between services by outcome (ok, or why no response came)",
+                   MetricType::Counter);
+  for (const auto& [outcome, n] : calls) f.add(static_cast<double>(n), {{"outcome", outcome}});
+}
+
 void add_services(std::vector<MetricFamily>& out, const std::vector<runtime::service_stats>& all) {
   struct sums {
     double handled = 0, queued = 0, cpu_s = 0, count = 0;
@@ -213,6 +221,7 @@ std::vector<MetricFamily> metric_families(const metrics_snapshot& snap) {
   std::vector<MetricFamily> out;
   if (snap.gate) add_gate(out, *snap.gate);
   add_requests(out, snap.requests);
+  add_calls(out, snap.calls);
   add_services(out, snap.services);
   add_lanes(out, snap.lanes);
   add_backends(out, snap);

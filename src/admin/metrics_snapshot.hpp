@@ -47,6 +47,7 @@ struct metrics_snapshot {
   std::optional<backend::sql_stats> db;          ///< `.dbproxyd`, when it answered
   process_figures process;                       ///< /proc/self
   gate::request_figures requests;                ///< requests, error replies, closes
+  std::vector<std::pair<std::string, std::uint64_t>> calls;  ///< call outcome -> calls
   double uptime_seconds = 0;                     ///< since the admin layer started
 };
 

@@ -124,6 +124,12 @@ def test_metrics_parse_and_move_as_a_client_logs_in_and_echoes(stratus_server):
     assert during[("stratus_handler_seconds_sum", frozenset({("message", "game.EchoReq")}))] > 0
     assert not any(k[0] == "stratus_requests_total" and dict(k[1])["message"] == "game.NoSuchReq"
                    for k in during)
+    # Calls by outcome: the login asked the cache and the database.
+    ok = ("stratus_calls_total", frozenset({("outcome", "ok")}))
+    assert during[ok] > before[ok]
+    outcomes = {dict(k[1])["outcome"] for k in during if k[0] == "stratus_calls_total"}
+    assert {"ok", "timeout", "dead_service", "no_such_service", "handler_failed", "no_handler",
+            "node_down"} <= outcomes, outcomes
     closed = ("stratus_connections_closed_total", frozenset({("code", "1000")}))
     assert wait_until(lambda: scrape(srv).get(closed, 0) == before.get(closed, 0) + 1, 5)
 
@@ -227,6 +233,8 @@ def test_console_kicks_a_user_with_4002(stratus_server):
 
 def test_a_stuck_service_does_not_hang_the_console(stratus_server):
     srv = start(stratus_server, thread=2, admin_test_stall=True)
+    timeouts = ("stratus_calls_total", frozenset({("outcome", "timeout")}))
+    timed_out_before = scrape(srv)[timeouts]
     stalled, = console(srv, "stall 4")
     assert stalled.endswith("<CMD OK>")
     t0 = time.monotonic()
@@ -237,6 +245,7 @@ def test_a_stuck_service_does_not_hang_the_console(stratus_server):
     status, body = http_get(srv, "/healthz")
     assert status == 503 and "no reply in 1 s" in body, body
     assert wait_until(lambda: http_get(srv, "/healthz")[0] == 200, 10)
+    assert scrape(srv)[timeouts] >= timed_out_before + 1  # the console's ping
 
 
 def test_stratus_console_subcommand_relays_stdin(stratus_server, stratus_bin):
