@@ -264,3 +264,34 @@ def test_json_log_lines(stratus_server):
     assert any(line["msg"] == "stratus started" and line["service"] == "main" for line in lines)
     assert all(set(line) == {"time", "level", "service", "msg"} for line in lines)
     assert any(line["service"].endswith(".gate") for line in lines), lines
+
+
+def test_sproto_requests_are_counted_by_protocol_name(stratus_server):
+    sys.path.insert(0, os.path.join(ROOT, "clients", "python"))
+    import ws_client_sproto as wcs
+    admin = free_port()
+    srv = stratus_server(protocol_type="sproto", wait_port=True, admin_port=admin,
+                         heartbeat_ms=60000)
+    srv.admin_port = admin
+    before = scrape(srv)
+
+    async def body():
+        schemas = wcs.load_schemas(os.path.join(ROOT, "proto"))
+        c = await wcs.SprotoClient.connect(f"ws://{srv.host}:{srv.port}{srv.ws_path}", schemas)
+        try:
+            for _ in range(3):
+                assert await c.call("echo", {"data": "abc"}) == {"data": "abc"}
+            with pytest.raises(wcs.ErrorReply):
+                await c.call("login")  # UNAUTHORIZED: not signed in
+            return scrape(srv)
+        finally:
+            await c.close()
+    during = asyncio.run(asyncio.wait_for(body(), 30))
+
+    def delta(name, **labels):
+        key = (name, frozenset(labels.items()))
+        return during.get(key, 0) - before.get(key, 0)
+    assert delta("stratus_requests_total", protocol="sproto", message="echo") == 3
+    assert delta("stratus_requests_total", protocol="sproto", message="login") == 1
+    assert delta("stratus_handler_seconds_count", message="echo") == 3
+    assert delta("stratus_error_replies_total", code="UNAUTHORIZED") == 1
