@@ -18,6 +18,9 @@ runtime::config_layer config_keys() {
       {"console_port", t::integer, int64_t{0}, "TCP port of the debug console; 0: off", false,
        false, {}, 0, max_port},
       {"console_host", t::string, str{"127.0.0.1"}, "address the debug console binds"},
+      {"metrics", t::boolean, true,
+       "count requests, error replies, handler times, closes and call outcomes for /metrics "
+       "(false: skip that per-request work)", false, false},
       {"admin_test_stall", t::boolean, false,
        "tests only: launch .stall and the console's `stall SECONDS` that blocks it", false,
        false},

@@ -14,6 +14,7 @@
 #include "admin/process_figures.hpp"
 #include "admin/snapshot_collector.hpp"
 #include "admin/stall_service.hpp"
+#include "gate/messages.hpp"
 #include "runtime/log.hpp"
 #include "runtime/node.hpp"
 #include "runtime/probe.hpp"
@@ -32,6 +33,7 @@ constexpr std::string_view help_text =
     "kill NAME|ADDR       ask a service to exit\n"
     "ping NAME|ADDR       round trip through the service's mailbox (1 s at most)\n"
     "netstat              the gateway's connection and traffic counters\n"
+    "kick USERID          end a user's session on this node (Kicked push, close 4002)\n"
     "log LEVEL            change the log level now (trace debug info warn error)\n"
     "mem                  process memory and malloc figures\n"
     "gc                   give free malloc memory back to the system (malloc_trim)\n"
@@ -157,6 +159,22 @@ runtime::task<std::string> run_console_command(runtime::service& self, const con
           g->open, g->accepted, g->refused, g->refused_full, g->refused_tls, g->send_overflows,
           g->bytes_in,
           g->bytes_out, g->messages_in, g->messages_out);
+    }
+  } else if (cmd == "kick") {
+    std::int64_t userid = 0;
+    auto [end, ec] = std::from_chars(arg.data(), arg.data() + arg.size(), userid);
+    if (arg.empty() || ec != std::errc() || end != arg.data() + arg.size()) {
+      fail("kick USERID: a numeric user id");
+    } else {
+      // wire.md "Sessions": a kick by the server's own code closes with 4002.
+      gate::kick_user k{userid, 4002, "kicked by the server"};
+      auto r = co_await self.call(".ws_proxyd", std::move(k), scrape_wait);
+      if (!r.ok())
+        fail("the gateway did not answer: " + r.error().message);
+      else if (r.value())
+        out = fmt::format("kicked user {}\n", userid);
+      else
+        fail(fmt::format("user {} is not online", userid));
     }
   } else if (cmd == "log") {
     try {

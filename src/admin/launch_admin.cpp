@@ -7,6 +7,8 @@
 #include "admin/admin_service.hpp"
 #include "admin/console_service.hpp"
 #include "admin/stall_service.hpp"
+#include "gate/request_metrics.hpp"
+#include "runtime/call_metrics.hpp"
 
 namespace stratus::admin {
 
@@ -22,6 +24,8 @@ void wait_listening(std::future<std::uint16_t>& bound, const char* what) {
 }  // namespace
 
 void launch_admin(runtime::node& node, const runtime::config& cfg) {
+  gate::request_metrics::instance().enable(cfg.get_bool("metrics"));
+  runtime::call_metrics::instance().enable(cfg.get_bool("metrics"));
   // The operations services share worker 0; `.stall` goes on the last worker so that, with two
   // or more workers, blocking it leaves the console and the endpoint free to answer.
   if (const auto port = cfg.get_int("admin_port"); port != 0) {

@@ -1,6 +1,7 @@
 #include "admin/metric_families.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 
 #include <prometheus/text_serializer.h>
@@ -66,6 +67,50 @@ void add_gate(std::vector<MetricFamily>& out, const gate_figures& g) {
                  MetricType::Counter)
       .add(static_cast<double>(g.messages_in), {{"direction", "in"}})
       .add(static_cast<double>(g.messages_out), {{"direction", "out"}});
+}
+
+void add_requests(std::vector<MetricFamily>& out, const gate::request_figures& r) {
+  family_builder requests(out, "stratus_requests_total",
+                          "requests by protocol and message type (other: types no handler "
+                          "is registered for)",
+                          MetricType::Counter);
+  for (const auto& m : r.messages)
+    requests.add(static_cast<double>(m.requests), {{"protocol", m.protocol}, {"message", m.message}});
+  family_builder errors(out, "stratus_error_replies_total", "error replies by wire error code",
+                        MetricType::Counter);
+  for (const auto& [code, n] : r.errors) errors.add(static_cast<double>(n), {{"code", code}});
+  family_builder closes(out, "stratus_connections_closed_total",
+                        "connections closed, by close code (other: codes without a label)",
+                        MetricType::Counter);
+  for (const auto& [code, n] : r.closes) closes.add(static_cast<double>(n), {{"code", code}});
+
+  MetricFamily latency{"stratus_handler_seconds",
+                       "time from a request's handler start to its reply, by message type",
+                       MetricType::Histogram, {}};
+  for (const auto& m : r.messages) {
+    if (m.message == "other") continue;  // unknown types run no handler
+    ClientMetric c;
+    c.label = {{"message", m.message}};
+    std::uint64_t cumulative = 0;
+    for (std::size_t i = 0; i < m.buckets.size(); ++i) {
+      cumulative += m.buckets[i];
+      c.histogram.bucket.push_back({cumulative, gate::request_metrics::handler_buckets[i]});
+    }
+    cumulative += m.over;
+    c.histogram.bucket.push_back({cumulative, std::numeric_limits<double>::infinity()});
+    c.histogram.sample_count = cumulative;
+    c.histogram.sample_sum = m.seconds;
+    latency.metric.push_back(std::move(c));
+  }
+  if (!latency.metric.empty()) out.push_back(std::move(latency));
+}
+
+void add_calls(std::vector<MetricFamily>& out,
+               const std::vector<std::pair<std::string, std::uint64_t>>& calls) {
+  family_builder f(out, "stratus_calls_total",
+                   "calls between services by outcome (ok, or why no response came)",
+                   MetricType::Counter);
+  for (const auto& [outcome, n] : calls) f.add(static_cast<double>(n), {{"outcome", outcome}});
 }
 
 void add_services(std::vector<MetricFamily>& out, const std::vector<runtime::service_stats>& all) {
@@ -175,6 +220,8 @@ void add_process(std::vector<MetricFamily>& out, const metrics_snapshot& s) {
 std::vector<MetricFamily> metric_families(const metrics_snapshot& snap) {
   std::vector<MetricFamily> out;
   if (snap.gate) add_gate(out, *snap.gate);
+  add_requests(out, snap.requests);
+  add_calls(out, snap.calls);
   add_services(out, snap.services);
   add_lanes(out, snap.lanes);
   add_backends(out, snap);

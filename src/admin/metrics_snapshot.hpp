@@ -7,6 +7,7 @@
 
 #include "backend/kv_stats.hpp"
 #include "backend/sql_database.hpp"
+#include "gate/request_metrics.hpp"
 #include "runtime/stats.hpp"
 #include "runtime/work_lane.hpp"
 
@@ -45,6 +46,8 @@ struct metrics_snapshot {
   std::optional<backend::kv_stats> cache;        ///< `.cacheproxyd`, when it answered
   std::optional<backend::sql_stats> db;          ///< `.dbproxyd`, when it answered
   process_figures process;                       ///< /proc/self
+  gate::request_figures requests;                ///< requests, error replies, closes
+  std::vector<std::pair<std::string, std::uint64_t>> calls;  ///< call outcome -> calls
   double uptime_seconds = 0;                     ///< since the admin layer started
 };
 

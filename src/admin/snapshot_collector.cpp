@@ -4,6 +4,7 @@
 
 #include "admin/process_figures.hpp"
 #include "gate/gate_service.hpp"
+#include "runtime/call_metrics.hpp"
 #include "runtime/node.hpp"
 #include "runtime/probe.hpp"
 #include "services/cache_messages.hpp"
@@ -37,6 +38,8 @@ runtime::task<metrics_snapshot> collect_snapshot(runtime::service& self,
   snap.services = node.stats();
   snap.lanes = node.work_lanes();
   snap.process = read_process_figures();
+  snap.requests = gate::request_metrics::instance().figures();
+  snap.calls = runtime::call_metrics::instance().figures();
   snap.uptime_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 

@@ -112,7 +112,8 @@ class remote_awaiter {
   ~remote_awaiter() { st_->alive.store(false, std::memory_order_release); }
   bool await_ready() const noexcept { return false; }
   bool await_suspend(std::coroutine_handle<> h);
-  runtime::result<std::string> await_resume() { return std::move(st_->outcome); }
+  /// The reply, or why none came; counted in runtime::call_metrics.
+  runtime::result<std::string> await_resume();
 
  private:
   runtime::service& self_;

@@ -20,6 +20,7 @@
 
 #include "game.pb.h"
 #include "cluster/nats_test_server.hpp"
+#include "runtime/call_metrics.hpp"
 #include "runtime/node.hpp"
 
 STRATUS_RESPONSE(game::PingReq, game::PingResp);
@@ -92,6 +93,13 @@ bool wait_for_node(runtime::node& n, const std::string& name, std::chrono::secon
   return false;
 }
 
+/// How many calls ended with `outcome` in this process (runtime::call_metrics).
+std::uint64_t calls_with(const std::string& outcome) {
+  for (const auto& [name, n] : runtime::call_metrics::instance().figures())
+    if (name == outcome) return n;
+  return 0;
+}
+
 TEST(cluster, calls_cross_nodes_and_every_failure_has_its_own_error) {
   nats_server nats(free_port());
   const pid_t b = spawn_node_b(nats.url(), 0ms);
@@ -114,10 +122,12 @@ TEST(cluster, calls_cross_nodes_and_every_failure_has_its_own_error) {
     if (unexposed) co_return;
     EXPECT_EQ(unexposed.error().code, runtime::call_errc::no_handler);
     const auto t0 = steady::now();
+    const std::uint64_t node_down_before = calls_with("node_down");
     auto unknown = co_await call(self, "zz", ".pinger", ping);
     EXPECT_FALSE(unknown);
     if (unknown) co_return;
     EXPECT_EQ(unknown.error().code, runtime::call_errc::node_down);
+    EXPECT_EQ(calls_with("node_down"), node_down_before + 1);  // counted like local calls
     EXPECT_LT(steady::now() - t0, 100ms);  // at once: never a wait for a timeout
     auto sent = send(self, "b", ".pinger", ping);
     EXPECT_TRUE(sent);

@@ -1,5 +1,6 @@
 #include "gate/agent.hpp"
 
+#include "gate/request_metrics.hpp"
 #include "runtime/log.hpp"
 #include "runtime/node.hpp"
 
@@ -55,6 +56,7 @@ void agent::on_packet(std::span<const std::uint8_t> packet) {
       case packet_intake::action::rate_limited:
         driver_->refuse(bytes, codec::error_code::rate_limited, "over the request budget; slow down",
                         scratch_);
+        request_metrics::instance().count_error(codec::error_code::rate_limited);
         send_packet(scratch_);
         return;
       case packet_intake::action::over_budget:
@@ -71,6 +73,7 @@ void agent::on_packet(std::span<const std::uint8_t> packet) {
 void agent::on_closed(const net::close_info& info) {
   enter([&] {
     runtime::log::debug("connection {} closed ({})", conn_->id(), info.code);
+    request_metrics::instance().count_close(info.code);
     if (session_ && session_->on(conn_->id())) {
       // A close frame from the client (1000/1001) ends the session; a connection that just
       // dropped (no close frame: 1006, and every peer close on TCP) leaves it waiting for a
@@ -108,6 +111,7 @@ void agent::close_if_drained() {
 
 void agent::note_answer(std::optional<codec::error_code> code) {
   constexpr int refused_in_a_row = 10;
+  if (code) request_metrics::instance().count_error(*code);
   if (code != codec::error_code::rate_limited) {
     limited_in_a_row_ = 0;
     return;

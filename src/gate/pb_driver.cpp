@@ -3,6 +3,7 @@
 #include "codec/framing.hpp"
 #include "codec/header.hpp"
 #include "common.pb.h"
+#include "gate/request_metrics.hpp"
 #include "runtime/log.hpp"
 
 namespace stratus::gate {
@@ -59,6 +60,10 @@ std::optional<runtime::task<void>> pb_driver::decode(std::string_view packet, st
     runtime::log::warn_limited(bad_packet_log, "connection {}: {} ({})", agent_.connection().id(),
                                codec::to_wire(e.code), e.reason);
     codec::encode_error(e, out);
+    request_metrics& metrics = request_metrics::instance();
+    if (e.code == codec::error_code::unknown_message_type)
+      metrics.count_unknown(wire_protocol::protobuf);
+    metrics.count_error(e.code);
     malformed = e.code == codec::error_code::invalid_message;
     return std::nullopt;
   }
@@ -88,12 +93,18 @@ runtime::task<void> pb_driver::run(codec::decoded_request<pb_handlers::entry> re
       refusal = std::move(user.error());  // the check itself failed: say so, not UNAUTHORIZED
     }
   }
+  request_metrics& metrics = request_metrics::instance();
   if (refusal) {
     codec::encode_error(refusal->code, refusal->message, session, out_);
+    metrics.count_error(refusal->code);
   } else if (!allowed) {
     codec::encode_error(codec::error_code::unauthorized, "log in first: missing or expired token",
                         session, out_);
+    metrics.count_error(codec::error_code::unauthorized);
   } else {
+    const bool timed = metrics.enabled();
+    std::chrono::steady_clock::time_point started;
+    if (timed) started = std::chrono::steady_clock::now();
     try {
       auto handled = req.handler->run(session_, *req.message, session, out_);
       std::optional<codec::error_code> code = co_await std::move(handled);
@@ -101,6 +112,11 @@ runtime::task<void> pb_driver::run(codec::decoded_request<pb_handlers::entry> re
     } catch (const std::exception& e) {
       agent_.report_exception(req.header->msg_type(), e.what());
       codec::encode_error(codec::error_code::internal, "internal error", session, out_);
+      metrics.count_error(codec::error_code::internal);
+    }
+    if (timed) {
+      const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+      metrics.count_request(wire_protocol::protobuf, req.handler->metric, took.count());
     }
   }
   agent_.send_packet(out_);

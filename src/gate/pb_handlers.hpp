@@ -11,6 +11,7 @@
 #include "codec/error_code.hpp"
 #include "codec/message_registry.hpp"
 #include "gate/packet_intake.hpp"
+#include "gate/request_metrics.hpp"
 #include "runtime/service.hpp"
 
 namespace stratus::gate {
@@ -51,6 +52,8 @@ class pb_handlers {
     std::function<runtime::task<std::optional<codec::error_code>>(
         pb_session&, const google::protobuf::Message&, std::int32_t session, std::string& out)>
         run;
+    /// Its row in request_metrics (given at registration).
+    std::uint16_t metric = request_metrics::other;
   };
 
   /// Registers `fn` for request type Req:
@@ -71,13 +74,15 @@ class pb_handlers {
                 }
                 codec::encode_error(r.error().code, r.error().message, session, out);
                 co_return r.error().code;
-              }});
+              },
+              metric_row<Req>()});
     return *this;
   }
 
   /// Registers a handler that writes its own reply (the gate's built-in ResumeReq).
   template <class Req>
   pb_handlers& add_entry(entry e) {
+    e.metric = metric_row<Req>();
     registry_.add<Req>(std::move(e));
     return *this;
   }
@@ -85,6 +90,12 @@ class pb_handlers {
   const codec::message_registry<entry>& registry() const noexcept { return registry_; }
 
  private:
+  template <class Req>
+  static std::uint16_t metric_row() {
+    return request_metrics::instance().add_message(wire_protocol::protobuf,
+                                                   Req::descriptor()->full_name());
+  }
+
   codec::message_registry<entry> registry_;
 };
 

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "codec/sproto_wire.hpp"
+#include "gate/request_metrics.hpp"
 #include "runtime/log.hpp"
 #include "sproto/pack.hpp"
 #include "sproto/rpc_api.hpp"
@@ -22,7 +23,15 @@ sproto_app& sproto_app::add(const std::string& name, sproto_handler fn) {
   if (!p) throw std::logic_error("sproto handler for unknown protocol " + name);
   if (static_cast<std::size_t>(p->tag) < typed.size()) typed[static_cast<std::size_t>(p->tag)] = {};
   handlers[name] = std::move(fn);
+  add_metric_row(p->tag, p->name);
   return *this;
+}
+
+void sproto_app::add_metric_row(std::int64_t tag, std::string_view name) {
+  if (metric_rows.size() <= static_cast<std::size_t>(tag))
+    metric_rows.resize(static_cast<std::size_t>(tag) + 1, request_metrics::other);
+  metric_rows[static_cast<std::size_t>(tag)] =
+      request_metrics::instance().add_message(wire_protocol::sproto, name);
 }
 
 sproto_typed_entry& sproto_app::typed_slot(std::int64_t tag, std::string_view name,
@@ -36,6 +45,7 @@ sproto_typed_entry& sproto_app::typed_slot(std::int64_t tag, std::string_view na
   if (typed.size() <= static_cast<std::size_t>(tag)) typed.resize(static_cast<std::size_t>(tag) + 1);
   sproto_typed_entry& e = typed[static_cast<std::size_t>(tag)];
   e.has_response = p->has_response();
+  add_metric_row(tag, p->name);
   return e;
 }
 
@@ -86,6 +96,7 @@ std::optional<runtime::task<void>> sproto_driver::decode(std::string_view packet
     } else if (const sproto_typed_entry* e = app_->typed_for(*header->tag)) {
       // Typed: generated code decodes the request from the unpacked bytes.
       const std::string_view args = std::string_view(plain_).substr(header->used);
+      begin_request(*header->tag);
       if (auto work = e->start(e->fn, *this, args, header->session, e->has_response))
         return work;
       why = "the request does not decode";
@@ -123,10 +134,25 @@ std::optional<runtime::task<void>> sproto_driver::decode_dynamic(
   if (it == app_->handlers.end() && req.name() == "resume")
     return resume(std::move(req));  // the gate's own (wire.md "Sessions"), unless the app has one
   if (it == app_->handlers.end()) {
+    request_metrics::instance().count_unknown(wire_protocol::sproto);
+    request_metrics::instance().count_error(codec::error_code::unknown_message_type);
     if (req.session) frame_into(*req.respond_error("UNKNOWN_MESSAGE_TYPE"), out);
     return std::nullopt;
   }
+  begin_request(p->tag);
   return run(std::move(req), &it->second);
+}
+
+void sproto_driver::begin_request(std::int64_t tag) {
+  metric_row_ = app_->metric_row(tag);
+  if (request_metrics::instance().enabled()) started_ = std::chrono::steady_clock::now();
+}
+
+void sproto_driver::end_request() {
+  request_metrics& metrics = request_metrics::instance();
+  if (!metrics.enabled()) return;
+  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started_;
+  metrics.count_request(wire_protocol::sproto, metric_row_, took.count());
 }
 
 void sproto_driver::reject(std::string_view body, bool framed_ok, std::string& out,
@@ -187,6 +213,7 @@ void sproto_driver::answer(std::string_view protocol, std::optional<std::int64_t
                            bool has_response, const handler_error* error, const void* message,
                            encode_fn encode) {
   agent_.note_answer(error ? std::optional(error->code) : std::nullopt);
+  end_request();
   if (session) {
     if (error) {
       error_reply(*session, has_response, codec::to_wire(error->code), out_);
@@ -223,6 +250,7 @@ runtime::task<void> sproto_driver::run(sproto::incoming_request req, const sprot
     r.emplace(handler_error{codec::error_code::internal, "internal error"});
   }
   agent_.note_answer(r->ok() ? std::nullopt : std::optional(r->error().code));
+  end_request();
   if (!req.session) co_return;
   sproto::result<std::string> packed = sproto::make_error(sproto::error_kind::rpc, "");
   if (r->ok()) {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "codec/push.hpp"
+#include "gate/request_metrics.hpp"
 #include "gate/agent.hpp"
 #include "gate/pb_handlers.hpp"
 #include "gate/sproto_session.hpp"
@@ -51,6 +52,7 @@ struct sproto_app {
   std::shared_ptr<session_hub> hub;  ///< the node's sessions (users online, rooms, resume)
   std::unordered_map<std::string, sproto_handler> handlers;  ///< dynamic ones, by name
   std::vector<sproto_typed_entry> typed;                     ///< typed ones, by protocol tag
+  std::vector<std::uint16_t> metric_rows;  ///< request_metrics rows, by protocol tag
   int max_bad_packets = 3;                                   ///< malformed in a row -> 1008
   intake_limits intake;                       ///< per-connection budget and queue bounds
   std::chrono::milliseconds heartbeat{5000};  ///< `heartbeat` push interval
@@ -74,6 +76,12 @@ struct sproto_app {
   bool serves(std::string_view name) const;
   /// Number of protocols served by a handler.
   std::size_t served() const;
+  /// The request_metrics row of protocol `tag` (request_metrics::other when none).
+  std::uint16_t metric_row(std::int64_t tag) const noexcept {
+    if (tag < 0 || static_cast<std::uint64_t>(tag) >= metric_rows.size())
+      return request_metrics::other;
+    return metric_rows[static_cast<std::size_t>(tag)];
+  }
   /// The typed handler of protocol `tag`, or null.
   const sproto_typed_entry* typed_for(std::int64_t tag) const noexcept {
     if (tag < 0 || static_cast<std::uint64_t>(tag) >= typed.size()) return nullptr;
@@ -83,6 +91,7 @@ struct sproto_app {
 
  private:
   // Checks P against the c2s schema and makes room for its entry.
+  void add_metric_row(std::int64_t tag, std::string_view name);
   sproto_typed_entry& typed_slot(std::int64_t tag, std::string_view name, bool has_request,
                                  bool has_response, bool confirm);
 };
@@ -134,6 +143,9 @@ class sproto_driver final : public protocol_driver {
   runtime::task<void> run(sproto::incoming_request req, const sproto_handler* fn);
   runtime::task<void> resume(sproto::incoming_request req);
   runtime::task<void> heartbeat_loop();
+  // The request about to run (one at a time per connection): its metrics row and start time.
+  void begin_request(std::int64_t tag);
+  void end_request();
 
   agent& agent_;
   std::shared_ptr<const sproto_app> app_;
@@ -143,6 +155,8 @@ class sproto_driver final : public protocol_driver {
   std::string plain_;        // the unpacked request; typed requests' strings view into it
   std::string plain_reply_;  // the unpacked reply being written
   std::string out_;          // the reply of the running handler
+  std::uint16_t metric_row_ = request_metrics::other;
+  std::chrono::steady_clock::time_point started_;
 };
 
 /// The driver factory of sproto mode, for start_agent().

@@ -1,3 +1,4 @@
+#include "runtime/call_metrics.hpp"
 #include "runtime/service.hpp"
 
 #include <stdexcept>
@@ -122,6 +123,8 @@ bool service::begin_call(detail::pending_call& p, address to, payload body,
   if (to == no_address || !post(to, p.session, message_kind::send, std::move(body))) {
     const bool known = to != no_address;
     p.reply.kind = message_kind::error;
+    call_metrics::instance().count_error(known ? call_errc::dead_service
+                                               : call_errc::no_such_service);
     p.reply.body = payload(call_error{known ? call_errc::dead_service : call_errc::no_such_service,
                                       known ? "no live service at " + format_address(to)
                                             : std::string("no service by that name")});
@@ -136,6 +139,7 @@ bool service::begin_call(detail::pending_call& p, address to, payload body,
     call->in_flight = false;
     call->reply.kind = message_kind::error;
     call->reply.body = payload(call_error{call_errc::timeout, "call timed out"});
+    call_metrics::instance().count_error(call_errc::timeout);
     s->resume(call->waiter);
   };
   cell_->home().arm(p, timeout.count() > 0 ? timeout : core_->opts.call_timeout);
@@ -162,6 +166,10 @@ void service::complete_call(envelope& env) {
   p->in_flight = false;
   p->unlink();
   p->reply = std::move(env);
+  if (p->reply.kind == message_kind::error && p->reply.body.holds<call_error>())
+    call_metrics::instance().count_error(p->reply.body.get<call_error>().code);
+  else
+    call_metrics::instance().count_ok();
   p->waiter.resume();
 }
 

@@ -2,6 +2,7 @@
 import asyncio
 import os
 import socket
+import struct
 import subprocess
 import sys
 import time
@@ -81,9 +82,16 @@ def test_metrics_parse_and_move_as_a_client_logs_in_and_echoes(stratus_server):
 
     async def body():
         c = await stratus_pb.Client.connect(f"ws://127.0.0.1:{srv.port}/")
+        with pytest.raises(stratus_pb.ErrorReply):  # refused: not logged in
+            await c.request(game_pb2.EchoReq, data=b"early")
         await c.login("metrics", "secret")
         for _ in range(5):
             assert (await c.request(game_pb2.EchoReq, data=b"x" * 100)).data == b"x" * 100
+        await c.ws.send(raw_packet("game.NoSuchReq", 99))
+        while True:  # its error reply carries a session nobody waits for: it lands in pushes
+            reply = await asyncio.wait_for(c.pushes.get(), 5)
+            if isinstance(reply, stratus_pb.common_pb2.Error):
+                break
         during = scrape(srv)
         await c.close()
         return during
@@ -101,6 +109,37 @@ def test_metrics_parse_and_move_as_a_client_logs_in_and_echoes(stratus_server):
     services = {dict(k[1]).get("service") for k in during if k[0] == "stratus_services"}
     assert "unnamed" in services and all(s == "unnamed" or s.startswith(".") for s in services)
     assert wait_until(lambda: scrape(srv)[("stratus_connections_open", frozenset())] == 0, 5)
+
+    def moved(name, by, **labels):
+        key = (name, frozenset(labels.items()))
+        return during.get(key, 0) - before.get(key, 0) == by
+    # Per request: by type (the unknown one as "other"), error replies by code, handler times.
+    assert moved("stratus_requests_total", 1, protocol="protobuf", message="game.LoginReq")
+    assert moved("stratus_requests_total", 5, protocol="protobuf", message="game.EchoReq")
+    assert moved("stratus_requests_total", 1, protocol="protobuf", message="other")
+    assert moved("stratus_error_replies_total", 1, code="UNAUTHORIZED")
+    assert moved("stratus_error_replies_total", 1, code="UNKNOWN_MESSAGE_TYPE")
+    assert moved("stratus_handler_seconds_count", 5, message="game.EchoReq")
+    assert moved("stratus_handler_seconds_bucket", 5, message="game.EchoReq", le="+Inf")
+    assert during[("stratus_handler_seconds_sum", frozenset({("message", "game.EchoReq")}))] > 0
+    assert not any(k[0] == "stratus_requests_total" and dict(k[1])["message"] == "game.NoSuchReq"
+                   for k in during)
+    # Calls by outcome: the login asked the cache and the database.
+    ok = ("stratus_calls_total", frozenset({("outcome", "ok")}))
+    assert during[ok] > before[ok]
+    outcomes = {dict(k[1])["outcome"] for k in during if k[0] == "stratus_calls_total"}
+    assert {"ok", "timeout", "dead_service", "no_such_service", "handler_failed", "no_handler",
+            "node_down"} <= outcomes, outcomes
+    closed = ("stratus_connections_closed_total", frozenset({("code", "1000")}))
+    assert wait_until(lambda: scrape(srv).get(closed, 0) == before.get(closed, 0) + 1, 5)
+
+
+def raw_packet(msg_type, session):
+    """A protobuf-mode packet of type `msg_type` with only a header (wire.md framing)."""
+    header = stratus_pb.common_pb2.Header(msg_type=msg_type, session_id=session)
+    hb = header.SerializeToString()
+    payload = b"\x0a" + bytes([len(hb)]) + hb
+    return struct.pack("<I", len(payload)) + payload
 
 
 def test_healthz_and_readyz_answer_ok(stratus_server):
@@ -140,7 +179,7 @@ def test_every_console_command(stratus_server):
      log_bad, unknown) = console(
         srv, "help", "list", "stat", "info .cacheproxyd", "ping .dbproxyd", "netstat", "lanes",
         "mem", "gc", "uptime", "log debug", "log loud", "frobnicate")
-    for word in ("list", "stat", "info", "kill", "ping", "netstat", "log", "mem", "gc",
+    for word in ("list", "stat", "info", "kill", "ping", "netstat", "kick", "log", "mem", "gc",
                  "uptime", "lanes"):
         assert f"\n{word} " in "\n" + help_text, word
     assert ".cacheproxyd" in listing and "cache_proxy" in listing and ".console" in listing
@@ -168,8 +207,34 @@ def test_console_kills_a_named_service(stratus_server):
     assert http_get(srv, "/readyz")[0] == 503
 
 
+def test_console_kicks_a_user_with_4002(stratus_server):
+    srv = start(stratus_server)
+    common_pb2 = stratus_pb.common_pb2
+
+    async def body():
+        c = await stratus_pb.Client.connect(f"ws://127.0.0.1:{srv.port}/")
+        login = await c.login("kickme", "secret")
+        welcome = await asyncio.wait_for(c.pushes.get(), 5)
+        assert not isinstance(welcome, common_pb2.Kicked)
+        kicked, = await asyncio.to_thread(console, srv, f"kick {login.userid}")
+        assert kicked == f"kicked user {login.userid}\n<CMD OK>", kicked
+        push = await asyncio.wait_for(c.pushes.get(), 5)
+        assert isinstance(push, common_pb2.Kicked), push
+        assert push.reason == "kicked by the server"
+        await asyncio.wait_for(c._reader, 5)
+        assert c.ws.close_code == 4002
+        return login.userid
+    userid = asyncio.run(asyncio.wait_for(body(), 60))
+    again, unknown, bad = console(srv, f"kick {userid}", "kick 987654321", "kick bob")
+    assert again == f"user {userid} is not online\n<CMD Error>", again
+    assert unknown == "user 987654321 is not online\n<CMD Error>", unknown
+    assert bad.endswith("<CMD Error>")
+
+
 def test_a_stuck_service_does_not_hang_the_console(stratus_server):
     srv = start(stratus_server, thread=2, admin_test_stall=True)
+    timeouts = ("stratus_calls_total", frozenset({("outcome", "timeout")}))
+    timed_out_before = scrape(srv)[timeouts]
     stalled, = console(srv, "stall 4")
     assert stalled.endswith("<CMD OK>")
     t0 = time.monotonic()
@@ -180,6 +245,7 @@ def test_a_stuck_service_does_not_hang_the_console(stratus_server):
     status, body = http_get(srv, "/healthz")
     assert status == 503 and "no reply in 1 s" in body, body
     assert wait_until(lambda: http_get(srv, "/healthz")[0] == 200, 10)
+    assert scrape(srv)[timeouts] >= timed_out_before + 1  # the console's ping
 
 
 def test_stratus_console_subcommand_relays_stdin(stratus_server, stratus_bin):
@@ -198,3 +264,34 @@ def test_json_log_lines(stratus_server):
     assert any(line["msg"] == "stratus started" and line["service"] == "main" for line in lines)
     assert all(set(line) == {"time", "level", "service", "msg"} for line in lines)
     assert any(line["service"].endswith(".gate") for line in lines), lines
+
+
+def test_sproto_requests_are_counted_by_protocol_name(stratus_server):
+    sys.path.insert(0, os.path.join(ROOT, "clients", "python"))
+    import ws_client_sproto as wcs
+    admin = free_port()
+    srv = stratus_server(protocol_type="sproto", wait_port=True, admin_port=admin,
+                         heartbeat_ms=60000)
+    srv.admin_port = admin
+    before = scrape(srv)
+
+    async def body():
+        schemas = wcs.load_schemas(os.path.join(ROOT, "proto"))
+        c = await wcs.SprotoClient.connect(f"ws://{srv.host}:{srv.port}{srv.ws_path}", schemas)
+        try:
+            for _ in range(3):
+                assert await c.call("echo", {"data": "abc"}) == {"data": "abc"}
+            with pytest.raises(wcs.ErrorReply):
+                await c.call("login")  # UNAUTHORIZED: not signed in
+            return scrape(srv)
+        finally:
+            await c.close()
+    during = asyncio.run(asyncio.wait_for(body(), 30))
+
+    def delta(name, **labels):
+        key = (name, frozenset(labels.items()))
+        return during.get(key, 0) - before.get(key, 0)
+    assert delta("stratus_requests_total", protocol="sproto", message="echo") == 3
+    assert delta("stratus_requests_total", protocol="sproto", message="login") == 1
+    assert delta("stratus_handler_seconds_count", message="echo") == 3
+    assert delta("stratus_error_replies_total", code="UNAUTHORIZED") == 1
