@@ -281,7 +281,8 @@ TEST(sproto_typed, registration_checks_the_generated_protocol_against_the_schema
 // the body are decoded in place (strings as views), the reply is encoded and packed into
 // reused buffers, and the two coroutine frames per request (the driver's run and the
 // handler) come from the runtime's frame pool. Under AddressSanitizer the pool is off and
-// those two frames are the only allocations. Not counted here: what the agent around the
+// the coroutine frames are the only allocations: those two and this test's runner around
+// them. Not counted here: what the agent around the
 // driver adds (its own frame, from the pool too, and a copy of a packet that waits while
 // another is served) and the transport's send queue.
 TEST(sproto_typed, dispatch_to_typed_handlers_allocates_nothing_per_request) {
@@ -304,7 +305,7 @@ TEST(sproto_typed, dispatch_to_typed_handlers_allocates_nothing_per_request) {
   const std::size_t typed_allocations = count(typed);
   const std::size_t dynamic_allocations = count(dynamic);
 #if defined(__SANITIZE_ADDRESS__)
-  EXPECT_LE(typed_allocations, 2u * 100 * std::size(packets));
+  EXPECT_LE(typed_allocations, 3u * 100 * std::size(packets));
 #else
   EXPECT_EQ(typed_allocations, 0u);
 #endif
