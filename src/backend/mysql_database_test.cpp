@@ -55,7 +55,10 @@ TEST(mysql_database, concurrent_callers_share_the_pool) {
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(db.query("SELECT n FROM counters")->at(0, "n"), sql_value(std::int64_t{100}));
-  EXPECT_EQ(db.stats().connections_up, 2u);
+  // The pool opens connections as callers need them: at most its size (2), fewer when the
+  // callers happened to take turns (as under ThreadSanitizer's slower scheduling).
+  EXPECT_GE(db.stats().connections_up, 1u);
+  EXPECT_LE(db.stats().connections_up, 2u);
 }
 
 TEST(mysql_database, fails_fast_while_down_and_recovers_after_restart) {
