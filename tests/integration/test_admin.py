@@ -295,3 +295,29 @@ def test_sproto_requests_are_counted_by_protocol_name(stratus_server):
     assert delta("stratus_requests_total", protocol="sproto", message="login") == 1
     assert delta("stratus_handler_seconds_count", message="echo") == 3
     assert delta("stratus_error_replies_total", code="UNAUTHORIZED") == 1
+
+
+def test_the_grafana_dashboard_queries_only_metrics_the_server_exports(stratus_server):
+    """docs/grafana/stratus.json stays true: every series it queries is on /metrics once a
+    client has logged in and echoed (a histogram by its _bucket series)."""
+    import json
+    import re
+    srv = start(stratus_server)
+
+    async def body():
+        c = await stratus_pb.Client.connect(f"ws://127.0.0.1:{srv.port}/")
+        await c.login("dash", "pw")
+        await c.request(game_pb2.EchoReq, data=b"x")
+        await c.close()
+
+    asyncio.run(asyncio.wait_for(body(), 30))
+    exported = {name for name, _ in scrape(srv)}
+    with open(os.path.join(ROOT, "docs", "grafana", "stratus.json")) as f:
+        dashboard = json.load(f)
+    queried = set()
+    for panel in dashboard["panels"]:
+        for target in panel.get("targets", []):
+            queried |= set(re.findall(r"\b((?:stratus|process)_[a-z_]+)", target["expr"]))
+    assert queried, "the dashboard queries nothing"
+    missing = sorted(q for q in queried if q not in exported)
+    assert not missing, f"the dashboard queries series the server does not export: {missing}"
