@@ -122,6 +122,20 @@ class remote_awaiter {
   std::shared_ptr<remote_call> st_;
 };
 
+/// A remote call's outcome as the response type Resp: its error, or the decoded response
+/// (handler_failed when it does not decode).
+template <class Resp>
+runtime::result<Resp> decode_response(runtime::result<std::string> r) {
+  if (!r) return std::move(r.error());
+  Resp resp;
+  if constexpr (!std::is_same_v<Resp, runtime::done>) {
+    if (!resp.ParseFromString(*r))
+      return runtime::call_error{runtime::call_errc::handler_failed,
+                                 "undecodable " + Resp::descriptor()->full_name()};
+  }
+  return resp;
+}
+
 /// The same call to several nodes at once; resumes when every one has its outcome.
 class fanout_awaiter {
  public:
@@ -162,15 +176,7 @@ runtime::task<runtime::result<runtime::response_of_t<Req>>> call(
   detail::remote_awaiter wait(self, std::move(node), std::move(service),
                               Req::descriptor()->full_name(), req.SerializeAsString(),
                               timeout.count() > 0 ? timeout : self.call_timeout());
-  runtime::result<std::string> r = co_await wait;
-  if (!r) co_return std::move(r.error());
-  Resp resp;
-  if constexpr (!std::is_same_v<Resp, runtime::done>) {
-    if (!resp.ParseFromString(*r))
-      co_return runtime::call_error{runtime::call_errc::handler_failed,
-                                    "undecodable " + Resp::descriptor()->full_name()};
-  }
-  co_return resp;
+  co_return detail::decode_response<Resp>(co_await wait);
 }
 
 /// What one node answered to call_others().
@@ -232,21 +238,8 @@ runtime::task<std::vector<node_result<runtime::response_of_t<Req>>>> call_others
   std::vector<runtime::result<std::string>> raw = co_await wait;
   std::vector<node_result<Resp>> out;
   out.reserve(raw.size());
-  for (std::size_t i = 0; i < raw.size(); ++i) {
-    if (!raw[i]) {
-      out.push_back({nodes[i], std::move(raw[i].error())});
-      continue;
-    }
-    Resp resp;
-    if constexpr (!std::is_same_v<Resp, runtime::done>) {
-      if (!resp.ParseFromString(*raw[i])) {
-        out.push_back({nodes[i], runtime::call_error{runtime::call_errc::handler_failed,
-                                                     "undecodable " + Resp::descriptor()->full_name()}});
-        continue;
-      }
-    }
-    out.push_back({nodes[i], std::move(resp)});
-  }
+  for (std::size_t i = 0; i < raw.size(); ++i)
+    out.push_back({nodes[i], detail::decode_response<Resp>(std::move(raw[i]))});
   co_return out;
 }
 

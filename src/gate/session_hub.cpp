@@ -129,6 +129,7 @@ void session_hub::remote_login(std::int64_t userid, const login_stamp& stamp) {
 
 runtime::task<bool> session_hub::deliver(runtime::service& self, std::int64_t userid,
                                          std::string name, codec::push_ptr push) {
+  if (!push) co_return false;  // a push that could not be encoded
   session_ptr here = userid != 0 ? find(userid) : find_name(name);
   if (here && here->push(push)) co_return true;
   std::shared_ptr<remote_users> others = remote();

@@ -75,7 +75,8 @@ class session_hub {
   runtime::task<session_ptr> find_for_resume(runtime::service& self, std::string token);
 
   /// Sends `push` to the user (by `userid`, or by `name` when userid is 0) wherever its session
-  /// is: here (waiting for a resume included) or on another node; false when it is nowhere.
+  /// is: here (waiting for a resume included) or on another node; false when it is nowhere
+  /// (or `push` is null: it could not be encoded).
   runtime::task<bool> deliver(runtime::service& self, std::int64_t userid, std::string name,
                               codec::push_ptr push);
   /// Sends `push` to every member of `room` on every node (encoded once); how many took it.

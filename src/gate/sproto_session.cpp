@@ -65,20 +65,9 @@ bool sproto_session::push(const codec::push_ptr& body) {
   return agent_.send_packet(packet);
 }
 
-namespace {
-runtime::task<bool> not_delivered() {
-  co_return false;
-}
-}  // namespace
-
-runtime::task<bool> sproto_session::deliver(const std::string& user, codec::push_ptr body) {
-  if (!body) return not_delivered();
-  return agent_.hub().deliver(agent_, 0, user, std::move(body));
-}
-
 runtime::task<bool> sproto_session::push_to(const std::string& user, std::string_view name,
                                             const sproto::value& args) {
-  return deliver(user, make_push(name, args));
+  return agent_.hub().deliver(agent_, 0, user, make_push(name, args));
 }
 
 runtime::task<std::size_t> sproto_session::room_broadcast(const std::string& room,

@@ -67,7 +67,7 @@ class sproto_session {
   /// The typed push P to the user signed in as `user`, on any node; false when not online.
   template <class P, class Args>
   runtime::task<bool> push_to(const std::string& user, const Args& args) {
-    return deliver(user, make_push<P>(args));
+    return agent_.hub().deliver(agent_, 0, user, make_push<P>(args));
   }
 
   /// The node's rooms: join, leave, contains (see gate/groups.hpp). Members on other nodes of a
@@ -95,8 +95,6 @@ class sproto_session {
   // descriptor from another schema).
   bool push_matches(std::int64_t tag, std::string_view name) const;
   static void push_not_encoded(std::string_view name, const std::string& why);
-  // `body` to the user signed in as `user`, on any node; false without a body.
-  runtime::task<bool> deliver(const std::string& user, codec::push_ptr body);
 
   agent& agent_;
   sproto::host& host_;
