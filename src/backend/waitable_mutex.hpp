@@ -25,10 +25,7 @@ class waitable_mutex {
   /// Waits at most `d` for the lock; false when it stayed taken.
   template <class Rep, class Period>
   bool try_lock_for(const std::chrono::duration<Rep, Period>& d) {
-    std::unique_lock guard(m_);
-    if (!free_.wait_for(guard, d, [this] { return !held_; })) return false;
-    held_ = true;
-    return true;
+    return try_lock_until(std::chrono::steady_clock::now() + d);
   }
   template <class Clock, class Duration>
   bool try_lock_until(const std::chrono::time_point<Clock, Duration>& t) {
