@@ -141,7 +141,8 @@ runtime::result<runtime::done> send_bytes(runtime::service& self, const std::str
                                           std::string body) {
   link* l = detail::link_of(self.owner());
   if (!l) return call_error{call_errc::node_down, "this node is not in a cluster"};
-  if (auto refused = l->send(node, service, type, std::move(body))) return std::move(*refused);
+  if (auto refused = l->send(node, service, type, std::move(body), self.io_context()))
+    return std::move(*refused);
   return runtime::done{};
 }
 
@@ -179,7 +180,7 @@ void cluster_service::describe(runtime::handlers<cluster_service>& h) {
 }
 
 void cluster_service::on_start() {
-  link_ = std::make_unique<link>(owner(), opts_, self());
+  link_ = std::make_shared<link>(owner(), opts_, self());
   {
     std::lock_guard lock(links_mu);
     links()[&owner()] = link_.get();
@@ -205,11 +206,10 @@ runtime::task<void> cluster_service::ticks() {
 }
 
 void cluster_service::on_inbound(inbound m) {
-  fork(relay(std::move(m)));
+  for (stratus_cluster::Envelope& e : m.envelopes) fork(relay(std::move(e)));
 }
 
-runtime::task<void> cluster_service::relay(inbound m) {
-  const stratus_cluster::Envelope& e = m.envelope;
+runtime::task<void> cluster_service::relay(stratus_cluster::Envelope e) {
   const bool is_call = e.kind() == stratus_cluster::Envelope::CALL;
   detail::exposed_type* t = find_exposed(e.type());
   runtime::result<std::string> r =
@@ -218,7 +218,7 @@ runtime::task<void> cluster_service::relay(inbound m) {
     auto delivered = t->deliver(*this, e.service(), e.body(), is_call);
     r = co_await std::move(delivered);
   }
-  if (is_call) link_->answer(e, r);
+  if (is_call) link_->answer(e, r, io_context());
 }
 
 }  // namespace stratus::cluster

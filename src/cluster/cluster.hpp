@@ -28,6 +28,9 @@
 namespace stratus::runtime {
 class config;
 }
+namespace stratus_cluster {
+class Envelope;
+}
 
 /// Declares that a call of protobuf message Req is answered with Resp (any node).
 #define STRATUS_RESPONSE(Req, Resp)                 \
@@ -257,10 +260,10 @@ class cluster_service : public runtime::service {
 
  private:
   runtime::task<void> ticks();
-  runtime::task<void> relay(inbound m);
+  runtime::task<void> relay(stratus_cluster::Envelope e);
 
   cluster_options opts_;
-  std::unique_ptr<link> link_;
+  std::shared_ptr<link> link_;
 };
 
 }  // namespace stratus::cluster

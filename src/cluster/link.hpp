@@ -5,6 +5,7 @@
 
 #include <nats/nats.h>
 
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 
 #include <atomic>
@@ -35,14 +36,20 @@ using runtime::call_errc;
 using runtime::call_error;
 using clock = std::chrono::steady_clock;
 
+/// The calls and sends of one incoming batch, relayed to `.cluster` as one message.
 struct cluster_service::inbound {
-  stratus_cluster::Envelope envelope;
+  std::vector<stratus_cluster::Envelope> envelopes;
 };
 
 /// The NATS side of a node: the connection, what it knows of the other nodes, and the calls
 /// waiting for an answer. Thread-safe: NATS callbacks run on the client library's threads,
 /// callers on their services' threads.
-class link {
+///
+/// Envelopes leave in batches, one NATS message per destination node for everything a worker
+/// produced in one turn: the first envelope queued posts a flush to its worker's io_context,
+/// which runs after the handlers already queued there (64 callers resumed by one incoming
+/// batch send their next 64 calls in one message). A lone call waits for nothing.
+class link : public std::enable_shared_from_this<link> {
  public:
   link(runtime::node& node, cluster_options opts, runtime::address relay)
       : node_(node), opts_(std::move(opts)), relay_(relay),
@@ -104,7 +111,10 @@ class link {
     closed_.get_future().wait_for(std::chrono::seconds(5));
     if (inbox_) natsSubscription_Destroy(std::exchange(inbox_, nullptr));
     if (beats_) natsSubscription_Destroy(std::exchange(beats_, nullptr));
-    natsConnection_Destroy(std::exchange(nc_, nullptr));
+    {
+      std::lock_guard flushing(flush_mu_);  // a flush on a worker may be publishing
+      natsConnection_Destroy(std::exchange(nc_, nullptr));
+    }
     fail_all("this node is stopping");
   }
 
@@ -135,15 +145,14 @@ class link {
     e.set_type(type);
     e.set_body(body);
     e.set_incarnation(incarnation);
-    if (!publish(node_subject(node), e)) {
-      std::shared_ptr<detail::remote_call> mine = take(session);
-      if (mine) return call_error{call_errc::node_down, "NATS is unreachable"};
-    }
+    enqueue(node, e, session, st->svc->io_context());
     return std::nullopt;
   }
 
+  /// A one-way send, queued on `ctx` (the sender's thread) like a call.
   std::optional<call_error> send(const std::string& node, const std::string& service,
-                                 const std::string& type, std::string body) {
+                                 const std::string& type, std::string body,
+                                 boost::asio::io_context& ctx) {
     {
       std::lock_guard lock(mu_);
       if (auto refusal = unreachable_locked(node)) return refusal;
@@ -154,12 +163,13 @@ class link {
     e.set_service(service);
     e.set_type(type);
     e.set_body(std::move(body));
-    if (!publish(node_subject(node), e)) return call_error{call_errc::node_down, "NATS is unreachable"};
+    enqueue(node, e, 0, ctx);
     return std::nullopt;
   }
 
-  /// Answers a call that came from `e.from_node()`.
-  void answer(const stratus_cluster::Envelope& call, runtime::result<std::string>& r) {
+  /// Answers a call that came from `e.from_node()`, queued on `ctx` (the relay's thread).
+  void answer(const stratus_cluster::Envelope& call, runtime::result<std::string>& r,
+              boost::asio::io_context& ctx) {
     stratus_cluster::Envelope e;
     e.set_session(call.session());
     e.set_from_node(opts_.node_name);
@@ -171,7 +181,7 @@ class link {
       e.set_error(static_cast<int>(r.error().code));
       e.set_message(r.error().message);
     }
-    publish(node_subject(call.from_node()), e);
+    enqueue(call.from_node(), e, 0, ctx);
   }
 
   // ----- membership -----
@@ -243,6 +253,12 @@ class link {
     clock::time_point deadline;
     std::shared_ptr<detail::remote_call> st;
   };
+  /// The envelopes waiting to leave for one node: a serialized Batch.
+  struct outgoing {
+    std::string subject;
+    std::string bytes;
+    std::vector<std::uint64_t> sessions;  // the calls among them (failed if not published)
+  };
   struct peer {
     std::uint64_t incarnation = 0;
     clock::time_point last_seen{};
@@ -265,13 +281,100 @@ class link {
     return std::nullopt;
   }
 
-  bool publish(const std::string& subject, const stratus_cluster::Envelope& e) {
-    if (!nc_ || !connected_.load()) return false;
-    thread_local std::string bytes;
-    bytes.clear();
-    e.SerializeToString(&bytes);
-    return natsConnection_Publish(nc_, subject.c_str(), bytes.data(),
-                                  static_cast<int>(bytes.size())) == NATS_OK;
+  /// Appends `e` to `to` as one `envelopes` entry of a Batch (field 1, length-delimited).
+  static void append_entry(std::string& to, const stratus_cluster::Envelope& e) {
+    const std::size_t size = e.ByteSizeLong();
+    to.push_back('\x0a');
+    for (std::size_t v = size; ; v >>= 7) {
+      if (v < 0x80) {
+        to.push_back(static_cast<char>(v));
+        break;
+      }
+      to.push_back(static_cast<char>((v & 0x7f) | 0x80));
+    }
+    const std::size_t at = to.size();
+    to.resize(at + size);
+    e.SerializeWithCachedSizesToArray(reinterpret_cast<std::uint8_t*>(to.data() + at));
+  }
+
+  /// The length of the whole entry at the start of `p` (tag, length, envelope); 0 if malformed.
+  static std::size_t entry_length(const char* p, std::size_t n) {
+    std::size_t size = 0, i = 1;
+    for (int shift = 0; i < n && shift < 64; shift += 7) {
+      const auto b = static_cast<unsigned char>(p[i++]);
+      size |= std::size_t{b & 0x7fu} << shift;
+      if (b < 0x80) return i + size <= n ? i + size : 0;
+    }
+    return 0;
+  }
+
+  /// Queues `e` for `node` and, if no flush is waiting yet, posts one to `ctx`. `session`: the
+  /// call it starts (0: none), which fails with node_down if its batch cannot be published.
+  void enqueue(const std::string& node, const stratus_cluster::Envelope& e, std::uint64_t session,
+               boost::asio::io_context& ctx) {
+    bool post = false;
+    {
+      std::lock_guard lock(out_mu_);
+      outgoing& o = out_[node];
+      if (o.subject.empty()) o.subject = node_subject(node);
+      append_entry(o.bytes, e);
+      if (session) o.sessions.push_back(session);
+      post = !std::exchange(flush_posted_, true);
+    }
+    if (post) boost::asio::post(ctx, [self = shared_from_this()] { self->flush(); });
+  }
+
+  /// Publishes everything queued, one message per node (more when it exceeds NATS's payload
+  /// limit, split between envelopes).
+  void flush() {
+    std::lock_guard flushing(flush_mu_);
+    {
+      std::lock_guard lock(out_mu_);
+      flush_posted_ = false;
+      out_.swap(sending_);  // out_ gets the emptied buffers back, capacity kept
+    }
+    for (auto& [node, o] : sending_) {
+      if (o.bytes.empty()) continue;
+      if (const natsStatus s = publish_batch(o); s != NATS_OK) {
+        const std::string why = std::string("cannot publish to NATS: ") + natsStatus_GetText(s);
+        for (std::uint64_t session : o.sessions)
+          finish(take(session), call_error{call_errc::node_down, why});
+      }
+      o.bytes.clear();
+      o.sessions.clear();
+    }
+  }
+
+  /// Under flush_mu_.
+  natsStatus publish_batch(const outgoing& o) {
+    if (!nc_ || !connected_.load()) return NATS_CONNECTION_CLOSED;
+    const auto limit = static_cast<std::size_t>(std::max<std::int64_t>(natsConnection_GetMaxPayload(nc_), 1024));
+    const char* p = o.bytes.data();
+    std::size_t left = o.bytes.size();
+    while (left > 0) {
+      std::size_t n = 0;
+      while (n < left) {
+        const std::size_t entry = entry_length(p + n, left - n);
+        if (entry == 0) return NATS_PROTOCOL_ERROR;
+        if (n > 0 && n + entry > limit) break;
+        n += entry;  // alone when larger than the limit: NATS refuses it
+      }
+      if (natsStatus s = natsConnection_Publish(nc_, o.subject.c_str(), p, static_cast<int>(n));
+          s != NATS_OK)
+        return s;
+      p += n;
+      left -= n;
+    }
+    return NATS_OK;
+  }
+
+  /// Publishes one envelope now (from a NATS thread, off the batching path).
+  void publish_now(const std::string& node, const stratus_cluster::Envelope& e) {
+    std::string bytes;
+    append_entry(bytes, e);
+    std::lock_guard flushing(flush_mu_);
+    if (!nc_ || !connected_.load()) return;
+    natsConnection_Publish(nc_, node_subject(node).c_str(), bytes.data(), static_cast<int>(bytes.size()));
   }
 
   void publish_heartbeat(bool leaving) {
@@ -320,17 +423,48 @@ class link {
     for (auto& st : all) finish(st, call_error{call_errc::node_down, why});
   }
 
-  static void finish(const std::shared_ptr<detail::remote_call>& st,
-                     runtime::result<std::string> outcome) {
-    if (!st || st->finished.exchange(true)) return;
+  /// Completes a call: true when its caller is to resume now (with `ready`), else false (it
+  /// was done already, or it waits for more calls of its group).
+  static bool complete(const std::shared_ptr<detail::remote_call>& st,
+                       runtime::result<std::string> outcome) {
+    if (!st || st->finished.exchange(true)) return false;
     st->outcome = std::move(outcome);
     // A call awaited with others resumes the caller when the last of them is done.
-    if (st->group && st->group->fetch_sub(1, std::memory_order_acq_rel) != 1) return;
-    runtime::service* svc = st->svc;
-    boost::asio::post(svc->io_context(), [st] {
-      if (st->alive.load(std::memory_order_acquire)) st->svc->resume(st->waiter);
-    });
+    return !st->group || st->group->fetch_sub(1, std::memory_order_acq_rel) == 1;
   }
+
+  static void resume_all(std::vector<std::shared_ptr<detail::remote_call>> ready) {
+    for (auto& st : ready)
+      if (st->alive.load(std::memory_order_acquire)) st->svc->resume(st->waiter);
+  }
+
+  static void finish(const std::shared_ptr<detail::remote_call>& st,
+                     runtime::result<std::string> outcome) {
+    if (!complete(st, std::move(outcome))) return;
+    boost::asio::post(st->svc->io_context(), [st] { resume_all({st}); });
+  }
+
+  /// The callers to resume after one incoming batch, one post per worker: they run in one
+  /// turn, so the calls they make next leave in one batch too.
+  struct resumptions {
+    std::vector<std::pair<boost::asio::io_context*, std::vector<std::shared_ptr<detail::remote_call>>>> by_worker;
+
+    void add(const std::shared_ptr<detail::remote_call>& st, runtime::result<std::string> outcome) {
+      if (!complete(st, std::move(outcome))) return;
+      boost::asio::io_context* ctx = &st->svc->io_context();
+      for (auto& [c, calls] : by_worker) {
+        if (c == ctx) {
+          calls.push_back(st);
+          return;
+        }
+      }
+      by_worker.emplace_back(ctx, std::vector{st});
+    }
+    void post() {
+      for (auto& [ctx, calls] : by_worker)
+        boost::asio::post(*ctx, [calls = std::move(calls)]() mutable { resume_all(std::move(calls)); });
+    }
+  };
 
   // ----- NATS callbacks (client library threads) -----
 
@@ -367,14 +501,18 @@ class link {
       natsMsg_Destroy(msg);
       return;
     }
-    stratus_cluster::Envelope e;
-    const bool ok = e.ParseFromArray(natsMsg_GetData(msg), natsMsg_GetDataLength(msg));
+    stratus_cluster::Batch batch;
+    const bool ok = batch.ParseFromArray(natsMsg_GetData(msg), natsMsg_GetDataLength(msg));
     natsMsg_Destroy(msg);
     if (!ok) {
-      runtime::log::warn("cluster: undecodable envelope dropped");
+      runtime::log::warn("cluster: undecodable batch dropped");
       return;
     }
-    l->dispatch(std::move(e));
+    resumptions answered;
+    cluster_service::inbound work;
+    for (stratus_cluster::Envelope& e : *batch.mutable_envelopes()) l->dispatch(e, answered, work);
+    answered.post();
+    if (!work.envelopes.empty()) l->node_.send(l->relay_, std::move(work));
   }
 
   static void on_heartbeat(natsConnection*, natsSubscription*, natsMsg* msg, void* self) {
@@ -426,15 +564,16 @@ class link {
       finish(st, call_error{call_errc::node_down, "node " + node + " is down"});
   }
 
-  void dispatch(stratus_cluster::Envelope e) {
+  /// Answers complete their calls (into `answered`); calls and sends go to `work`.
+  void dispatch(stratus_cluster::Envelope& e, resumptions& answered, cluster_service::inbound& work) {
     switch (e.kind()) {
       case stratus_cluster::Envelope::REPLY:
-        finish(take(e.session()), std::move(*e.mutable_body()));
+        answered.add(take(e.session()), std::move(*e.mutable_body()));
         return;
       case stratus_cluster::Envelope::FAIL: {
         auto code = static_cast<call_errc>(e.error());
         if (code == call_errc::node_down) code = call_errc::handler_failed;  // not ours to say
-        finish(take(e.session()), call_error{code, e.message()});
+        answered.add(take(e.session()), call_error{code, e.message()});
         return;
       }
       case stratus_cluster::Envelope::CALL:
@@ -445,12 +584,12 @@ class link {
           fail.set_session(e.session());
           fail.set_error(static_cast<int>(call_errc::dead_service));
           fail.set_message("node " + opts_.node_name + " restarted");
-          publish(node_subject(e.from_node()), fail);
+          publish_now(e.from_node(), fail);
           return;
         }
         [[fallthrough]];
       case stratus_cluster::Envelope::SEND:
-        node_.send(relay_, cluster_service::inbound{std::move(e)});
+        work.envelopes.push_back(std::move(e));
         return;
       default:
         return;
@@ -468,6 +607,12 @@ class link {
   std::atomic<bool> closing_{false};
   std::promise<void> closed_;
   clock::time_point last_beat_{};
+
+  std::mutex out_mu_;
+  std::unordered_map<std::string, outgoing> out_;  // by node
+  bool flush_posted_ = false;
+  std::mutex flush_mu_;  // held by the one flush publishing, and by close()
+  std::unordered_map<std::string, outgoing> sending_;
 
   std::mutex mu_;
   std::uint64_t next_session_ = 0;

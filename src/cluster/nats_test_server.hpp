@@ -64,6 +64,7 @@ class nats_server {
     pid_ = -1;
   }
   std::string url() const { return "nats://127.0.0.1:" + std::to_string(port_); }
+  pid_t pid() const noexcept { return pid_; }
 
  private:
   std::uint16_t port_;
