@@ -189,9 +189,14 @@ struct node_result {
   runtime::result<Resp> result;
 };
 
-/// Calls `service` on every other live node at once (the same request) and waits for all of
-/// them; each node's outcome (node_down for one that dies meanwhile). Empty when this node is
-/// alone or not in a cluster.
+/// Calls `service` on each of `nodes` at once (the same request) and waits for all of them;
+/// each node's outcome, in the order given (node_down for one that is or goes down).
+template <class Req>
+runtime::task<std::vector<node_result<runtime::response_of_t<Req>>>> call_each(
+    runtime::service& self, std::vector<std::string> nodes, std::string service, const Req& req,
+    std::chrono::milliseconds timeout = std::chrono::milliseconds{0});
+
+/// call_each() to every other live node. Empty when this node is alone or not in a cluster.
 template <class Req>
 runtime::task<std::vector<node_result<runtime::response_of_t<Req>>>> call_others(
     runtime::service& self, std::string service, const Req& req,
@@ -232,9 +237,16 @@ template <class Req>
 runtime::task<std::vector<node_result<runtime::response_of_t<Req>>>> call_others(
     runtime::service& self, std::string service, const Req& req,
     std::chrono::milliseconds timeout) {
-  using Resp = runtime::response_of_t<Req>;
   std::vector<std::string> nodes = live_nodes(self);
   if (!nodes.empty()) nodes.erase(nodes.begin());  // this node comes first
+  co_return co_await call_each(self, std::move(nodes), std::move(service), req, timeout);
+}
+
+template <class Req>
+runtime::task<std::vector<node_result<runtime::response_of_t<Req>>>> call_each(
+    runtime::service& self, std::vector<std::string> nodes, std::string service, const Req& req,
+    std::chrono::milliseconds timeout) {
+  using Resp = runtime::response_of_t<Req>;
   detail::fanout_awaiter wait(self, nodes, std::move(service), Req::descriptor()->full_name(),
                               req.SerializeAsString(),
                               timeout.count() > 0 ? timeout : self.call_timeout());

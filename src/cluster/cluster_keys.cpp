@@ -21,6 +21,9 @@ runtime::config_layer config_keys() {
       {"cluster_dead_after_ms", t::integer, int64_t{2000},
        "a node silent this long is down: calls to it fail with node_down, its names are freed",
        false, false, {}, 100, 600000},
+      {"room_directory", t::boolean, false,
+       "this node runs the room directory .rooms (one node of the cluster): room says go to "
+       "the nodes with members only"},
   }};
   layer.check = [](const runtime::config& cfg) -> std::string {
     if (cfg.get_strings("cluster").empty()) return {};

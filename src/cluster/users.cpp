@@ -1,6 +1,8 @@
 #include "cluster/users.hpp"
 
+#include "cluster/rooms.hpp"
 #include "runtime/log.hpp"
+#include "runtime/node.hpp"
 
 namespace stratus::cluster {
 
@@ -34,7 +36,8 @@ std::size_t count_delivered(std::vector<node_result<stratus_cluster::Delivered>>
 /// The hub's view of the other nodes, through their `.users`.
 class cluster_users final : public gate::remote_users {
  public:
-  cluster_users(runtime::service& users, std::string node) : users_(users), node_(std::move(node)) {}
+  cluster_users(runtime::service& users, std::string node, std::weak_ptr<gate::session_hub> hub)
+      : users_(users), node_(std::move(node)), hub_(std::move(hub)) {}
 
   const std::string& node() const override { return node_; }
 
@@ -63,6 +66,15 @@ class cluster_users final : public gate::remote_users {
 
   runtime::task<std::size_t> room_broadcast(runtime::service& self, std::string room,
                                             codec::push_ptr push) override {
+    if (std::optional<std::string> directory = owner_of(self, rooms_name)) {
+      stratus_cluster::RoomSay say;
+      say.set_room(room);
+      say.set_from_node(node_);
+      to_wire(*push, *say.mutable_push());
+      auto r = co_await call(self, std::move(*directory), rooms_name, say);
+      if (r && r->known()) co_return static_cast<std::size_t>(std::max<std::int64_t>(0, r->count()));
+      if (!r) runtime::log::debug("cluster: room directory: {}", r.error().message);
+    }
     stratus_cluster::RoomPush m;
     m.set_room(std::move(room));
     to_wire(*push, *m.mutable_push());
@@ -71,6 +83,16 @@ class cluster_users final : public gate::remote_users {
   }
 
   runtime::task<std::size_t> room_size(runtime::service& self, std::string room) override {
+    if (std::optional<std::string> directory = owner_of(self, rooms_name)) {
+      stratus_cluster::RoomTotal total;
+      total.set_room(room);
+      total.set_from_node(node_);
+      if (auto hub = hub_.lock())
+        total.set_members_here(static_cast<std::int64_t>(hub->rooms().size(room)));
+      auto r = co_await call(self, std::move(*directory), rooms_name, total);
+      if (r && r->known()) co_return static_cast<std::size_t>(std::max<std::int64_t>(0, r->count()));
+      if (!r) runtime::log::debug("cluster: room directory: {}", r.error().message);
+    }
     stratus_cluster::RoomSize m;
     m.set_room(std::move(room));
     auto answers = co_await call_others(self, users_name, m);
@@ -80,7 +102,22 @@ class cluster_users final : public gate::remote_users {
  private:
   runtime::service& users_;  // sends from any thread: only its node is used
   std::string node_;
+  std::weak_ptr<gate::session_hub> hub_;
 };
+
+/// This node's counts of `rooms` for the directory.
+stratus_cluster::RoomCounts counts_of(const std::string& node, bool full,
+                                      const std::vector<std::pair<std::string, std::size_t>>& rooms) {
+  stratus_cluster::RoomCounts m;
+  m.set_node(node);
+  m.set_full(full);
+  for (const auto& [room, members] : rooms) {
+    auto* c = m.add_counts();
+    c->set_room(room);
+    c->set_members(static_cast<std::int64_t>(members));
+  }
+  return m;
+}
 
 stratus_cluster::Delivered delivered(std::size_t n) {
   stratus_cluster::Delivered d;
@@ -90,14 +127,39 @@ stratus_cluster::Delivered delivered(std::size_t n) {
 
 }  // namespace
 
-users_service::users_service(std::shared_ptr<gate::session_hub> hub, std::string node_name)
-    : hub_(std::move(hub)), node_name_(std::move(node_name)) {
+users_service::users_service(std::shared_ptr<gate::session_hub> hub, std::string node_name,
+                             std::chrono::milliseconds heartbeat)
+    : hub_(std::move(hub)), node_name_(std::move(node_name)), heartbeat_(heartbeat) {
   // Before the launch returns, so no login the gateway takes goes unannounced.
   expose<stratus_cluster::UserLogin>();
   expose<stratus_cluster::UserPush>();
   expose<stratus_cluster::RoomPush>();
   expose<stratus_cluster::RoomSize>();
-  hub_->set_remote(std::make_shared<cluster_users>(*this, node_name_));
+  hub_->set_remote(std::make_shared<cluster_users>(*this, node_name_, hub_));
+}
+
+void users_service::on_start() {
+  // Joins and leaves reach this service's thread as messages: the hook may outlive it.
+  hub_->rooms().set_observer([&n = owner(), me = self()](const std::string& room, std::size_t members) {
+    n.send(me, room_changed{room, members});
+  });
+  fork(sync_rooms());
+}
+
+void users_service::on_room_changed(room_changed m) {
+  std::optional<std::string> directory = owner_of(*this, rooms_name);
+  if (!directory) return;
+  const std::vector<std::pair<std::string, std::size_t>> one{{m.room, m.members}};
+  if (auto sent = cluster::send(*this, *directory, rooms_name, counts_of(node_name_, false, one)); !sent)
+    runtime::log::debug("cluster: room directory: {}", sent.error().message);
+}
+
+runtime::task<void> users_service::sync_rooms() {
+  while (!exiting()) {
+    if (std::optional<std::string> directory = owner_of(*this, rooms_name))
+      (void)cluster::send(*this, *directory, rooms_name, counts_of(node_name_, true, hub_->rooms().counts()));
+    co_await sleep(heartbeat_);
+  }
 }
 
 void users_service::describe(runtime::handlers<users_service>& h) {
@@ -105,9 +167,11 @@ void users_service::describe(runtime::handlers<users_service>& h) {
   h.on(&users_service::on_push);
   h.on(&users_service::on_room_push);
   h.on(&users_service::on_room_size);
+  h.on(&users_service::on_room_changed);
 }
 
 void users_service::on_stop() {
+  hub_->rooms().set_observer(nullptr);
   hub_->set_remote(nullptr);
 }
 

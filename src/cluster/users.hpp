@@ -8,9 +8,12 @@
 //   - a room's members may sit on different nodes: a room say reaches each of them once, and
 //     a join counts the members of every node.
 // Each node keeps its own sessions and rooms; nothing is stored centrally, so a node that dies
-// takes only its own users with it. A push or a room say to other nodes is one call to each
-// live node, made at once (cluster::call_others).
+// takes only its own users with it. A push to a user on another node is one call to each live
+// node, made at once (cluster::call_others). Room says and join counts go through the room
+// directory when a node runs one (cluster/rooms.hpp), to the nodes with members only; without
+// it, or while it is down, they too are one call to each live node.
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -28,9 +31,19 @@ namespace stratus::cluster {
 /// the hub its view of the other nodes when made, takes it back when stopped.
 class users_service : public runtime::service {
  public:
-  users_service(std::shared_ptr<gate::session_hub> hub, std::string node_name);
+  /// `heartbeat`: how often the room directory gets all of this node's room counts.
+  users_service(std::shared_ptr<gate::session_hub> hub, std::string node_name,
+                std::chrono::milliseconds heartbeat = std::chrono::milliseconds(500));
   static void describe(runtime::handlers<users_service>& h);
+  void on_start() override;
   void on_stop() override;
+
+  /// A room's member count here changed (from the hub's rooms, any thread).
+  struct room_changed {
+    std::string room;
+    std::size_t members;
+  };
+  void on_room_changed(room_changed m);
 
   void on_login(stratus_cluster::UserLogin m);
   runtime::task<stratus_cluster::Delivered> on_push(stratus_cluster::UserPush m);
@@ -38,8 +51,11 @@ class users_service : public runtime::service {
   runtime::task<stratus_cluster::Delivered> on_room_size(stratus_cluster::RoomSize m);
 
  private:
+  runtime::task<void> sync_rooms();
+
   std::shared_ptr<gate::session_hub> hub_;
   std::string node_name_;
+  std::chrono::milliseconds heartbeat_;
 };
 
 }  // namespace stratus::cluster

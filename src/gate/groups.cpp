@@ -24,12 +24,14 @@ std::size_t groups::join(const std::string& name, const session_ptr& s) {
     leave(name, s);
     return 0;
   }
+  changed(name, n);
   return n;
 }
 
 bool groups::leave(const std::string& name, const session_ptr& s) {
   if (!s) return false;
   bool was = false;
+  std::size_t left = 0;
   {
     std::lock_guard lock(mu_);
     auto it = groups_.find(name);
@@ -40,9 +42,13 @@ bool groups::leave(const std::string& name, const session_ptr& s) {
       it->second->members.erase(m);
       was = true;
     }
-    if (it->second->members.empty()) groups_.erase(it);
+    left = it->second->members.size();
+    if (left == 0) groups_.erase(it);
   }
-  if (was) s->note_left(name);
+  if (was) {
+    s->note_left(name);
+    changed(name, left);
+  }
   return was;
 }
 
@@ -87,6 +93,39 @@ std::size_t groups::broadcast(const std::string& name, const codec::push_ptr& pu
 std::size_t groups::count() const {
   std::lock_guard lock(mu_);
   return groups_.size();
+}
+
+std::vector<std::pair<std::string, std::size_t>> groups::counts() const {
+  std::vector<std::shared_ptr<group>> all;
+  std::vector<std::pair<std::string, std::size_t>> out;
+  {
+    std::lock_guard lock(mu_);
+    out.reserve(groups_.size());
+    all.reserve(groups_.size());
+    for (const auto& [name, g] : groups_) {
+      out.emplace_back(name, 0);
+      all.push_back(g);
+    }
+  }
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    std::lock_guard glock(all[i]->mu);
+    out[i].second = all[i]->members.size();
+  }
+  return out;
+}
+
+void groups::set_observer(observer o) {
+  std::lock_guard lock(observer_mu_);
+  observer_ = o ? std::make_shared<const observer>(std::move(o)) : nullptr;
+}
+
+void groups::changed(const std::string& name, std::size_t members) const {
+  std::shared_ptr<const observer> o;
+  {
+    std::lock_guard lock(observer_mu_);
+    o = observer_;
+  }
+  if (o) (*o)(name, members);
 }
 
 }  // namespace stratus::gate

@@ -5,6 +5,7 @@
 // max_send_queue bounds a slow reader), so one slow reader never holds up the others.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -34,8 +35,18 @@ class groups {
   std::size_t broadcast(const std::string& name, const codec::push_ptr& push);
   /// How many groups exist.
   std::size_t count() const;
+  /// Every group with its member count.
+  std::vector<std::pair<std::string, std::size_t>> counts() const;
+
+  /// Called (outside the locks, on the thread that made the change) with a group's name and
+  /// its member count after each join or leave; nullptr: none. The cluster's room directory
+  /// keeps its counts with it.
+  using observer = std::function<void(const std::string& name, std::size_t members)>;
+  void set_observer(observer o);
 
  private:
+  void changed(const std::string& name, std::size_t members) const;
+
   struct group {
     mutable std::mutex mu;
     std::unordered_map<std::int64_t, session_ptr> members;
@@ -44,6 +55,8 @@ class groups {
 
   mutable std::mutex mu_;  // the map only; each group has its own lock
   std::unordered_map<std::string, std::shared_ptr<group>> groups_;
+  mutable std::mutex observer_mu_;
+  std::shared_ptr<const observer> observer_;
 };
 
 }  // namespace stratus::gate

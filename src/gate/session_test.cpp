@@ -3,6 +3,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -216,6 +217,29 @@ TEST_F(sessions, a_room_broadcast_reaches_members_only_encoded_once) {
   rooms.leave_all(b);
   EXPECT_EQ(rooms.count(), 0u);
   EXPECT_EQ(rooms.join("den", b), 0u);  // an ended session cannot join
+}
+
+TEST_F(sessions, the_rooms_observer_sees_each_count_after_a_join_or_leave_and_counts_lists_all) {
+  session_hub hub(framer, {1000ms, 16});
+  std::vector<std::string> seen;
+  hub.rooms().set_observer([&](const std::string& room, std::size_t members) {
+    seen.push_back(room + "=" + std::to_string(members));
+  });
+  auto c1 = conn(), c2 = conn();
+  auto one = hub.login(1, "one", "t1", c1);
+  auto two = hub.login(2, "two", "t2", c2);
+  hub.rooms().join("r", one);
+  hub.rooms().join("r", two);
+  hub.rooms().join("s", two);
+  auto counts = hub.rooms().counts();
+  std::sort(counts.begin(), counts.end());
+  EXPECT_EQ(counts, (std::vector<std::pair<std::string, std::size_t>>{{"r", 2}, {"s", 1}}));
+  EXPECT_FALSE(hub.rooms().leave("s", one));  // not a member: nothing changed
+  hub.end(two, session_end::closed);          // its session ends: it leaves both rooms
+  hub.rooms().set_observer(nullptr);
+  hub.rooms().leave("r", one);
+  std::sort(seen.begin() + 3, seen.end());  // the order of an ended session's rooms is free
+  EXPECT_EQ(seen, (std::vector<std::string>{"r=1", "r=2", "s=1", "r=1", "s=0"}));
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "app/session_handover.hpp"
 #include "app/sproto_handlers.hpp"
 #include "cluster/cluster.hpp"
+#include "cluster/rooms.hpp"
 #include "cluster/users.hpp"
 #include "codec/protobuf_log.hpp"
 #include "gate/connection_registry.hpp"
@@ -85,9 +86,13 @@ void bootstrap(runtime::node& node, const runtime::config& cfg) {
     hub->set_handover(std::make_shared<app::cache_handover>(opts.resume_grace));
   // In a cluster, `.users` joins the sessions to the other nodes' before a client connects.
   if (!cluster_opts.servers.empty() &&
-      node.launch_named<cluster::users_service>(".users", hub, cluster_opts.node_name) ==
-          runtime::no_address)
+      node.launch_named<cluster::users_service>(".users", hub, cluster_opts.node_name,
+                                                cluster_opts.heartbeat) == runtime::no_address)
     throw std::runtime_error("cannot launch .users");
+  if (!cluster_opts.servers.empty() && cfg.get_bool("room_directory") &&
+      node.launch_named<cluster::rooms_service>(".rooms", cluster_opts.heartbeat) ==
+          runtime::no_address)
+    throw std::runtime_error("cannot launch .rooms");
   std::promise<std::uint16_t> ready;
   std::future<std::uint16_t> bound = ready.get_future();
   node.launch_named<gate::gate_service>(".gate", opts, std::move(agents), std::move(ready));

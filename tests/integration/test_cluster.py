@@ -6,8 +6,10 @@ What clients see: a login on one node kicks the same user's connection on anothe
 then 4001), and of concurrent logins on different nodes exactly one connection survives; a
 whisper reaches its user on whichever node it is connected to (delivered = false when it is on
 none); a room's members sit on different nodes, a join counts all of them, and a room say
-reaches each of them exactly once. A node killed with SIGKILL takes only its own users with
-it: the others keep serving, with no error, and the node rejoins when restarted."""
+reaches each of them exactly once. Node n3 also runs the room directory (`.rooms`), so room
+says go to the nodes with members only; when it dies the nodes ask each other directly. A node
+killed with SIGKILL takes only its own users with it: the others keep serving, with no error,
+and the node rejoins when restarted."""
 
 import asyncio
 import os
@@ -51,6 +53,8 @@ class Cluster:
             self.wait_joined(name)
 
     def start(self, name, **extra):
+        if name == "n3":
+            extra = dict(room_directory=True, **extra)
         srv = self.stratus_server(node_name=name, **{**self.keys, **extra})
         srv.url = f"ws://127.0.0.1:{srv.port}/"
         return srv
@@ -225,6 +229,37 @@ def test_whispers_and_rooms_reach_users_on_every_node(cluster):
     run(body())
 
 
+def test_a_room_say_goes_only_to_nodes_with_members_through_the_directory(cluster):
+    """n2 is frozen (SIGSTOP: alive to the others until cluster_dead_after_ms) and has no
+    member of the room: through the directory, a say and a join on n1 and n3 do not wait for
+    it. Asking every node instead would wait for n2's node_down."""
+    p = api(cluster)
+    assert wait_until(lambda: "room directory .rooms is on node n3" in
+                      cluster.nodes["n3"].log_text(), 15)
+
+    async def body():
+        ann = await p.login(cluster.url("n1"), "x_dann")
+        cid = await p.login(cluster.url("n3"), "x_dcid")
+        assert await p.join(ann, "nook") == 1
+        assert await p.join(cid, "nook") == 2
+        await asyncio.sleep(0.3)  # n2's counts reach the directory each heartbeat (100 ms)
+        cluster.nodes["n2"].proc.send_signal(signal.SIGSTOP)
+        try:
+            started = time.monotonic()
+            assert await p.room_say(ann, "nook", "quick") == 2
+            for c in (ann, cid):
+                assert await p.notice(c) == ("nook", ann.id, "quick")
+            assert await p.room_say(cid, "nook", "quick too") == 2
+            assert time.monotonic() - started < DEAD_AFTER_MS / 1000, \
+                "a say waited for the frozen node"
+        finally:
+            cluster.nodes["n2"].proc.send_signal(signal.SIGCONT)
+        for c in (ann, cid):
+            await c.close()
+
+    run(body())
+
+
 def test_a_login_on_another_node_kicks_the_first_with_4001(cluster):
     p = api(cluster)
 
@@ -340,22 +375,24 @@ def test_nats_going_away_stops_only_cross_node_work_and_it_comes_back(cluster):
 
 def test_the_example_configs_are_three_nodes_of_one_cluster(stratus_bin):
     """examples/cluster, as README's "Running a cluster" starts it: each file is accepted by the
-    binary and names its own node and ports, on one NATS, Redis and MariaDB."""
+    binary and names its own node and ports, on one NATS, Redis and MariaDB; two gateway nodes
+    and a game node that runs the room directory."""
     env = dict(os.environ, STRATUS_MYSQL_PASSWORD="example")
     seen = set()
-    for n in (1, 2, 3):
-        path = ROOT / "examples" / "cluster" / f"gate{n}.config"
+    for node in ("gate1", "gate2", "game1"):
+        path = ROOT / "examples" / "cluster" / f"{node}.config"
 
         def key(name):
             out = subprocess.run([stratus_bin, "--print-key", name, "-c", str(path)], env=env,
                                  capture_output=True, text=True, check=True)
             return out.stdout.strip()
 
-        assert key("node_name") == f"gate{n}"
+        assert key("node_name") == node
+        assert key("room_directory") == ("true" if node == "game1" else "false")
         assert key("cluster") == "nats://127.0.0.1:4222"
         assert (key("cache"), key("db")) == ("redis", "mysql")
         ports = (key("ws_port"), key("admin_port"), key("console_port"), key("daemon"))
-        assert not seen & set(ports), f"gate{n} shares {seen & set(ports)}"
+        assert not seen & set(ports), f"{node} shares {seen & set(ports)}"
         seen |= set(ports)
 
 
