@@ -46,6 +46,16 @@ class pinger : public rt::service {
   }
 };
 
+/// Answers PingReq after 60 s: calls to it are pending when its node is killed.
+class sleeper : public rt::service {
+ public:
+  static void describe(rt::handlers<sleeper>& h) { h.on(&sleeper::on_ping); }
+  rt::task<game::PingResp> on_ping(game::PingReq) {
+    co_await sleep(std::chrono::seconds(60));
+    co_return game::PingResp{};
+  }
+};
+
 cl::cluster_options options(const std::string& name, const std::string& url) {
   cl::cluster_options o;
   o.servers = {url};
@@ -223,6 +233,7 @@ int main(int argc, char** argv) {
     n.start();
     n.launch_named<cl::cluster_service>(".cluster", options("b", url));
     n.launch_named<pinger>(".pinger");
+    n.launch_named<sleeper>(".sleeper");
     n.wait();
     ::_exit(0);
   }
@@ -250,8 +261,31 @@ int main(int argc, char** argv) {
     std::printf("%-34s %12.0f %10.1f %10.1f %10.1f\n", ("bare NATS req/reply, " + std::to_string(in_flight) + " in flight").c_str(), bare.per_s, bare.p50_us, bare.p99_us, bare.cpu_us);
     std::printf("%-34s %12.2f\n", "  cross-node / bare NATS", remote.per_s / std::max(1.0, bare.per_s));
   }
+  // 64 calls wait on node b when it is killed: each must fail with node_down within the
+  // dead-after interval.
+  std::atomic<int> node_down{0}, other{0};
+  std::mutex last_mu;
+  steady::time_point last{};
+  std::vector<std::future<void>> pending;
+  for (int i = 0; i < 64; ++i) {
+    pending.push_back(a.exec([&](rt::service& self) -> rt::task<void> {
+      game::PingReq ping;
+      auto r = co_await cl::call(self, "b", ".sleeper", ping, std::chrono::seconds(30));
+      ++(!r && r.error().code == rt::call_errc::node_down ? node_down : other);
+      std::lock_guard lock(last_mu);
+      last = std::max(last, steady::now());
+    }));
+  }
+  std::this_thread::sleep_for(300ms);
+  const auto killed = steady::now();
   ::kill(b, SIGKILL);
   ::waitpid(b, nullptr, 0);
+  for (auto& p : pending) p.wait();
+  std::printf("kill -9 with 64 calls pending: %d node_down, %d other, the last %.0f ms after the "
+              "kill (cluster_dead_after_ms %lld)\n",
+              node_down.load(), other.load(),
+              std::chrono::duration<double, std::milli>(last - killed).count(),
+              static_cast<long long>(options("a", url).dead_after.count()));
   a.stop();
   a.wait();
   return 0;
