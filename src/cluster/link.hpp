@@ -135,6 +135,7 @@ class link {
     e.set_type(type);
     e.set_body(body);
     e.set_incarnation(incarnation);
+    e.set_request(runtime::log::current_request());
     if (!publish(node_subject(node), e)) {
       std::shared_ptr<detail::remote_call> mine = take(session);
       if (mine) return call_error{call_errc::node_down, "NATS is unreachable"};
@@ -154,6 +155,7 @@ class link {
     e.set_service(service);
     e.set_type(type);
     e.set_body(std::move(body));
+    e.set_request(runtime::log::current_request());
     if (!publish(node_subject(node), e)) return call_error{call_errc::node_down, "NATS is unreachable"};
     return std::nullopt;
   }
@@ -328,7 +330,7 @@ class link {
     if (st->group && st->group->fetch_sub(1, std::memory_order_acq_rel) != 1) return;
     runtime::service* svc = st->svc;
     boost::asio::post(svc->io_context(), [st] {
-      if (st->alive.load(std::memory_order_acquire)) st->svc->resume(st->waiter);
+      if (st->alive.load(std::memory_order_acquire)) st->svc->resume(st->waiter, st->request);
     });
   }
 
