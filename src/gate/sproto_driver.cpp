@@ -145,6 +145,11 @@ std::optional<runtime::task<void>> sproto_driver::decode_dynamic(
 
 void sproto_driver::begin_request(std::int64_t tag) {
   metric_row_ = app_->metric_row(tag);
+  if (runtime::log::enabled(runtime::log::level::debug)) {
+    const sproto::protocol* p = app_->c2s->find_protocol(tag);
+    runtime::log::debug("request {} on connection {}", p ? p->name : std::string_view("?"),
+                        agent_.connection().id());
+  }
   if (request_metrics::instance().enabled()) started_ = std::chrono::steady_clock::now();
 }
 
