@@ -325,6 +325,10 @@ def test_sproto_requests_are_counted_by_protocol_name(stratus_server):
                 assert await c.call("echo", {"data": "abc"}) == {"data": "abc"}
             with pytest.raises(wcs.ErrorReply):
                 await c.call("login")  # UNAUTHORIZED: not signed in
+            # The gate's own resume is counted by name too, as protobuf's common.ResumeReq.
+            with pytest.raises(wcs.ErrorReply) as e:
+                await c.call("resume", {"token": "0" * 32, "last_seq": 0})
+            assert e.value.code == "RESUME_EXPIRED"
             return scrape(srv)
         finally:
             await c.close()
@@ -337,6 +341,9 @@ def test_sproto_requests_are_counted_by_protocol_name(stratus_server):
     assert delta("stratus_requests_total", protocol="sproto", message="login") == 1
     assert delta("stratus_handler_seconds_count", message="echo") == 3
     assert delta("stratus_error_replies_total", code="UNAUTHORIZED") == 1
+    assert delta("stratus_requests_total", protocol="sproto", message="resume") == 1
+    assert delta("stratus_handler_seconds_count", message="resume") == 1
+    assert delta("stratus_error_replies_total", code="RESUME_EXPIRED") == 1
 
 
 def test_the_grafana_dashboard_queries_only_metrics_the_server_exports(stratus_server):
