@@ -75,6 +75,7 @@ remote_awaiter::remote_awaiter(runtime::service& self, std::string node, std::st
 bool remote_awaiter::await_suspend(std::coroutine_handle<> h) {
   st_->waiter = h;
   st_->svc = &self_;
+  st_->request = runtime::log::current_request();
   link* l = link_of(self_.owner());
   if (!l) {
     st_->outcome = call_error{call_errc::node_down, "this node is not in a cluster"};
@@ -106,6 +107,7 @@ bool fanout_awaiter::await_suspend(std::coroutine_handle<> h) {
     auto st = std::make_shared<remote_call>();
     st->waiter = h;
     st->svc = &self_;
+    st->request = runtime::log::current_request();
     st->group = remaining;
     calls_.push_back(st);
     std::optional<call_error> refused =
@@ -206,7 +208,11 @@ runtime::task<void> cluster_service::ticks() {
 }
 
 void cluster_service::on_inbound(inbound m) {
-  for (stratus_cluster::Envelope& e : m.envelopes) fork(relay(std::move(e)));
+  for (stratus_cluster::Envelope& e : m.envelopes) {
+    // The calling node's request: this node's lines for it, and its local calls, carry it.
+    runtime::log::request_scope request(e.request());
+    fork(relay(std::move(e)));
+  }
 }
 
 runtime::task<void> cluster_service::relay(stratus_cluster::Envelope e) {

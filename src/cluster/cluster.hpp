@@ -100,6 +100,7 @@ struct remote_call {
       runtime::call_error{runtime::call_errc::node_down, "not sent"}};
   std::coroutine_handle<> waiter;
   runtime::service* svc = nullptr;
+  std::uint64_t request = 0;  // the caller's request (log lines), current again when it resumes
   /// Calls awaited together (call_others): the waiter resumes when this count reaches 0.
   std::shared_ptr<std::atomic<int>> group;
 };

@@ -21,6 +21,7 @@
 #include "game.pb.h"
 #include "cluster/nats_test_server.hpp"
 #include "runtime/call_metrics.hpp"
+#include "runtime/log.hpp"
 #include "runtime/node.hpp"
 
 STRATUS_RESPONSE(game::PingReq, game::PingResp);
@@ -51,6 +52,19 @@ class pinger : public runtime::service {
   std::chrono::milliseconds delay_;
 };
 
+/// Answers PingReq with the id of the request the call was made for (after a short sleep:
+/// the id must survive it), on node b.
+class request_pinger : public runtime::service {
+ public:
+  static void describe(runtime::handlers<request_pinger>& h) { h.on(&request_pinger::on_ping); }
+  runtime::task<game::PingResp> on_ping(game::PingReq) {
+    co_await sleep(5ms);
+    game::PingResp resp;
+    resp.set_server_time_ms(static_cast<std::int64_t>(runtime::log::current_request()));
+    co_return resp;
+  }
+};
+
 cluster_options options(const std::string& name, const std::string& url) {
   cluster_options o;
   o.servers = {url};
@@ -70,6 +84,7 @@ pid_t spawn_node_b(const std::string& url, std::chrono::milliseconds delay) {
   n.start();
   n.launch_named<cluster_service>(".cluster", options("b", url));
   n.launch_named<pinger>(".pinger", delay);
+  n.launch_named<request_pinger>(".request_pinger");
   n.wait();
   ::_exit(0);
 }
@@ -149,6 +164,54 @@ TEST(cluster, calls_cross_nodes_and_every_failure_has_its_own_error) {
     EXPECT_EQ(owner_of(self, ".nothing"), std::nullopt);
     co_return;
   });
+  ::kill(b, SIGKILL);
+  ::waitpid(b, nullptr, 0);
+  a.stop();
+  a.wait();
+}
+
+/// What node a saw of a request that called node b: the id b's handler ran under, and a's
+/// own once the call returned.
+struct request_seen {
+  std::uint64_t on_b = 0;
+  std::uint64_t on_a_after = 0;
+};
+struct probe_b {
+  std::promise<request_seen>* out;
+};
+
+/// On node a: calls b's `.pinger` for the request that sent it the probe.
+class prober : public runtime::service {
+ public:
+  static void describe(runtime::handlers<prober>& h) { h.on(&prober::on_probe); }
+  runtime::task<void> on_probe(probe_b m) {
+    game::PingReq ping;
+    auto r = co_await cluster::call(*this, "b", ".request_pinger", ping);
+    request_seen seen;
+    if (r) seen.on_b = static_cast<std::uint64_t>(r->server_time_ms());
+    seen.on_a_after = runtime::log::current_request();
+    m.out->set_value(seen);
+  }
+};
+
+TEST(cluster, the_request_id_crosses_to_the_called_node_and_back) {
+  nats_server nats(free_port());
+  const pid_t b = spawn_node_b(nats.url(), 0ms);
+  runtime::node a({});
+  a.start();
+  a.launch_named<cluster_service>(".cluster", options("a", nats.url()));
+  ASSERT_TRUE(wait_for_node(a, "b", 10s));
+  const runtime::address probe = a.launch_service<prober>();
+  std::promise<request_seen> seen;
+  {
+    runtime::log::request_scope request(0x5eed00000001);
+    a.send(probe, probe_b{&seen});
+  }
+  auto f = seen.get_future();
+  ASSERT_EQ(f.wait_for(10s), std::future_status::ready);
+  const request_seen got = f.get();
+  EXPECT_EQ(got.on_b, 0x5eed00000001u);
+  EXPECT_EQ(got.on_a_after, 0x5eed00000001u);
   ::kill(b, SIGKILL);
   ::waitpid(b, nullptr, 0);
   a.stop();

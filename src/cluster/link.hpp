@@ -145,6 +145,7 @@ class link : public std::enable_shared_from_this<link> {
     e.set_type(type);
     e.set_body(body);
     e.set_incarnation(incarnation);
+    e.set_request(runtime::log::current_request());
     enqueue(node, e, session, st->svc->io_context());
     return std::nullopt;
   }
@@ -163,6 +164,7 @@ class link : public std::enable_shared_from_this<link> {
     e.set_service(service);
     e.set_type(type);
     e.set_body(std::move(body));
+    e.set_request(runtime::log::current_request());
     enqueue(node, e, 0, ctx);
     return std::nullopt;
   }
@@ -435,7 +437,7 @@ class link : public std::enable_shared_from_this<link> {
 
   static void resume_all(std::vector<std::shared_ptr<detail::remote_call>> ready) {
     for (auto& st : ready)
-      if (st->alive.load(std::memory_order_acquire)) st->svc->resume(st->waiter);
+      if (st->alive.load(std::memory_order_acquire)) st->svc->resume(st->waiter, st->request);
   }
 
   static void finish(const std::shared_ptr<detail::remote_call>& st,

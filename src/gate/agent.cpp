@@ -140,6 +140,8 @@ bool agent::send_packet(std::string& packet) {
 }
 
 void agent::handle(std::string_view packet) {
+  // Every line logged for this request, here and in the services it calls, carries its id.
+  runtime::log::request_scope request(runtime::log::next_request_id());
   bool malformed = false;
   std::optional<runtime::task<void>> work = driver_->decode(packet, scratch_, malformed);
   if (!work) {

@@ -81,6 +81,8 @@ void pb_driver::refuse(std::string_view packet, codec::error_code code, std::str
 
 runtime::task<void> pb_driver::run(codec::decoded_request<pb_handlers::entry> req) {
   const std::int32_t session = req.header->session_id();
+  runtime::log::debug("request {} (session {}) on connection {}", req.header->msg_type(), session,
+                      agent_.connection().id());
   bool allowed = req.handler->who == access::anyone || session_.holds(req.header->token());
   std::optional<handler_error> refusal;
   if (!allowed && !req.header->token().empty() && app_->check_token) {

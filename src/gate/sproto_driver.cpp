@@ -131,8 +131,15 @@ std::optional<runtime::task<void>> sproto_driver::decode_dynamic(
       p, std::move(*args), header.session,
       header.ud ? std::optional<std::string>(std::string(*header.ud)) : std::nullopt, header_};
   auto it = app_->handlers.find(req.name());
-  if (it == app_->handlers.end() && req.name() == "resume")
-    return resume(std::move(req));  // the gate's own (wire.md "Sessions"), unless the app has one
+  if (it == app_->handlers.end() && req.name() == "resume") {
+    // The gate's own (wire.md "Sessions"), unless the app has one; counted by name as
+    // protobuf's common.ResumeReq is (its row is made at the first resume).
+    static const std::uint16_t resume_row =
+        request_metrics::instance().add_message(wire_protocol::sproto, "resume");
+    begin_request(p->tag);
+    metric_row_ = resume_row;
+    return resume(std::move(req));
+  }
   if (it == app_->handlers.end()) {
     request_metrics::instance().count_unknown(wire_protocol::sproto);
     request_metrics::instance().count_error(codec::error_code::unknown_message_type);
@@ -145,6 +152,11 @@ std::optional<runtime::task<void>> sproto_driver::decode_dynamic(
 
 void sproto_driver::begin_request(std::int64_t tag) {
   metric_row_ = app_->metric_row(tag);
+  if (runtime::log::enabled(runtime::log::level::debug)) {
+    const sproto::protocol* p = app_->c2s->find_protocol(tag);
+    runtime::log::debug("request {} on connection {}", p ? p->name : std::string_view("?"),
+                        agent_.connection().id());
+  }
   if (request_metrics::instance().enabled()) started_ = std::chrono::steady_clock::now();
 }
 
@@ -302,6 +314,7 @@ runtime::task<void> sproto_driver::resume(sproto::incoming_request req) {
   }
   if (!replayed) {
     agent_.note_answer(codec::error_code::resume_expired);
+    end_request();
     if (req.session) {
       frame_into(*req.respond_error(codec::to_wire(codec::error_code::resume_expired)), out_);
       agent_.send_packet(out_);
@@ -309,6 +322,7 @@ runtime::task<void> sproto_driver::resume(sproto::incoming_request req) {
     co_return;
   }
   agent_.note_answer(std::nullopt);
+  end_request();
   session_.resumed(std::move(found));
 }
 

@@ -59,6 +59,15 @@ struct connection_context {
     }
     return refusal::none;
   }
+  /// claim() for a connection that cannot be told why it is refused (a TCP client, or any
+  /// client before its TLS handshake): a refusal is counted as `full`, and the caller closes
+  /// the socket. True when the connection holds its place now.
+  bool claim_or_count_refusal(const boost::asio::ip::address& peer) {
+    if (claim(peer) == refusal::none) return true;
+    stats.refused.fetch_add(1, std::memory_order_relaxed);
+    stats.refused_full.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  }
   /// Counts (and logs) a connection whose TLS handshake failed: a plain HTTP client on a TLS
   /// port, an old TLS version, garbage. Thread-safe.
   void refuse_tls(const boost::asio::ip::tcp::endpoint& peer, boost::system::error_code ec) {

@@ -10,7 +10,8 @@ namespace stratus::net {
 struct net_stats {
   /// TCP connections accepted.
   std::atomic<std::uint64_t> accepted{0};
-  /// WebSocket connections currently open (upgrade done, not yet closed).
+  /// Connections currently open (upgrade done, not yet closed), and on a TLS port those in
+  /// their TLS handshake or HTTP upgrade: the count max_connections caps.
   std::atomic<std::int64_t> open{0};
   /// Upgrades refused: 400, 403, 404, 503 answers and handshake timeouts.
   std::atomic<std::uint64_t> refused{0};

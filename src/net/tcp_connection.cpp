@@ -36,6 +36,15 @@ void tcp_connection::start() {
   boost::system::error_code ignored;
   stream_.next_layer().set_option(boost::asio::ip::tcp::no_delay(true), ignored);
   if (stream_.is_tls()) {
+    // A connection in its TLS handshake holds the TLS buffers already: it takes its place in
+    // max_connections and max_connections_per_ip from now, so a flood of connects that never
+    // finish the handshake is capped like open connections.
+    if (!context_->claim_or_count_refusal(peer_.address())) {
+      state_ = state::closed;
+      stream_.close_now();
+      return;
+    }
+    counted_ = true;
     // The handshake has handshake_timeout to complete, as a WebSocket upgrade does.
     arm_timer(std::chrono::steady_clock::now() + context_->options.listen.handshake_timeout);
     stream_.async_tls_handshake(
@@ -50,6 +59,7 @@ void tcp_connection::on_tls_handshake(boost::system::error_code ec) {
   if (ec) {
     context_->refuse_tls(peer_, ec);
     state_ = state::closed;
+    release_slots();
     stream_.close_now();
     return;
   }
@@ -57,11 +67,9 @@ void tcp_connection::on_tls_handshake(boost::system::error_code ec) {
 }
 
 void tcp_connection::open() {
-  // The same capacity rules as a WebSocket upgrade; TCP has no way to say why, so the socket
-  // is simply closed.
-  if (context_->claim(peer_.address()) != connection_context::refusal::none) {
-    context_->stats.refused.fetch_add(1, std::memory_order_relaxed);
-    context_->stats.refused_full.fetch_add(1, std::memory_order_relaxed);
+  // The same capacity rules as a WebSocket upgrade (a TLS connection holds its place from its
+  // handshake on); TCP has no way to say why, so the socket is simply closed.
+  if (!counted_ && !context_->claim_or_count_refusal(peer_.address())) {
     state_ = state::closed;
     stream_.close_now();
     return;

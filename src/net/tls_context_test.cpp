@@ -186,8 +186,35 @@ TEST(tls_listener, limits_apply_to_tls_connections) {
   test_server server(o);
   wss_client a, b;
   ASSERT_FALSE(a.open(server.port()));
-  EXPECT_EQ(b.open(server.port()), websocket::error::upgrade_declined);
+  // Beyond the limit a TLS connection is closed before its handshake (which would cost the
+  // TLS buffers): no 503, the socket just closes.
+  const auto refused = b.open(server.port());
+  EXPECT_TRUE(refused);
+  EXPECT_NE(refused, websocket::error::upgrade_declined);
   EXPECT_EQ(server.stats().refused_full.load(), 1u);
+}
+
+TEST(tls_listener, a_connection_in_its_handshake_holds_its_place_until_the_timeout) {
+  cert_dir certs;
+  ws_options o = tls_options(certs);
+  o.listen.max_connections = 1;
+  o.listen.handshake_timeout = 300ms;
+  test_server server(o);
+  asio::io_context ioc;
+  asio::ip::tcp::socket silent(ioc);
+  silent.connect({asio::ip::make_address("127.0.0.1"), server.port()});  // never says hello
+  const auto until = std::chrono::steady_clock::now() + 2s;
+  while (server.stats().open.load() != 1 && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(5ms);
+  EXPECT_EQ(server.stats().open.load(), 1);
+  wss_client refused;
+  EXPECT_TRUE(refused.open(server.port()));
+  EXPECT_EQ(server.stats().refused_full.load(), 1u);
+  // The silent one is dropped at the handshake timeout and its place is free again.
+  std::this_thread::sleep_for(500ms);
+  EXPECT_EQ(server.stats().open.load(), 0);
+  wss_client later;
+  EXPECT_FALSE(later.open(server.port()));
 }
 
 TEST(tls_listener, reload_serves_the_new_pair_to_new_connections_only) {

@@ -23,6 +23,17 @@ void ws_connection::start() {
   boost::system::error_code ignored;
   ws_.next_layer().next_layer().set_option(boost::asio::ip::tcp::no_delay(true), ignored);
   const auto& listen = context_->options.listen;
+  if (ws_.next_layer().is_tls()) {
+    // A connection in its TLS handshake holds the TLS buffers already: it takes its place in
+    // max_connections and max_connections_per_ip from now, so a flood of connects that never
+    // finish the handshake is capped like open connections (refused ones are closed at once).
+    if (!context_->claim_or_count_refusal(peer_.address())) {
+      state_ = state::closed;
+      ws_.next_layer().close_now();
+      return;
+    }
+    counted_ = true;
+  }
   arm_timer(std::chrono::steady_clock::now() + listen.handshake_timeout);
   handshake_ = std::make_unique<handshake_state>(listen.max_request_header);
   if (ws_.next_layer().is_tls()) {
@@ -38,6 +49,7 @@ void ws_connection::on_tls_handshake(boost::system::error_code ec) {
   if (ec) {
     context_->refuse_tls(peer_, ec);
     state_ = state::closed;
+    release_slots();
     handshake_.reset();
     ws_.next_layer().close_now();
     return;
@@ -61,6 +73,7 @@ void ws_connection::on_request(boost::system::error_code ec) {
       // The client went away before finishing its request (or after its static files).
       if (handshake_->served == 0) context_->stats.refused.fetch_add(1, std::memory_order_relaxed);
       state_ = state::closed;
+      release_slots();
       ws_.next_layer().close_now();
       return;
     }
@@ -75,8 +88,10 @@ void ws_connection::on_request(boost::system::error_code ec) {
   http::status status = http::status::ok;
   if (auto body = check_request(status); !body.empty()) return refuse(status, body);
 
-  // Capacity: count this connection as open now so concurrent upgrades cannot overshoot.
-  if (auto r = context_->claim(peer_.address()); r != connection_context::refusal::none) {
+  // Capacity: count this connection as open now so concurrent upgrades cannot overshoot (a TLS
+  // connection holds its place since its handshake began).
+  if (auto r = counted_ ? connection_context::refusal::none : context_->claim(peer_.address());
+      r != connection_context::refusal::none) {
     context_->stats.refused_full.fetch_add(1, std::memory_order_relaxed);
     return refuse(http::status::service_unavailable,
                   r == connection_context::refusal::full ? "server full, try again later\n"
@@ -147,6 +162,7 @@ void ws_connection::on_static_written(boost::system::error_code ec, std::size_t 
   if (state_ != state::handshake) return;  // the send timed out
   if (ec || !keep_alive) {
     state_ = state::closed;
+    release_slots();
     handshake_.reset();
     if (ec) return ws_.next_layer().close_now();
     ws_.next_layer().shutdown_after_flush();
@@ -162,6 +178,7 @@ void ws_connection::on_static_written(boost::system::error_code ec, std::size_t 
 void ws_connection::refuse(http::status status, std::string_view body) {
   context_->stats.refused.fetch_add(1, std::memory_order_relaxed);
   state_ = state::closed;
+  release_slots();
   http::response<http::string_body> res{status, 11};
   res.set(http::field::server, "stratus");
   res.set(http::field::content_type, "text/plain");

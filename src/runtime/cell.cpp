@@ -97,6 +97,7 @@ void cell::run() {
     while (i < n) {
       home_.version.store(home_.version.load(std::memory_order_relaxed) + 1,
                           std::memory_order_relaxed);
+      home_.request.store(batch_[i].request, std::memory_order_relaxed);
       s->deliver(batch_[i++]);
       if (s->exiting()) break;
     }

@@ -21,6 +21,7 @@ struct envelope {
   std::int32_t session = 0;
   message_kind kind = message_kind::send;
   payload body;
+  std::uint64_t request = 0;  ///< the client request it was sent for (log::current_request)
 };
 
 }  // namespace stratus::runtime

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <random>
 #include <stdexcept>
 
 #include <spdlog/logger.h>
@@ -102,6 +103,13 @@ void reopenable_sink::write_json(const spdlog::details::log_msg& msg) {
     service = text.substr(1, end - 1);
     text.remove_prefix(end + 2);
   }
+  // Then, for a line written for a request, "req=<16 hex digits> " (the sink runs on the thread
+  // that logged, so its current request tells whether the line has one).
+  std::string_view req;
+  if (detail::current_request != 0 && text.size() >= 21 && text.substr(0, 4) == "req=" && text[20] == ' ') {
+    req = text.substr(4, 16);
+    text.remove_prefix(21);
+  }
   const auto since = msg.time.time_since_epoch();
   const std::time_t secs = std::chrono::duration_cast<std::chrono::seconds>(since).count();
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(since).count() % 1000;
@@ -115,6 +123,10 @@ void reopenable_sink::write_json(const spdlog::details::log_msg& msg) {
                  ms, std::string_view(spdlog::level::to_string_view(msg.level).data(),
                                       spdlog::level::to_string_view(msg.level).size()));
   append_json_string(out, service);
+  if (!req.empty()) {
+    out.append(std::string_view(",\"req\":"));
+    append_json_string(out, req);
+  }
   out.append(std::string_view(",\"msg\":"));
   append_json_string(out, text);
   out.append(std::string_view("}\n"));
@@ -165,12 +177,29 @@ void append_scope(fmt::memory_buffer& out) {
   std::string_view tag = current_scope ? current_scope->tag() : std::string_view("[main]");
   out.append(tag);
   out.push_back(' ');
+  if (current_request != 0) fmt::format_to(std::back_inserter(out), "req={:016x} ", current_request);
 }
 
 void write(level lv, std::string_view line) {
   state().logger.log(to_spdlog(lv), line);
 }
 }  // namespace detail
+
+std::uint64_t next_request_id() noexcept {
+  // Ids are handed out in blocks of 4,096 per thread, so threads never contend on them.
+  constexpr std::uint64_t block = 4096;
+  static std::atomic<std::uint64_t> next_block{[] {
+    std::random_device rd;
+    return (static_cast<std::uint64_t>(rd()) << 32) & 0xffffff0000000000ull;
+  }()};
+  thread_local std::uint64_t next = 0, end = 0;
+  if (next == end) {
+    next = next_block.fetch_add(block, std::memory_order_relaxed);
+    end = next + block;
+    if (next == 0) ++next;  // 0 means "no request"
+  }
+  return next++;
+}
 
 level parse_level(std::string_view name) {
   constexpr std::string_view names[] = {"trace", "debug", "info", "warn", "error"};

@@ -2,6 +2,9 @@
 // The node's log (spdlog underneath). Every line: time with milliseconds, level, the service
 // that logged it (`[:0000000a .cacheproxyd]`, or `[main]` outside services), the message.
 // Levels are checked before any formatting, so a disabled line costs one atomic load.
+// A line written while a client request is being handled also carries that request's id
+// (`req=00c0ffee00000001`), in the handler and in every service it calls, so one grep finds
+// everything one request did.
 
 #include <atomic>
 #include <chrono>
@@ -60,6 +63,35 @@ class service_scope {
   const std::string* name_ = nullptr;
   char name_buf_[48];
   mutable char tag_[64];
+};
+
+namespace detail {
+/// The request the calling thread works for now; 0: none.
+inline constinit thread_local std::uint64_t current_request = 0;
+}  // namespace detail
+
+/// The id of the request the calling thread works for now (0: none). Messages a service
+/// sends or calls carry it, so the receiver's lines show it too.
+inline std::uint64_t current_request() noexcept { return detail::current_request; }
+
+/// A fresh request id, unique in this process and unlikely to repeat in another (the high
+/// bits are random per process). No lock and no allocation: each thread takes a block of ids.
+std::uint64_t next_request_id() noexcept;
+
+/// Makes `id` the current request of this thread until destroyed (nestable; 0: none). Only
+/// for synchronous code: a coroutine that suspends inside a scope would leave it set. The
+/// runtime carries the id over a suspension itself (calls, sleeps, offloads, remote calls).
+class request_scope {
+ public:
+  explicit request_scope(std::uint64_t id) noexcept : previous_(detail::current_request) {
+    detail::current_request = id;
+  }
+  ~request_scope() { detail::current_request = previous_; }
+  request_scope(const request_scope&) = delete;
+  request_scope& operator=(const request_scope&) = delete;
+
+ private:
+  std::uint64_t previous_;
 };
 
 /// At most one line per interval from one call site; the next line says how many were suppressed.

@@ -1,4 +1,5 @@
 #include "runtime/log.hpp"
+#include "runtime/log_format.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -97,6 +98,32 @@ TEST_F(log_file, service_scopes_nest_and_restore) {
   EXPECT_EQ(body(lines[2]), "[:0000000a .cacheproxyd] outer again");
   EXPECT_EQ(body(lines[3]), "[main] outside");
   EXPECT_EQ(body(lines[4]), "[:00000007] other thread");
+}
+
+TEST_F(log_file, lines_of_a_request_carry_its_id_in_text_and_json) {
+  {
+    service_scope scope(0x0a, ".cacheproxyd");
+    request_scope request(0x00c0ffee00000001);
+    info("inside");
+    {
+      request_scope none(0);
+      info("not for the request");
+    }
+    set_format("json");
+    info("as json");
+    set_format("text");
+  }
+  info("outside");
+  auto lines = lines_of(file_);
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_EQ(body(lines[0]), "[:0000000a .cacheproxyd] req=00c0ffee00000001 inside");
+  EXPECT_EQ(body(lines[1]), "[:0000000a .cacheproxyd] not for the request");
+  EXPECT_NE(lines[2].find(R"("service":":0000000a .cacheproxyd","req":"00c0ffee00000001",)"
+                          R"("msg":"as json"})"),
+            std::string::npos)
+      << lines[2];
+  EXPECT_EQ(body(lines[3]), "[main] outside");
+  EXPECT_EQ(current_request(), 0u);
 }
 
 TEST_F(log_file, long_service_names_are_truncated) {

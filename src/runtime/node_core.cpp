@@ -149,6 +149,7 @@ void node_core::monitor_loop() {
       s.stuck += period;
       if (!s.warned && s.stuck >= opts.slow_handler) {
         s.warned = true;
+        log::request_scope request(workers[i]->request.load(std::memory_order_relaxed));
         log::warn("service {} has been handling one message for {} ms (endless loop?)",
                   format_address(running), s.stuck.count());
       }

@@ -265,7 +265,10 @@ TEST(Node, WarnsAboutLongHandlersAndOverloadedMailboxes) {
   node n(o);
   n.start();
   address a = n.launch_service<echo_args>(std::vector<std::string>{});
-  n.send(a, spin{500ms});
+  {
+    log::request_scope request(0x5107);  // the warning names the request of the stuck message
+    n.send(a, spin{500ms});
+  }
   for (int i = 0; i < 200; ++i) n.send(a, ping{});
   std::this_thread::sleep_for(700ms);
   n.stop();
@@ -274,6 +277,7 @@ TEST(Node, WarnsAboutLongHandlersAndOverloadedMailboxes) {
   const std::string text = read_file(file);
   log::init({"info", ""});
   EXPECT_NE(text.find("endless loop"), std::string::npos) << text;
+  EXPECT_NE(text.find("req=0000000000005107 service "), std::string::npos) << text;
   EXPECT_NE(text.find("overloaded"), std::string::npos) << text;
   std::filesystem::remove(file);
 }

@@ -52,7 +52,9 @@ class offload_awaiter {
   bool await_suspend(std::coroutine_handle<> h) {
     st_->waiter = h;
     auto job = [st = st_, fn = std::move(fn_), svc = &self_, ioc = &self_.io_context(),
-                lane = &lane_](work_lane::verdict v) mutable {
+                lane = &lane_, request = log::current_request()](work_lane::verdict v) mutable {
+      // The lane thread's lines (a slow query) belong to the request too.
+      log::request_scope in_request(request);
       if (!st->alive.load(std::memory_order_acquire)) {
         // The coroutine that wanted this (a closed connection's agent) is gone: skip the work.
         if (v == work_lane::verdict::run) lane->note_dropped();
@@ -74,8 +76,8 @@ class offload_awaiter {
         }
       }
       // Back to the service's own thread; skip if the waiting coroutine is gone.
-      boost::asio::post(*ioc, [st, svc] {
-        if (st->alive.load(std::memory_order_acquire)) svc->resume(st->waiter);
+      boost::asio::post(*ioc, [st, svc, request] {
+        if (st->alive.load(std::memory_order_acquire)) svc->resume(st->waiter, request);
       });
     };
     if (lane_.try_post(std::move(job), share_)) return true;

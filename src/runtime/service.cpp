@@ -91,7 +91,7 @@ cell_ref service::target(address to) {
 bool service::post(address to, std::int32_t session, message_kind kind, payload body) {
   cell_ref c = target(to);
   if (!c) return false;
-  envelope env{self(), session, kind, std::move(body)};
+  envelope env{self(), session, kind, std::move(body), log::current_request()};
   return c->push(env);
 }
 
@@ -120,6 +120,7 @@ bool service::begin_call(detail::pending_call& p, address to, payload body,
   if (++last_session_ <= 0) last_session_ = 1;
   p.owner = this;
   p.session = last_session_;
+  p.request = log::current_request();
   if (to == no_address || !post(to, p.session, message_kind::send, std::move(body))) {
     const bool known = to != no_address;
     p.reply.kind = message_kind::error;
@@ -140,7 +141,7 @@ bool service::begin_call(detail::pending_call& p, address to, payload body,
     call->reply.kind = message_kind::error;
     call->reply.body = payload(call_error{call_errc::timeout, "call timed out"});
     call_metrics::instance().count_error(call_errc::timeout);
-    s->resume(call->waiter);
+    s->resume(call->waiter, call->request);
   };
   cell_->home().arm(p, timeout.count() > 0 ? timeout : core_->opts.call_timeout);
   return true;
@@ -170,12 +171,14 @@ void service::complete_call(envelope& env) {
     call_metrics::instance().count_error(p->reply.body.get<call_error>().code);
   else
     call_metrics::instance().count_ok();
+  log::request_scope request(p->request);
   p->waiter.resume();
 }
 
 void service::deliver(envelope& env) {
   switch (env.kind) {
     case message_kind::send: {
+      log::request_scope request(env.request);
       const detail::handler_entry* h = table_->find(env.body.type());
       if (!h && env.body.holds<probe>()) {
         answer_probe(env);
@@ -269,15 +272,17 @@ void service::publish_stats(std::string note) {
 
 void sleep_awaiter::await_suspend(std::coroutine_handle<> h) {
   waiter_ = h;
+  request_ = log::current_request();
   fire = [](timer_node* n) {
     auto* self = static_cast<sleep_awaiter*>(n);
-    self->owner_.resume(self->waiter_);
+    self->owner_.resume(self->waiter_, self->request_);
   };
   owner_.cell_->home().arm(*this, delay_);
 }
 
-void service::resume(std::coroutine_handle<> h) {
+void service::resume(std::coroutine_handle<> h, std::uint64_t request) {
   detail::resume_scope scope(*this);
+  log::request_scope in_request(request);
   h.resume();
 }
 

@@ -55,6 +55,7 @@ struct pending_call : timer_node {
   std::int32_t session = 0;
   bool in_flight = false;
   std::coroutine_handle<> waiter;
+  std::uint64_t request = 0;  // the caller's request, current again when it resumes
   envelope reply;
 };
 }  // namespace detail
@@ -173,8 +174,9 @@ class service {
   void adopt(detail::root_task root);
   /// Logs a handler's exception once with this service's name (runtime use).
   void report_exception(std::string_view what, std::string_view detail) const;
-  /// Resumes a coroutine of this service from outside a handler (runtime use).
-  void resume(std::coroutine_handle<> h);
+  /// Resumes a coroutine of this service from outside a handler (runtime use), with `request`
+  /// (the one current when it suspended) current again.
+  void resume(std::coroutine_handle<> h, std::uint64_t request);
 
  private:
   friend class detail::node_core;
@@ -253,6 +255,7 @@ class [[nodiscard]] sleep_awaiter : timer_node {
   service& owner_;
   std::chrono::milliseconds delay_;
   std::coroutine_handle<> waiter_;
+  std::uint64_t request_ = 0;
 };
 
 }  // namespace stratus::runtime

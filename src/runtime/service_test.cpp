@@ -3,8 +3,14 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <future>
 #include <map>
 #include <mutex>
 #include <string>
@@ -12,6 +18,7 @@
 #include <vector>
 
 #include "runtime/node.hpp"
+#include "runtime/offload.hpp"
 
 namespace stratus::runtime {
 namespace {
@@ -293,6 +300,126 @@ TEST(ServiceOrdering, ManySendersManyReceiversKeepPerPairOrder) {
   check.get();
   n.stop();
   n.wait();
+}
+
+// ----- the request id follows a request through the calls it makes -----
+
+struct traced_back {
+  std::string label;
+  using response = std::string;
+};
+struct traced_front {
+  std::string label;
+  std::promise<void>* done;
+};
+struct untraced {
+  std::promise<void>* done;
+};
+
+class back_service : public service {
+ public:
+  static void describe(handlers<back_service>& h) { h.on(&back_service::on_back); }
+  task<std::string> on_back(traced_back m) {
+    log::info("{}: back got the call", m.label);
+    co_await sleep(20ms);  // the other request runs meanwhile
+    log::info("{}: back after its sleep", m.label);
+    co_return m.label;
+  }
+};
+
+class front_service : public service {
+ public:
+  explicit front_service(address back) : back_(back) {}
+  static void describe(handlers<front_service>& h) {
+    h.on(&front_service::on_front);
+    h.on(&front_service::on_untraced);
+  }
+  task<void> on_front(traced_front m) {
+    log::info("{}: front start", m.label);
+    auto r = co_await call<traced_back>(back_, m.label);
+    log::info("{}: front got {}", m.label, r.value());
+    std::string label = m.label;
+    auto job = [label] { log::info("{}: in the work lane", label); };
+    co_await offload(*this, std::move(job));
+    log::info("{}: front done", m.label);
+    m.done->set_value();
+  }
+  void on_untraced(untraced m) {
+    log::info("u: no request here");
+    m.done->set_value();
+  }
+
+ private:
+  address back_;
+};
+
+TEST(RequestId, LinesInCalledServicesCarryTheCallersRequest) {
+  namespace fs = std::filesystem;
+  const fs::path file =
+      fs::temp_directory_path() / ("stratus_request_id_" + std::to_string(getpid()) + ".log");
+  fs::remove(file);
+  log::init({.level = "info", .file = file.string()});
+  {
+    node n(opts());
+    n.start();
+    address back = n.launch_on<back_service>(1);
+    address front = n.launch_on<front_service>(0, back);
+    std::promise<void> a_done, b_done, u_done;
+    {
+      log::request_scope request(0xa1);
+      n.send(front, traced_front{"a", &a_done});
+    }
+    {
+      log::request_scope request(0xb2);
+      n.send(front, traced_front{"b", &b_done});
+    }
+    n.send(front, untraced{&u_done});
+    for (auto* p : {&a_done, &b_done, &u_done})
+      ASSERT_EQ(p->get_future().wait_for(10s), std::future_status::ready);
+    n.stop();
+    n.wait();
+  }
+  log::flush();
+  log::init({});
+  std::ifstream in(file);
+  std::map<char, int> seen;
+  for (std::string line; std::getline(in, line);) {
+    const auto colon = line.find(": ");
+    if (colon == std::string::npos || colon < 1) continue;
+    const char label = line[colon - 1];
+    if (label == 'a') {
+      EXPECT_NE(line.find(" req=00000000000000a1 "), std::string::npos) << line;
+    } else if (label == 'b') {
+      EXPECT_NE(line.find(" req=00000000000000b2 "), std::string::npos) << line;
+    } else if (label == 'u') {
+      EXPECT_EQ(line.find("req="), std::string::npos) << line;
+    } else {
+      continue;
+    }
+    ++seen[label];
+  }
+  fs::remove(file);
+  EXPECT_EQ(seen['a'], 6);
+  EXPECT_EQ(seen['b'], 6);
+  EXPECT_EQ(seen['u'], 1);
+}
+
+TEST(RequestId, FreshIdsAreNonZeroAndDistinctAcrossThreads) {
+  std::vector<std::uint64_t> ids;
+  std::mutex mu;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      std::vector<std::uint64_t> mine;
+      for (int i = 0; i < 10000; ++i) mine.push_back(log::next_request_id());
+      std::lock_guard lock(mu);
+      ids.insert(ids.end(), mine.begin(), mine.end());
+    });
+  }
+  for (auto& t : threads) t.join();
+  std::sort(ids.begin(), ids.end());
+  EXPECT_NE(ids.front(), 0u);
+  EXPECT_EQ(std::adjacent_find(ids.begin(), ids.end()), ids.end());
 }
 
 }  // namespace

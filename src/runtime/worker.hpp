@@ -50,6 +50,7 @@ class worker {
   // Read by the monitor thread: which service runs now, and a counter that moves per message.
   std::atomic<address> running{no_address};
   std::atomic<std::uint64_t> version{0};
+  std::atomic<std::uint64_t> request{0};  // the client request of the message running now
 
  private:
   void on_tick();

@@ -109,18 +109,21 @@ void db_proxy::on_start() {
 }
 
 task<db::query::response> db_proxy::on_query(db::query m) {
+  runtime::log::debug("db: {}", m.sql);  // the statement, never its parameters
   return blocking<db::query::response>(*this, [d = db_, msg = std::move(m)]() mutable {
     return d->query(msg.sql, std::move(msg.params));
   }, lane_);
 }
 
 task<db::exec::response> db_proxy::on_exec(db::exec m) {
+  runtime::log::debug("db: {}", m.sql);
   return blocking<db::exec::response>(*this, [d = db_, msg = std::move(m)]() mutable {
     return d->exec(msg.sql, std::move(msg.params));
   }, lane_);
 }
 
 task<db::transaction::response> db_proxy::on_transaction(db::transaction m) {
+  runtime::log::debug("db: a transaction of {} statements", m.statements.size());
   return blocking<db::transaction::response>(
       *this, [d = db_, msg = std::move(m)]() -> db::transaction::response {
         std::vector<backend::exec_result> out;

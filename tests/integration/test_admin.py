@@ -1,6 +1,8 @@
 """Operations against the real binary: /metrics, /healthz, /readyz and the debug console."""
 import asyncio
+import json
 import os
+import re
 import socket
 import struct
 import subprocess
@@ -266,6 +268,46 @@ def test_json_log_lines(stratus_server):
     assert any(line["service"].endswith(".gate") for line in lines), lines
 
 
+def log_in_and_out(srv, *accounts):
+    async def body():
+        for account in accounts:
+            c = await stratus_pb.Client.connect(f"ws://127.0.0.1:{srv.port}/")
+            await c.login(account, "secret")
+            await c.close()
+    asyncio.run(asyncio.wait_for(body(), 30))
+
+
+def test_the_lines_of_one_request_carry_its_id_in_the_services_it_calls(stratus_server):
+    # At debug level the gateway logs each request it dispatches, and .dbproxyd each statement
+    # it is asked to run: a login's handler calls .dbproxyd through its mailbox.
+    srv = start(stratus_server, log_level="debug")
+    log_in_and_out(srv, "req-a", "req-b")
+    lines = srv.log_text().splitlines()
+    logins = [re.search(r" req=([0-9a-f]{16}) request game\.LoginReq ", line) for line in lines]
+    logins = [m.group(1) for m in logins if m]
+    assert len(logins) == 2 and logins[0] != logins[1], lines
+    for request in logins:
+        # One grep finds everything the request did, in the agent and in .dbproxyd.
+        mine = [line for line in lines if f" req={request} " in line]
+        assert any(".dbproxyd] req=" in line and " db: " in line for line in mine), mine
+        assert any("request game.LoginReq" in line for line in mine)
+    # Lines written for no request (start-up, connection events) carry no id.
+    assert any(" db: " in line and "req=" not in line for line in lines)  # migrations
+    assert any("stratus started" in line and "req=" not in line for line in lines)
+
+
+def test_json_lines_of_a_request_have_a_req_field(stratus_server):
+    srv = start(stratus_server, log_level="debug", log_format="json")
+    log_in_and_out(srv, "req-json")
+    lines = [json.loads(line) for line in srv.log_text().splitlines() if line.startswith("{")]
+    login = [line for line in lines if line["msg"].startswith("request game.LoginReq ")]
+    assert len(login) == 1 and re.fullmatch(r"[0-9a-f]{16}", login[0]["req"]), login
+    same = [line for line in lines if line.get("req") == login[0]["req"]]
+    assert any(line["service"].endswith(".dbproxyd") and line["msg"].startswith("db: ")
+               for line in same), same
+    assert all(set(line) <= {"time", "level", "service", "req", "msg"} for line in lines)
+
+
 def test_sproto_requests_are_counted_by_protocol_name(stratus_server):
     sys.path.insert(0, os.path.join(ROOT, "clients", "python"))
     import ws_client_sproto as wcs
@@ -283,6 +325,10 @@ def test_sproto_requests_are_counted_by_protocol_name(stratus_server):
                 assert await c.call("echo", {"data": "abc"}) == {"data": "abc"}
             with pytest.raises(wcs.ErrorReply):
                 await c.call("login")  # UNAUTHORIZED: not signed in
+            # The gate's own resume is counted by name too, as protobuf's common.ResumeReq.
+            with pytest.raises(wcs.ErrorReply) as e:
+                await c.call("resume", {"token": "0" * 32, "last_seq": 0})
+            assert e.value.code == "RESUME_EXPIRED"
             return scrape(srv)
         finally:
             await c.close()
@@ -295,6 +341,9 @@ def test_sproto_requests_are_counted_by_protocol_name(stratus_server):
     assert delta("stratus_requests_total", protocol="sproto", message="login") == 1
     assert delta("stratus_handler_seconds_count", message="echo") == 3
     assert delta("stratus_error_replies_total", code="UNAUTHORIZED") == 1
+    assert delta("stratus_requests_total", protocol="sproto", message="resume") == 1
+    assert delta("stratus_handler_seconds_count", message="resume") == 1
+    assert delta("stratus_error_replies_total", code="RESUME_EXPIRED") == 1
 
 
 def test_the_grafana_dashboard_queries_only_metrics_the_server_exports(stratus_server):

@@ -324,3 +324,57 @@ def test_tcp_port_under_tls_with_tcp_tls(stratus_server, tmp_path, free_port):
     srv.proc.send_signal(signal.SIGHUP)
     srv.wait_for_log("TLS (tcp): reloaded")
     assert served_cert(tcp_port) == der(second_cert)
+
+
+def still_open(sock):
+    """True while the server has not closed sock (nothing to read yet, no EOF, no reset)."""
+    sock.setblocking(False)  # a socket with a timeout would wait for data first
+    try:
+        return sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) != b""
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+
+
+def open_fds(pid):
+    return len(os.listdir(f"/proc/{pid}/fd"))
+
+
+@pytest.mark.parametrize("transport", ["ws", "tcp"])
+def test_connects_that_never_finish_the_tls_handshake_are_capped_by_max_connections(
+        stratus_server, tmp_path, free_port, transport):
+    limit, flood = 20, 300
+    tcp_port = free_port()
+    srv = start(stratus_server, tmp_path, max_connections=limit, handshake_timeout_ms=4000,
+                tcp_port=tcp_port, tcp_tls=True)
+    port = srv.port if transport == "ws" else tcp_port
+    fds_before = open_fds(srv.proc.pid)
+    socks = []
+    try:
+        for _ in range(flood):  # TCP connects that never send a ClientHello
+            socks.append(socket.create_connection(("127.0.0.1", port), timeout=5))
+        # The first `limit` hold their place until the handshake timeout; the rest are closed
+        # at once, so the server holds no more sockets than the limit allows.
+        assert wait_until(lambda: sum(map(still_open, socks)) <= limit, 3), \
+            sum(map(still_open, socks))
+        assert sum(map(still_open, socks)) == limit
+        assert open_fds(srv.proc.pid) <= fds_before + limit + 2
+        # Meanwhile a real client finds the server full.
+        ctx = trusting(srv.first_cert)
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as raw:
+            with pytest.raises((ssl.SSLError, OSError)):
+                with ctx.wrap_socket(raw, server_hostname="127.0.0.1"):
+                    pass
+        # At the handshake timeout the silent ones are dropped and their places come back.
+        assert wait_until(lambda: not any(map(still_open, socks)), 8)
+    finally:
+        for s in socks:
+            s.close()
+    if transport == "ws":
+        seen = asyncio.run(asyncio.wait_for(echo_packets(
+            f"wss://127.0.0.1:{srv.port}/", "after-flood", b"in", trusting(srv.first_cert)), 30))
+        assert len(seen) == 2
+    else:
+        assert served_cert(tcp_port) == der(srv.first_cert)
+    assert srv.proc.poll() is None
