@@ -27,7 +27,7 @@ push 2 { request { text 0 : string } }
 
 sproto::schema_ptr parse_or_throw(std::string_view text, std::string_view name) {
   auto s = sproto::parse_schema(text, name);
-  if (!s) throw std::logic_error("built-in sproto schema: " + s.err().message);  // a bug
+  if (!s) throw std::logic_error("built-in sproto schema: " + s.error().message);  // a bug
   return *s;
 }
 
@@ -42,11 +42,11 @@ const sproto_schemas& demo_sproto_schemas() {
 std::variant<std::unique_ptr<sproto_protocol>, std::string> sproto_protocol::create(
     std::size_t payload_size) {
   auto h = sproto::host::create(demo_sproto_schemas().s2c);
-  if (!h) return "sproto host: " + h.err().message;
+  if (!h) return "sproto host: " + h.error().message;
   std::unique_ptr<sproto_protocol> p(new sproto_protocol(std::move(*h), payload_size));
   // The largest session a run uses still fits in 4 bytes; check the frame with it.
   auto probe = p->host_.request(demo_sproto_schemas().c2s, "echo", p->echo_args_, 0x7fffffff);
-  if (!probe) return "sproto echo request: " + probe.err().message;
+  if (!probe) return "sproto echo request: " + probe.error().message;
   if (probe->size() > codec::max_sproto_body) {
     return "payload of " + std::to_string(payload_size) + " bytes makes a " +
            std::to_string(probe->size()) + "-byte sproto packet (at most 65535 per frame)";
@@ -94,12 +94,12 @@ void sproto_protocol::request_packet(std::int32_t session, std::string& out) {
 reply sproto_protocol::parse_echo_reply(std::string_view body) {
   unpacked_.clear();  // unpack_to appends
   if (auto st = sproto::unpack_to(body, unpacked_); !st) {
-    detail_ = st.err().message;
+    detail_ = st.error().message;
     return {reply::kind::bad, 0, detail_};
   }
   auto head = sproto::decode(*demo_sproto_schemas().c2s, *package_, unpacked_);
   if (!head) {
-    detail_ = head.err().message;
+    detail_ = head.error().message;
     return {reply::kind::bad, 0, detail_};
   }
   // Absent fields may decode as nil: treat those as absent.
@@ -139,7 +139,7 @@ reply sproto_protocol::parse_reply(std::string_view packet) {
   if (login_session_ < 0) return parse_echo_reply(*body);  // logged in: echo loop
   auto in = host_.dispatch(*body);
   if (!in) {
-    detail_ = in.err().message;
+    detail_ = in.error().message;
     return {reply::kind::bad, 0, detail_};
   }
   if (auto* push = std::get_if<sproto::incoming_request>(&*in)) {

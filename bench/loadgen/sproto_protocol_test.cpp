@@ -33,7 +33,7 @@ struct server_side {
                                static_cast<unsigned char>(framed[1]);
     EXPECT_EQ(length, framed.size() - 2);
     auto in = host.dispatch(std::string_view(framed).substr(2));
-    EXPECT_TRUE(in.ok()) << (in.ok() ? "" : in.err().message);
+    EXPECT_TRUE(in.ok()) << (in.ok() ? "" : in.error().message);
     return std::get<sproto::incoming_request>(*in);
   }
 };

@@ -50,14 +50,14 @@ runtime::task<check_report> check_ready(runtime::service& self) {
   if (!cache.ok())
     fail("cache: " + call_failure(cache.error()));
   else if (!cache.value().ok())
-    fail("cache: " + cache.value().err().message);
+    fail("cache: " + cache.value().error().message);
 
   services::db::query select{"SELECT 1", {}};
   auto db = co_await self.call(".dbproxyd", std::move(select), scrape_wait);
   if (!db.ok())
     fail("db: " + call_failure(db.error()));
   else if (!db.value().ok())
-    fail("db: " + db.value().err().message);
+    fail("db: " + db.value().error().message);
   co_return report;
 }
 

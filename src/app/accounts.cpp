@@ -151,7 +151,7 @@ task<account_result<std::optional<stored_account>>> find_account(runtime::servic
   auto r = co_await self.call<db::query>(
       db_name, "SELECT id, password_hash FROM accounts WHERE account = ?", db::params(account));
   if (!r) co_return from_call(r.error(), "database");
-  if (!*r) co_return from_backend(r->err(), "database");
+  if (!*r) co_return from_backend(r->error(), "database");
   const backend::sql_rows& rows = **r;
   if (rows.empty()) co_return std::optional<stored_account>{};
   const auto* id = std::get_if<std::int64_t>(&rows.at(0, "id"));
@@ -175,7 +175,7 @@ task<account_result<std::int64_t>> insert_account(runtime::service& self,
         db::params(account, hash));
     if (!r) co_return from_call(r.error(), "database");
     if (*r) co_return (*r)->last_insert_id;
-    const backend::error& e = r->err();
+    const backend::error& e = r->error();
     if (e.code == backend::error_code::conflict) co_return name_taken;
     if (!e.retry_safe || attempt > 0) co_return from_backend(e, "database");
   }
@@ -251,7 +251,7 @@ task<account_result<login_ok>> new_token(runtime::service& self, std::int64_t us
   auto r = co_await self.call<cache::set>(cache_name, "session:" + ok.token,
                                           std::to_string(userid), std::chrono::seconds(ttl));
   if (!r) co_return from_call(r.error(), "cache");
-  if (!*r) co_return from_backend(r->err(), "cache");
+  if (!*r) co_return from_backend(r->error(), "cache");
   co_return ok;
 }
 
@@ -358,7 +358,7 @@ task<account_result<std::int64_t>> check_token(runtime::service& self, std::stri
     co_return account_error{account_errc::unauthorized, std::string("missing token")};
   auto r = co_await self.call<cache::get>(cache_name, "session:" + token);
   if (!r) co_return from_call(r.error(), "cache");
-  if (!*r) co_return from_backend(r->err(), "cache");
+  if (!*r) co_return from_backend(r->error(), "cache");
   const std::optional<std::string>& v = **r;
   if (!v)
     co_return account_error{account_errc::unauthorized, std::string("invalid or expired token")};

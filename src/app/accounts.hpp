@@ -9,6 +9,7 @@
 #include <utility>
 #include <variant>
 
+#include "common/expected.hpp"
 #include "runtime/service.hpp"
 #include "runtime/task.hpp"
 
@@ -33,31 +34,7 @@ struct account_error {
 
 /// Either a T or an account_error.
 template <class T>
-class account_result {
- public:
-  /// Success.
-  account_result(T value) : v_(std::in_place_index<0>, std::move(value)) {}  // NOLINT
-  /// Failure.
-  account_result(account_error e) : v_(std::in_place_index<1>, std::move(e)) {}  // NOLINT
-
-  /// True on success.
-  bool ok() const noexcept { return v_.index() == 0; }
-  /// Same as ok().
-  explicit operator bool() const noexcept { return ok(); }
-  /// The value; only when ok().
-  T& value() { return std::get<0>(v_); }
-  /// The value; only when ok().
-  const T& value() const { return std::get<0>(v_); }
-  /// Shorthand for value().
-  T& operator*() { return value(); }
-  /// Member access on the value.
-  T* operator->() { return &value(); }
-  /// The error; only when !ok().
-  const account_error& error() const { return std::get<1>(v_); }
-
- private:
-  std::variant<T, account_error> v_;
-};
+using account_result = stratus::expected<T, account_error>;
 
 /// A successful login.
 struct login_ok {

@@ -161,7 +161,7 @@ std::shared_ptr<const gate::sproto_app> finish(std::shared_ptr<gate::sproto_app>
   app->add<c2s::protocol::say>(&say).add<c2s::protocol::join>(&join);
   app->add<c2s::protocol::leave>(&leave).add<c2s::protocol::room_say>(&room_say);
   auto pushes = codec::sproto_push_framer::create(app->s2c);
-  if (!pushes) throw std::runtime_error("sproto s2c schema: " + pushes.err().message);
+  if (!pushes) throw std::runtime_error("sproto s2c schema: " + pushes.error().message);
   app->pushes = *pushes;
   if (auto beat = app->pushes->make("heartbeat")) app->heartbeat_push = *beat;
   app->hub = std::make_shared<gate::session_hub>(
@@ -181,7 +181,7 @@ std::string read_file(const std::filesystem::path& p) {
 
 sproto::schema_ptr parse_or_throw(std::string_view text, const std::string& name) {
   auto s = sproto::parse_schema(text, name);
-  if (!s) throw std::runtime_error("sproto schema " + s.err().message);
+  if (!s) throw std::runtime_error("sproto schema " + s.error().message);
   if (!sproto::host::create(*s).ok())
     throw std::runtime_error(name + ": no `.package` header type");
   return *s;

@@ -72,7 +72,7 @@ class connection_pool {
       free_.pop_back();
     }
     lease held(this, index);
-    if (auto r = ensure_connected(slots_[index]); !r) return r.err();
+    if (auto r = ensure_connected(slots_[index]); !r) return r.error();
     return held;
   }
 
@@ -81,7 +81,7 @@ class connection_pool {
     std::vector<lease> held;
     for (std::size_t i = 0; i < slots_.size(); ++i) {
       auto l = acquire();
-      if (!l) return l.err();
+      if (!l) return l.error();
       held.push_back(std::move(*l));
     }
     return {};
@@ -141,7 +141,7 @@ class connection_pool {
     if (!conn) {
       gate_.connect_failed();
       drop_idle();
-      return conn.err();
+      return conn.error();
     }
     gate_.connected();
     s.conn = std::move(*conn);

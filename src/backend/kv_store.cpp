@@ -53,7 +53,7 @@ result<kv_reply> kv_store::checked(std::vector<std::string> args) {
 
 result<std::optional<std::string>> kv_store::get(std::string_view key) {
   auto r = checked({"GET", std::string(key)});
-  if (!r) return r.err();
+  if (!r) return r.error();
   return optional_string("GET", *r);
 }
 
@@ -66,37 +66,37 @@ result<void> kv_store::set(std::string_view key, std::string_view value,
     args.push_back(std::to_string(ttl->count()));
   }
   auto r = checked(std::move(args));
-  if (!r) return r.err();
+  if (!r) return r.error();
   return status_ok("SET", *r);
 }
 
 result<bool> kv_store::del(std::string_view key) {
   auto r = checked({"DEL", std::string(key)});
-  if (!r) return r.err();
+  if (!r) return r.error();
   auto n = integer("DEL", *r);
-  if (!n) return n.err();
+  if (!n) return n.error();
   return *n > 0;
 }
 
 result<bool> kv_store::expire(std::string_view key, std::chrono::milliseconds ttl) {
   auto r = checked({"PEXPIRE", std::string(key), std::to_string(ttl.count())});
-  if (!r) return r.err();
+  if (!r) return r.error();
   auto n = integer("PEXPIRE", *r);
-  if (!n) return n.err();
+  if (!n) return n.error();
   return *n == 1;
 }
 
 result<std::int64_t> kv_store::incr(std::string_view key, std::int64_t by) {
   auto r = checked({"INCRBY", std::string(key), std::to_string(by)});
-  if (!r) return r.err();
+  if (!r) return r.error();
   return integer("INCRBY", *r);
 }
 
 result<bool> kv_store::hset(std::string_view key, std::string_view field, std::string_view value) {
   auto r = checked({"HSET", std::string(key), std::string(field), std::string(value)});
-  if (!r) return r.err();
+  if (!r) return r.error();
   auto n = integer("HSET", *r);
-  if (!n) return n.err();
+  if (!n) return n.error();
   return *n == 1;
 }
 
@@ -109,19 +109,19 @@ result<void> kv_store::hmset(std::string_view key,
     args.push_back(v);
   }
   auto r = checked(std::move(args));
-  if (!r) return r.err();
+  if (!r) return r.error();
   return status_ok("HMSET", *r);
 }
 
 result<std::optional<std::string>> kv_store::hget(std::string_view key, std::string_view field) {
   auto r = checked({"HGET", std::string(key), std::string(field)});
-  if (!r) return r.err();
+  if (!r) return r.error();
   return optional_string("HGET", *r);
 }
 
 result<std::map<std::string, std::string>> kv_store::hgetall(std::string_view key) {
   auto r = checked({"HGETALL", std::string(key)});
-  if (!r) return r.err();
+  if (!r) return r.error();
   const auto* items = r->as_array();
   if (!items || items->size() % 2 != 0) return unexpected("HGETALL", *r);
   std::map<std::string, std::string> out;

@@ -73,7 +73,7 @@ TEST_P(kv_store_test, incr_counts_and_rejects_non_integers) {
   ASSERT_TRUE(s.set("name", "alice").ok());
   auto bad = s.incr("name");
   ASSERT_FALSE(bad.ok());
-  EXPECT_EQ(bad.err().code, error_code::bad_request);
+  EXPECT_EQ(bad.error().code, error_code::bad_request);
   EXPECT_EQ(*s.get("name"), "alice");
 }
 
@@ -95,8 +95,8 @@ TEST_P(kv_store_test, wrong_type_is_bad_request_for_helpers_and_a_value_for_raw_
   ASSERT_TRUE(s.hset("h", "f", "v").ok());
   auto g = s.get("h");
   ASSERT_FALSE(g.ok());
-  EXPECT_EQ(g.err().code, error_code::bad_request);
-  EXPECT_NE(g.err().message.find("WRONGTYPE"), std::string::npos);
+  EXPECT_EQ(g.error().code, error_code::bad_request);
+  EXPECT_NE(g.error().message.find("WRONGTYPE"), std::string::npos);
   auto raw = s.command({"GET", "h"});
   ASSERT_TRUE(raw.ok());
   ASSERT_TRUE(raw->is_error());
@@ -116,7 +116,7 @@ TEST_P(kv_store_test, pipeline_replies_in_order) {
                        {"HSET", "h", "f1", "x", "f2", "y"},
                        {"HGET", "a", "f"},
                        {"MGET", "a", "missing"}});
-  ASSERT_TRUE(r.ok()) << r.err().message;
+  ASSERT_TRUE(r.ok()) << r.error().message;
   ASSERT_EQ(r->size(), 7u);
   EXPECT_EQ((*r)[0], kv_reply{kv_status{"OK"}});
   EXPECT_EQ((*r)[1], kv_reply{std::int64_t{2}});

@@ -36,7 +36,7 @@ result<void> memory_store::check_supported(const std::vector<std::string>& args)
 }
 
 result<kv_reply> memory_store::command(std::vector<std::string> args) {
-  if (auto r = check_supported(args); !r) return r.err();
+  if (auto r = check_supported(args); !r) return r.error();
   kv_reply reply;
   {
     std::lock_guard lock(mutex_);
@@ -50,7 +50,7 @@ result<kv_reply> memory_store::command(std::vector<std::string> args) {
 result<std::vector<kv_reply>> memory_store::pipeline(std::vector<std::vector<std::string>> cmds) {
   // Refuse the whole batch up front, so an unsupported command never leaves half of it applied.
   for (const auto& args : cmds) {
-    if (auto r = check_supported(args); !r) return r.err();
+    if (auto r = check_supported(args); !r) return r.error();
   }
   std::vector<kv_reply> replies;
   replies.reserve(cmds.size());

@@ -14,15 +14,15 @@ TEST(memory_store, unsupported_command_is_bad_request) {
   memory_store store;
   auto r = store.command({"ZADD", "board", "1", "alice"});
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.err().code, error_code::bad_request);
-  EXPECT_NE(r.err().message.find("unsupported command in memory cache"), std::string::npos);
+  EXPECT_EQ(r.error().code, error_code::bad_request);
+  EXPECT_NE(r.error().message.find("unsupported command in memory cache"), std::string::npos);
 }
 
 TEST(memory_store, pipeline_with_unsupported_command_applies_nothing) {
   memory_store store;
   auto r = store.pipeline({{"SET", "a", "1"}, {"LPUSH", "l", "x"}});
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.err().code, error_code::bad_request);
+  EXPECT_EQ(r.error().code, error_code::bad_request);
   EXPECT_EQ(store.get("a")->has_value(), false);
 }
 

@@ -136,13 +136,13 @@ std::vector<std::string> split_sql_statements(std::string_view script) {
 result<std::vector<std::int64_t>> apply_migrations(sql_database& db,
                                                    const std::filesystem::path& dir) {
   auto files = list_migrations(dir, db.engine());
-  if (!files) return files.err();
+  if (!files) return files.error();
   auto made = db.exec(
       "CREATE TABLE IF NOT EXISTS schema_migrations ("
       "version BIGINT NOT NULL PRIMARY KEY, applied_at VARCHAR(32) NOT NULL)");
-  if (!made) return made.err();
+  if (!made) return made.error();
   auto done = db.query("SELECT version FROM schema_migrations");
-  if (!done) return done.err();
+  if (!done) return done.error();
   std::set<std::int64_t> applied_before;
   for (const auto& row : done->values) {
     if (const auto* v = std::get_if<std::int64_t>(&row.at(0))) applied_before.insert(*v);
@@ -160,15 +160,15 @@ result<std::vector<std::int64_t>> apply_migrations(sql_database& db,
     auto r = db.transaction([&](sql_connection& conn) -> result<void> {
       for (const auto& sql : statements) {
         if (auto e = conn.exec(sql); !e) {
-          return fail(e.err().code, "migration " + name + " failed: " + e.err().message);
+          return fail(e.error().code, "migration " + name + " failed: " + e.error().message);
         }
       }
       auto rec = conn.exec("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
                            {file.version, utc_now()});
-      if (!rec) return rec.err();
+      if (!rec) return rec.error();
       return {};
     });
-    if (!r) return r.err();
+    if (!r) return r.error();
     applied.push_back(file.version);
   }
   return applied;

@@ -238,7 +238,7 @@ result<MYSQL_STMT*> mysql_connection::prepare(std::string_view sql,
 
 result<sql_rows> mysql_connection::query(std::string_view sql, std::vector<sql_value> params) {
   auto executed = prepare(sql, params);
-  if (!executed) return executed.err();
+  if (!executed) return executed.error();
   MYSQL_STMT* stmt = *executed;
   result_release release{stmt};
   sql_rows rows;
@@ -302,7 +302,7 @@ result<sql_rows> mysql_connection::query(std::string_view sql, std::vector<sql_v
 
 result<exec_result> mysql_connection::exec(std::string_view sql, std::vector<sql_value> params) {
   auto executed = prepare(sql, params);
-  if (!executed) return executed.err();
+  if (!executed) return executed.error();
   MYSQL_STMT* stmt = *executed;
   result_release release{stmt};
   exec_result out;

@@ -10,7 +10,7 @@ result<sql_rows> mysql_database::query(std::string_view sql, std::vector<sql_val
   auto conn = pool_.acquire();
   if (!conn) {
     monitor_.record(sql, start, false);
-    return conn.err();
+    return conn.error();
   }
   return monitored_connection(**conn, monitor_).query(sql, std::move(params));
 }
@@ -20,14 +20,14 @@ result<exec_result> mysql_database::exec(std::string_view sql, std::vector<sql_v
   auto conn = pool_.acquire();
   if (!conn) {
     monitor_.record(sql, start, false);
-    return conn.err();
+    return conn.error();
   }
   return monitored_connection(**conn, monitor_).exec(sql, std::move(params));
 }
 
 result<void> mysql_database::transaction(const transaction_body& body) {
   auto conn = pool_.acquire();
-  if (!conn) return conn.err();
+  if (!conn) return conn.error();
   mysql_connection& c = **conn;
   if (auto r = c.begin(); !r) return r;
   auto rollback = [&c] {

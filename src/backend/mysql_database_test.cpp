@@ -31,13 +31,13 @@ TEST(mysql_database, wrong_password_fails_without_leaking_it) {
   mysql_database db(o);
   auto r = db.query("SELECT 1");
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.err().code, error_code::backend_unavailable);
-  EXPECT_NE(r.err().message.find("Access denied"), std::string::npos) << r.err().message;
-  EXPECT_EQ(r.err().message.find("not-the-s3cret"), std::string::npos) << r.err().message;
+  EXPECT_EQ(r.error().code, error_code::backend_unavailable);
+  EXPECT_NE(r.error().message.find("Access denied"), std::string::npos) << r.error().message;
+  EXPECT_EQ(r.error().message.find("not-the-s3cret"), std::string::npos) << r.error().message;
   // Known down now: the next call fails without another login attempt.
   auto again = db.query("SELECT 1");
   ASSERT_FALSE(again.ok());
-  EXPECT_NE(again.err().message.find("is down"), std::string::npos) << again.err().message;
+  EXPECT_NE(again.error().message.find("is down"), std::string::npos) << again.error().message;
 }
 
 TEST(mysql_database, concurrent_callers_share_the_pool) {
@@ -76,7 +76,7 @@ TEST(mysql_database, fails_fast_while_down_and_recovers_after_restart) {
     auto r = db.query("SELECT id FROM survivors");
     auto took = clock::now() - start;
     ASSERT_FALSE(r.ok());
-    EXPECT_EQ(r.err().code, error_code::backend_unavailable) << r.err().message;
+    EXPECT_EQ(r.error().code, error_code::backend_unavailable) << r.error().message;
     EXPECT_LT(took, 2 * o.query_timeout);
   }
   EXPECT_EQ(db.stats().connections_up, 0u);
@@ -89,7 +89,7 @@ TEST(mysql_database, fails_fast_while_down_and_recovers_after_restart) {
     if (rows.ok()) break;
     std::this_thread::sleep_for(50ms);
   }
-  ASSERT_TRUE(rows.ok()) << "no recovery: " << rows.err().message;
+  ASSERT_TRUE(rows.ok()) << "no recovery: " << rows.error().message;
   EXPECT_EQ(rows->at(0, "id"), sql_value(std::int64_t{42}));
   for (int i = 0; i < 5; ++i) ASSERT_TRUE(db.query("SELECT 1").ok());
   EXPECT_GE(db.stats().reconnects, 1u);

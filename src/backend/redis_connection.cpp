@@ -58,7 +58,7 @@ result<std::unique_ptr<redis_connection>> redis_connection::open(const redis_opt
   // Session setup: a refusal here is a configuration problem, reported without the password.
   auto setup = [&](std::vector<std::string> args, const char* what) -> result<void> {
     auto r = conn->command(args);
-    if (!r) return r.err();
+    if (!r) return r.error();
     if (const auto* e = std::get_if<kv_error>(&r->value)) {
       return fail(error_code::backend_unavailable,
                   std::string("redis ") + what + " refused at " + where + ": " + e->text);
@@ -66,10 +66,10 @@ result<std::unique_ptr<redis_connection>> redis_connection::open(const redis_opt
     return {};
   };
   if (!options.password.empty()) {
-    if (auto r = setup({"AUTH", options.password}, "AUTH"); !r) return r.err();
+    if (auto r = setup({"AUTH", options.password}, "AUTH"); !r) return r.error();
   }
   if (options.db != 0) {
-    if (auto r = setup({"SELECT", std::to_string(options.db)}, "SELECT"); !r) return r.err();
+    if (auto r = setup({"SELECT", std::to_string(options.db)}, "SELECT"); !r) return r.error();
   }
   return conn;
 }
@@ -139,7 +139,7 @@ result<std::vector<kv_reply>> redis_connection::pipeline(
   replies.reserve(cmds.size());
   for (std::size_t i = 0; i < cmds.size(); ++i) {
     auto r = read_reply();
-    if (!r) return r.err();
+    if (!r) return r.error();
     replies.push_back(std::move(*r));
   }
   return replies;

@@ -6,7 +6,7 @@ redis_store::redis_store(redis_options options) : pool_(std::move(options)) {}
 
 result<kv_reply> redis_store::command(std::vector<std::string> args) {
   auto conn = pool_.acquire();
-  if (!conn) return conn.err();
+  if (!conn) return conn.error();
   auto reply = (*conn)->command(args);
   pool_.count(reply.ok(), reply.ok() && reply->is_error());
   return reply;
@@ -15,7 +15,7 @@ result<kv_reply> redis_store::command(std::vector<std::string> args) {
 result<std::vector<kv_reply>> redis_store::pipeline(std::vector<std::vector<std::string>> cmds) {
   if (cmds.empty()) return std::vector<kv_reply>{};
   auto conn = pool_.acquire();
-  if (!conn) return conn.err();
+  if (!conn) return conn.error();
   auto replies = (*conn)->pipeline(cmds);
   if (!replies) {
     pool_.count(false, false);

@@ -34,15 +34,15 @@ TEST(redis_store, auth_with_password_and_wrong_password_is_not_leaked) {
   redis_store bad(o);
   auto r = bad.get("k");
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.err().code, error_code::backend_unavailable);
-  EXPECT_EQ(r.err().message.find("wrong-secret"), std::string::npos) << r.err().message;
-  EXPECT_EQ(r.err().message.find("pa55-word"), std::string::npos) << r.err().message;
+  EXPECT_EQ(r.error().code, error_code::backend_unavailable);
+  EXPECT_EQ(r.error().message.find("wrong-secret"), std::string::npos) << r.error().message;
+  EXPECT_EQ(r.error().message.find("pa55-word"), std::string::npos) << r.error().message;
 
   o.password.clear();
   redis_store none(o);
   auto n = none.get("k");
   ASSERT_FALSE(n.ok());
-  EXPECT_EQ(n.err().code, error_code::bad_request);  // NOAUTH error reply
+  EXPECT_EQ(n.error().code, error_code::bad_request);  // NOAUTH error reply
 }
 
 TEST(redis_store, select_keeps_databases_apart) {
@@ -66,7 +66,7 @@ TEST(redis_store, slow_command_times_out_and_the_connection_recovers) {
   auto r = store.command({"BLPOP", "empty-list", "5"});
   auto took = clock::now() - start;
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.err().code, error_code::timeout) << r.err().message;
+  EXPECT_EQ(r.error().code, error_code::timeout) << r.error().message;
   EXPECT_LT(took, 2 * o.command_timeout);
   // The timed-out connection is replaced; the stale BLPOP reply never reaches a later caller.
   ASSERT_TRUE(store.set("after", "ok").ok());
@@ -102,7 +102,7 @@ TEST(redis_store, fails_fast_while_down_and_recovers_after_restart) {
     auto r = store.get("k");
     auto took = clock::now() - start;
     ASSERT_FALSE(r.ok());
-    EXPECT_EQ(r.err().code, error_code::backend_unavailable) << r.err().message;
+    EXPECT_EQ(r.error().code, error_code::backend_unavailable) << r.error().message;
     EXPECT_LT(took, 2 * o.command_timeout);
   }
   EXPECT_EQ(store.stats().connections_up, 0u);

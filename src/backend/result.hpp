@@ -6,6 +6,8 @@
 #include <utility>
 #include <variant>
 
+#include "common/expected.hpp"
+
 namespace stratus::backend {
 
 /// Why a backend call failed; services map these onto their reply codes.
@@ -29,62 +31,9 @@ struct error {
   bool retry_safe = false;
 };
 
-/// Either a value of type T or an error.
+/// Either a value of type T or an error; result<void>: success or an error.
 template <typename T>
-class result {
- public:
-  /// Success holding a value.
-  result(T value) : state_(std::in_place_index<0>, std::move(value)) {}
-  /// Failure holding an error.
-  result(error err) : state_(std::in_place_index<1>, std::move(err)) {}
-
-  /// True on success.
-  bool ok() const { return state_.index() == 0; }
-  /// Same as ok().
-  explicit operator bool() const { return ok(); }
-  /// The value; only valid when ok().
-  T& value() & { return std::get<0>(state_); }
-  /// The value; only valid when ok().
-  const T& value() const& { return std::get<0>(state_); }
-  /// The value moved out; only valid when ok().
-  T&& value() && { return std::get<0>(std::move(state_)); }
-  /// Shorthand for value().
-  T& operator*() & { return value(); }
-  /// Shorthand for value().
-  const T& operator*() const& { return value(); }
-  /// Shorthand for value(), moving out of a temporary result.
-  T&& operator*() && { return std::move(*this).value(); }
-  /// Member access on the value.
-  T* operator->() { return &value(); }
-  /// Member access on the value.
-  const T* operator->() const { return &value(); }
-  /// The error; only valid when !ok().
-  const error& err() const { return std::get<1>(state_); }
-
- private:
-  std::variant<T, error> state_;
-};
-
-/// Result without a value: success or an error.
-template <>
-class result<void> {
- public:
-  /// Success.
-  result() = default;
-  /// Failure holding an error.
-  result(error err) : err_(std::move(err)), ok_(false) {}
-
-  /// True on success.
-  bool ok() const { return ok_; }
-  /// Same as ok().
-  explicit operator bool() const { return ok_; }
-  /// The error; only valid when !ok().
-  const error& err() const { return err_; }
-
- private:
-  error err_{error_code::internal, {}};
-  bool ok_ = true;
-};
+using result = stratus::expected<T, error>;
 
 /// Builds an error value; `return fail(error_code::timeout, "...")` converts to any result<T>.
 inline error fail(error_code code, std::string message) {

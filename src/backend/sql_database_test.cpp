@@ -30,7 +30,7 @@ class sql_database_test : public ::testing::TestWithParam<std::string> {
         slow_.emplace_back(sql);
       };
       auto db = sqlite_database::open(o);
-      ASSERT_TRUE(db.ok()) << db.err().message;
+      ASSERT_TRUE(db.ok()) << db.error().message;
       db_ = std::move(*db);
     } else {
       auto& server = test_support::shared_mariadb();
@@ -68,7 +68,7 @@ TEST_P(sql_database_test, typed_values_round_trip) {
   auto ins =
       db_->exec("INSERT INTO items (id, name, price, data, note) VALUES (?, ?, ?, ?, ?)",
                 {std::int64_t{7}, std::string("sword \xF0\x9F\x97\xA1"), 12.5, bytes, sql_null{}});
-  ASSERT_TRUE(ins.ok()) << ins.err().message;
+  ASSERT_TRUE(ins.ok()) << ins.error().message;
   EXPECT_EQ(ins->affected, 1u);
   std::string long_name(60, 'x');
   sql_blob big(60000, 0xab);  // MySQL BLOB holds up to 64 KiB
@@ -77,7 +77,7 @@ TEST_P(sql_database_test, typed_values_round_trip) {
                   .ok());
   auto rows = db_->query("SELECT id, name, price, data, note FROM items WHERE id >= ? ORDER BY id",
                          {std::int64_t{7}});
-  ASSERT_TRUE(rows.ok()) << rows.err().message;
+  ASSERT_TRUE(rows.ok()) << rows.error().message;
   ASSERT_EQ(rows->size(), 2u);
   EXPECT_EQ(rows->columns, (std::vector<std::string>{"id", "name", "price", "data", "note"}));
   EXPECT_EQ(rows->at(0, "id"), sql_value(std::int64_t{7}));
@@ -96,10 +96,10 @@ TEST_P(sql_database_test, typed_values_round_trip) {
 
 TEST_P(sql_database_test, migrations_run_once_and_create_accounts) {
   auto first = migrate();
-  ASSERT_TRUE(first.ok()) << first.err().message;
+  ASSERT_TRUE(first.ok()) << first.error().message;
   EXPECT_EQ(*first, std::vector<std::int64_t>{1});
   auto second = migrate();
-  ASSERT_TRUE(second.ok()) << second.err().message;
+  ASSERT_TRUE(second.ok()) << second.error().message;
   EXPECT_TRUE(second->empty());
   auto recorded = db_->query("SELECT version, applied_at FROM schema_migrations");
   ASSERT_TRUE(recorded.ok());
@@ -127,8 +127,8 @@ TEST_P(sql_database_test, unique_violation_is_conflict) {
   ASSERT_TRUE(db_->exec(ins, {std::string("alice"), std::string("h")}).ok());
   auto dup = db_->exec(ins, {std::string("alice"), std::string("h")});
   ASSERT_FALSE(dup.ok());
-  EXPECT_EQ(dup.err().code, error_code::conflict);
-  EXPECT_FALSE(dup.err().retry_safe);
+  EXPECT_EQ(dup.error().code, error_code::conflict);
+  EXPECT_FALSE(dup.error().retry_safe);
   // The connection stays usable after a server-side error.
   EXPECT_TRUE(db_->exec(ins, {std::string("carol"), std::string("h")}).ok());
 }
@@ -139,7 +139,7 @@ TEST_P(sql_database_test, invalid_utf8_is_bad_request_on_mariadb) {
   auto r = db_->exec("INSERT INTO accounts (account, password_hash) VALUES (?, ?)",
                      {std::string("\xff\xfe"), std::string("h")});
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.err().code, error_code::bad_request) << r.err().message;
+  EXPECT_EQ(r.error().code, error_code::bad_request) << r.error().message;
 }
 
 TEST_P(sql_database_test, injection_strings_are_plain_data) {
@@ -149,7 +149,7 @@ TEST_P(sql_database_test, injection_strings_are_plain_data) {
                         {evil, std::string("h")})
                   .ok());
   auto back = db_->query("SELECT account FROM accounts WHERE account = ?", {evil});
-  ASSERT_TRUE(back.ok()) << back.err().message;
+  ASSERT_TRUE(back.ok()) << back.error().message;
   ASSERT_EQ(back->size(), 1u);
   EXPECT_EQ(back->at(0, "account"), sql_value(evil));
   auto none =
@@ -162,15 +162,15 @@ TEST_P(sql_database_test, misuse_is_bad_request_and_bad_sql_internal) {
   ASSERT_TRUE(db_->exec(items_ddl).ok());
   auto count = db_->exec("INSERT INTO items (id, name) VALUES (?, ?)", {std::int64_t{1}});
   ASSERT_FALSE(count.ok());
-  EXPECT_EQ(count.err().code, error_code::bad_request);
+  EXPECT_EQ(count.error().code, error_code::bad_request);
   // Bad SQL (two statements in one call, a syntax error) is a bug in the caller, not the
   // client's fault: internal.
   auto two = db_->exec("DELETE FROM items; DROP TABLE items");
   ASSERT_FALSE(two.ok());
-  EXPECT_EQ(two.err().code, error_code::internal);
+  EXPECT_EQ(two.error().code, error_code::internal);
   auto syntax = db_->query("SELEKT 1");
   ASSERT_FALSE(syntax.ok());
-  EXPECT_EQ(syntax.err().code, error_code::internal);
+  EXPECT_EQ(syntax.error().code, error_code::internal);
   EXPECT_TRUE(db_->query("SELECT id FROM items").ok());
 }
 
@@ -178,14 +178,14 @@ TEST_P(sql_database_test, transactions_commit_and_roll_back) {
   ASSERT_TRUE(db_->exec(items_ddl).ok());
   const char* ins = "INSERT INTO items (id, name) VALUES (?, ?)";
   auto committed = db_->transaction([&](sql_connection& c) -> result<void> {
-    if (auto r = c.exec(ins, {std::int64_t{1}, std::string("a")}); !r) return r.err();
-    if (auto r = c.exec(ins, {std::int64_t{2}, std::string("b")}); !r) return r.err();
+    if (auto r = c.exec(ins, {std::int64_t{1}, std::string("a")}); !r) return r.error();
+    if (auto r = c.exec(ins, {std::int64_t{2}, std::string("b")}); !r) return r.error();
     return {};
   });
-  ASSERT_TRUE(committed.ok()) << committed.err().message;
+  ASSERT_TRUE(committed.ok()) << committed.error().message;
 
   auto failed = db_->transaction([&](sql_connection& c) -> result<void> {
-    if (auto r = c.exec(ins, {std::int64_t{3}, std::string("c")}); !r) return r.err();
+    if (auto r = c.exec(ins, {std::int64_t{3}, std::string("c")}); !r) return r.error();
     return c.exec(ins, {std::int64_t{1}, std::string("dup")}).ok()
                ? result<void>{}
                : fail(error_code::bad_request, "duplicate");
@@ -226,10 +226,10 @@ TEST_P(sql_database_test, runaway_statement_times_out_and_the_next_one_works) {
                   : db_->query("SELECT SLEEP(5)");
   auto took = clock::now() - start;
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.err().code, error_code::timeout) << r.err().message;
+  EXPECT_EQ(r.error().code, error_code::timeout) << r.error().message;
   EXPECT_LT(took, 2 * limit);
   auto next = db_->query("SELECT 1 AS one");
-  ASSERT_TRUE(next.ok()) << next.err().message;
+  ASSERT_TRUE(next.ok()) << next.error().message;
   EXPECT_EQ(next->at(0, "one"), sql_value(std::int64_t{1}));
 }
 

@@ -66,7 +66,7 @@ result<exec_result> sqlite_database::exec(std::string_view sql, std::vector<sql_
 result<void> sqlite_database::transaction(const transaction_body& body) {
   std::unique_lock lock(mutex_, options_.busy_timeout);
   if (!lock) return fail(error_code::timeout, "sqlite: connection busy in a long transaction");
-  if (auto r = session_->exec("BEGIN IMMEDIATE"); !r) return r.err();
+  if (auto r = session_->exec("BEGIN IMMEDIATE"); !r) return r.error();
   auto rollback = [this] {
     if (sqlite3_get_autocommit(db_) == 0) (void)session_->exec("ROLLBACK");
   };
@@ -84,7 +84,7 @@ result<void> sqlite_database::transaction(const transaction_body& body) {
   }
   if (auto r = session_->exec("COMMIT"); !r) {
     rollback();
-    return r.err();
+    return r.error();
   }
   return {};
 }

@@ -15,7 +15,7 @@ std::unique_ptr<sqlite_database> open_at(const std::string& path) {
   sqlite_options o;
   o.path = path;
   auto db = sqlite_database::open(o);
-  if (!db) ADD_FAILURE() << db.err().message;
+  if (!db) ADD_FAILURE() << db.error().message;
   return db ? std::move(*db) : nullptr;
 }
 
@@ -34,7 +34,7 @@ TEST(sqlite_database, creates_parent_dirs_uses_wal_and_keeps_data_after_reopen) 
   auto db = open_at(path);
   ASSERT_TRUE(db);
   auto rows = db->query("SELECT id, account FROM accounts");
-  ASSERT_TRUE(rows.ok()) << rows.err().message;
+  ASSERT_TRUE(rows.ok()) << rows.error().message;
   ASSERT_EQ(rows->size(), 1u);
   EXPECT_EQ(rows->at(0, "account"), sql_value(std::string("alice")));
   EXPECT_TRUE(apply_migrations(*db, STRATUS_MIGRATIONS_DIR)->empty());
@@ -47,7 +47,7 @@ TEST(sqlite_database, unopenable_path_is_backend_unavailable) {
   o.path = dir.path() + "/file/game.db";  // a regular file stands where a directory must be
   auto db = sqlite_database::open(o);
   ASSERT_FALSE(db.ok());
-  EXPECT_EQ(db.err().code, error_code::backend_unavailable);
+  EXPECT_EQ(db.error().code, error_code::backend_unavailable);
 }
 
 TEST(migrations, files_are_chosen_per_engine_and_sorted) {
@@ -57,7 +57,7 @@ TEST(migrations, files_are_chosen_per_engine_and_sorted) {
     std::ofstream(dir.path() + "/" + name) << "SELECT 1;";
   }
   auto sqlite = list_migrations(dir.path(), "sqlite");
-  ASSERT_TRUE(sqlite.ok()) << sqlite.err().message;
+  ASSERT_TRUE(sqlite.ok()) << sqlite.error().message;
   ASSERT_EQ(sqlite->size(), 3u);
   EXPECT_EQ((*sqlite)[0].path.filename(), "0001_accounts.sqlite.sql");
   EXPECT_EQ((*sqlite)[1].version, 2);
@@ -67,7 +67,7 @@ TEST(migrations, files_are_chosen_per_engine_and_sorted) {
   std::ofstream(dir.path() + "/0002_again.sql") << "SELECT 1;";
   auto dup = list_migrations(dir.path(), "sqlite");
   ASSERT_FALSE(dup.ok());
-  EXPECT_NE(dup.err().message.find("two migrations with version"), std::string::npos);
+  EXPECT_NE(dup.error().message.find("two migrations with version"), std::string::npos);
 }
 
 TEST(migrations, badly_named_file_is_refused) {
@@ -75,7 +75,7 @@ TEST(migrations, badly_named_file_is_refused) {
   std::ofstream(dir.path() + "/accounts.sql") << "SELECT 1;";
   auto r = list_migrations(dir.path(), "sqlite");
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.err().code, error_code::bad_request);
+  EXPECT_EQ(r.error().code, error_code::bad_request);
 }
 
 TEST(migrations, script_splits_outside_quotes_and_comments) {
@@ -100,7 +100,7 @@ TEST(migrations, failing_file_is_not_recorded_and_stops_the_run) {
   ASSERT_TRUE(db);
   auto r = apply_migrations(*db, dir.path());
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.err().message.find("0002_bad.sql"), std::string::npos) << r.err().message;
+  EXPECT_NE(r.error().message.find("0002_bad.sql"), std::string::npos) << r.error().message;
   auto versions = db->query("SELECT version FROM schema_migrations");
   ASSERT_EQ(versions->size(), 1u);
   // SQLite DDL is transactional: table b from the failed file was rolled back.

@@ -146,7 +146,7 @@ result<sqlite3_stmt*> sqlite_session::prepare(std::string_view sql,
 
 result<sql_rows> sqlite_session::query(std::string_view sql, std::vector<sql_value> params) {
   auto prepared = prepare(sql, params);
-  if (!prepared) return prepared.err();
+  if (!prepared) return prepared.error();
   sqlite3_stmt* stmt = *prepared;
   statement_reset reset{stmt};
   deadline_ = std::chrono::steady_clock::now() + timeout_;
@@ -166,7 +166,7 @@ result<sql_rows> sqlite_session::query(std::string_view sql, std::vector<sql_val
 
 result<exec_result> sqlite_session::exec(std::string_view sql, std::vector<sql_value> params) {
   auto prepared = prepare(sql, params);
-  if (!prepared) return prepared.err();
+  if (!prepared) return prepared.error();
   sqlite3_stmt* stmt = *prepared;
   statement_reset reset{stmt};
   deadline_ = std::chrono::steady_clock::now() + timeout_;

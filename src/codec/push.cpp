@@ -109,7 +109,7 @@ push_ptr sproto_push_framer::kicked(std::string_view reason) const {
 sproto::result<std::shared_ptr<const sproto_push_framer>> sproto_push_framer::create(
     sproto::schema_ptr s2c) {
   auto host = sproto::host::create(s2c);
-  if (!host) return host.err();
+  if (!host) return host.error();
   return std::shared_ptr<const sproto_push_framer>(
       new sproto_push_framer(std::move(s2c), host->header()));
 }
@@ -122,7 +122,7 @@ sproto::result<push_ptr> sproto_push_framer::make(std::string_view name,
   auto body = std::make_shared<push_body>();
   body->type = p->name;
   body->tag = p->tag;
-  if (auto st = sproto::encode_body(*s2c_, *p, true, args, body->bytes); !st) return st.err();
+  if (auto st = sproto::encode_body(*s2c_, *p, true, args, body->bytes); !st) return st.error();
   return push_ptr(std::move(body));
 }
 

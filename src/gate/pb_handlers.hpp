@@ -11,6 +11,7 @@
 #include "codec/error_code.hpp"
 #include "codec/message_registry.hpp"
 #include "gate/packet_intake.hpp"
+#include "common/expected.hpp"
 #include "gate/request_metrics.hpp"
 #include "runtime/service.hpp"
 
@@ -24,17 +25,7 @@ struct handler_error {
 
 /// What a handler returns: the response, or an error.
 template <class Resp>
-class reply {
- public:
-  reply(Resp r) : v_(std::move(r)) {}           // NOLINT: implicit by design
-  reply(handler_error e) : v_(std::move(e)) {}  // NOLINT
-  bool ok() const noexcept { return v_.index() == 0; }
-  Resp& value() { return std::get<0>(v_); }
-  handler_error& error() { return std::get<1>(v_); }
-
- private:
-  std::variant<Resp, handler_error> v_;
-};
+using reply = stratus::expected<Resp, handler_error>;
 
 class pb_session;
 class session_hub;

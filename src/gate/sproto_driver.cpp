@@ -88,9 +88,9 @@ std::optional<runtime::task<void>> sproto_driver::decode(std::string_view packet
   } else {
     plain_.clear();
     if (auto st = sproto::unpack_to(*body, plain_); !st) {
-      refused = st.err();
+      refused = st.error();
     } else if (auto header = header_->read(plain_); !header) {
-      refused = header.err();
+      refused = header.error();
     } else if (!header->tag) {
       why = "a response, not a request";
     } else if (const sproto_typed_entry* e = app_->typed_for(*header->tag)) {
@@ -123,7 +123,7 @@ std::optional<runtime::task<void>> sproto_driver::decode_dynamic(
                       "protocol tag " + std::to_string(*header.tag) + " not found"));
   if (!args) {
     runtime::log::warn_limited(bad_packet_log, "connection {}: bad sproto packet ({} bytes): {}",
-                               agent_.connection().id(), packed.size() + 2, args.err().message);
+                               agent_.connection().id(), packed.size() + 2, args.error().message);
     reject(packed, true, out, malformed);
     return std::nullopt;
   }
@@ -273,7 +273,7 @@ runtime::task<void> sproto_driver::run(sproto::incoming_request req, const sprot
       v = sproto::value::make_object();
     packed = req.respond(v);
     if (!packed) {
-      runtime::log::error("reply to {} not encoded: {}", req.name(), packed.err().message);
+      runtime::log::error("reply to {} not encoded: {}", req.name(), packed.error().message);
     } else if (packed->size() > codec::max_sproto_body) {
       runtime::log::warn("reply to {} is {} bytes, over the 65535 a frame holds", req.name(),
                          packed->size());

@@ -22,7 +22,7 @@ void sproto_session::resumed(session_ptr s) {
 codec::push_ptr sproto_session::make_push(std::string_view name, const sproto::value& args) const {
   auto made = app_.pushes->make(name, args);
   if (!made) {
-    runtime::log::warn("push {} not encoded: {}", name, made.err().message);
+    runtime::log::warn("push {} not encoded: {}", name, made.error().message);
     return nullptr;
   }
   return *made;
@@ -47,7 +47,7 @@ bool sproto_session::push(std::string_view name, const sproto::value& args) {
   }
   auto packed = host_.request(app_.s2c, name, args);
   if (!packed) {
-    runtime::log::warn("push {} not encoded: {}", name, packed.err().message);
+    runtime::log::warn("push {} not encoded: {}", name, packed.error().message);
     return false;
   }
   if (!codec::frame_sproto(*packed, scratch_)) {

@@ -54,7 +54,7 @@ class sproto_session {
     body->type = P::name;
     body->tag = P::tag;
     if (auto st = sproto::gen::encode(args, body->bytes); !st) {
-      push_not_encoded(P::name, st.err().message);
+      push_not_encoded(P::name, st.error().message);
       return nullptr;
     }
     return body;

@@ -251,7 +251,7 @@ TEST(sproto_typed, answers_with_the_same_bytes_as_dynamic_handlers_errors_includ
   auto reply = typed.feed(framed);
   ASSERT_EQ(reply.sent, 1);
   auto in = host.dispatch(reply.reply.substr(2));
-  ASSERT_TRUE(in.ok()) << in.err().message;
+  ASSERT_TRUE(in.ok()) << in.error().message;
   const auto& resp = std::get<sproto::incoming_response>(*in);
   EXPECT_EQ(resp.args["ok"].as_bool(), true);
   EXPECT_EQ(resp.args["token"].as_bytes(), "bob");

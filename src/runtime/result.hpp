@@ -4,6 +4,8 @@
 #include <utility>
 #include <variant>
 
+#include "common/expected.hpp"
+
 namespace stratus::runtime {
 
 /// Why a call did not produce a response.
@@ -29,40 +31,7 @@ struct call_error {
 
 /// Either a T or a call_error; what every `call` returns.
 template <class T>
-class [[nodiscard]] result {
- public:
-  result(T value) : v_(std::in_place_index<0>, std::move(value)) {}   // NOLINT: implicit by design
-  result(call_error e) : v_(std::in_place_index<1>, std::move(e)) {}  // NOLINT
-
-  /// True when the call produced a value.
-  bool ok() const noexcept { return v_.index() == 0; }
-  explicit operator bool() const noexcept { return ok(); }
-
-  T& value() & {
-    assert(ok());
-    return std::get<0>(v_);
-  }
-  T&& value() && {
-    assert(ok());
-    return std::get<0>(std::move(v_));
-  }
-  const T& value() const& {
-    assert(ok());
-    return std::get<0>(v_);
-  }
-  T& operator*() & { return value(); }
-  T&& operator*() && { return std::move(*this).value(); }
-  T* operator->() { return &value(); }
-
-  /// The error; only when !ok().
-  const call_error& error() const {
-    assert(!ok());
-    return std::get<1>(v_);
-  }
-
- private:
-  std::variant<T, call_error> v_;
-};
+using result = stratus::expected<T, call_error>;
 
 /// The value of a call whose message has no response content.
 struct done {};

@@ -17,7 +17,7 @@ using runtime::task;
 
 // Turns a result<void> into the result<bool> carried by messages (void is not a message value).
 backend::result<bool> to_bool(backend::result<void> r) {
-  if (!r) return r.err();
+  if (!r) return r.error();
   return true;
 }
 }  // namespace
@@ -38,7 +38,7 @@ std::shared_ptr<backend::kv_store> make_kv_store(const runtime::config& cfg) {
   auto store = std::make_shared<backend::redis_store>(std::move(o));
   // Not fatal: the pool reconnects by itself once Redis is up.
   if (auto up = store->warm_up(); !up) {
-    runtime::log::warn("cache: redis not reachable at start-up: {}", up.err().message);
+    runtime::log::warn("cache: redis not reachable at start-up: {}", up.error().message);
   }
   return store;
 }

@@ -97,7 +97,7 @@ TEST(CacheProxy, UnsupportedCommandIsABadRequestNotACrash) {
     auto r = co_await s.call(".cacheproxyd", std::move(msg14));
     STRATUS_CO_ASSERT(r.ok());
     STRATUS_CO_ASSERT(!(r->ok()));
-    EXPECT_EQ(r->err().code, backend::error_code::bad_request);
+    EXPECT_EQ(r->error().code, backend::error_code::bad_request);
   });
 }
 
@@ -118,7 +118,7 @@ TEST(DbProxy, MigrationsApplyAndStatementsAreParameterised) {
     EXPECT_EQ(std::get<std::string>((**q).at(0, "account")), evil);
     auto msg16 = db::query{"SELEKT nonsense"s, {}};
     auto bad = co_await s.call(".dbproxyd", std::move(msg16));
-    EXPECT_EQ(bad->err().code, backend::error_code::internal);  // bad SQL: a bug, not bad data
+    EXPECT_EQ(bad->error().code, backend::error_code::internal);  // bad SQL: a bug, not bad data
     auto msg47 = db::stats{};
     auto st = co_await s.call(".dbproxyd", std::move(msg47));
     EXPECT_GE(st->queries_failed, 1u);

@@ -36,7 +36,7 @@ std::shared_ptr<backend::sql_database> open_engine(const runtime::config& cfg) {
     o.slow_query_threshold = slow;
     o.on_slow_query = log_slow_query;
     auto db = backend::sqlite_database::open(std::move(o));
-    if (!db) throw std::runtime_error("db: cannot open sqlite: " + db.err().message);
+    if (!db) throw std::runtime_error("db: cannot open sqlite: " + db.error().message);
     return std::shared_ptr<backend::sql_database>(std::move(*db));
   }
   if (kind != "mysql") throw std::runtime_error("db: unknown backend \"" + kind + "\"");
@@ -55,7 +55,7 @@ std::shared_ptr<backend::sql_database> open_engine(const runtime::config& cfg) {
   o.on_slow_query = log_slow_query;
   auto db = std::make_shared<backend::mysql_database>(std::move(o));
   if (auto up = db->warm_up(); !up) {
-    throw std::runtime_error("db: mysql not reachable: " + up.err().message);
+    throw std::runtime_error("db: mysql not reachable: " + up.error().message);
   }
   return db;
 }
@@ -79,7 +79,7 @@ std::shared_ptr<backend::sql_database> open_database(const runtime::config& cfg,
   auto applied = backend::apply_migrations(*db, migrations_dir);
   if (!applied) {
     throw std::runtime_error("db: migrations in " + migrations_dir.string() +
-                             " failed: " + applied.err().message);
+                             " failed: " + applied.error().message);
   }
   for (auto v : *applied) runtime::log::info("db: applied migration {}", v);
   return db;
@@ -131,12 +131,12 @@ task<db::transaction::response> db_proxy::on_transaction(db::transaction m) {
           out.clear();
           for (auto& st : msg.statements) {
             auto e = c.exec(st.sql, st.params);
-            if (!e) return e.err();
+            if (!e) return e.error();
             out.push_back(*e);
           }
           return {};
         });
-        if (!r) return r.err();
+        if (!r) return r.error();
         return out;
       }, lane_);
 }

@@ -24,7 +24,7 @@ schema_ptr demo_schema() {
       next 7 : Bag
     }
   )");
-  EXPECT_TRUE(s.ok()) << s.err().message;
+  EXPECT_TRUE(s.ok()) << s.error().message;
   return *s;
 }
 
@@ -41,9 +41,9 @@ TEST(codec, lua_like_values_round_trip) {
   v["items"].set_key(2, value(object{{"id", 2}, {"name", "two"}}));
   v["counts"].set_key("x", 3);
   auto bytes = encode(*s, "Bag", v);
-  ASSERT_TRUE(bytes.ok()) << bytes.err().message;
+  ASSERT_TRUE(bytes.ok()) << bytes.error().message;
   auto d = decode(*s, "Bag", *bytes);
-  ASSERT_TRUE(d.ok()) << d.err().message;
+  ASSERT_TRUE(d.ok()) << d.error().message;
   EXPECT_EQ(d->consumed, bytes->size());
   const value& got = d->v;
   EXPECT_EQ(got["n"].as_int(), -5);
@@ -61,8 +61,8 @@ TEST(codec, wrong_value_kinds_are_reported) {
   v["n"] = "twelve";
   auto r = encode(*s, "Bag", v);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.err().kind, error_kind::bad_value);
-  EXPECT_NE(r.err().message.find("Bag.n"), std::string::npos);
+  EXPECT_EQ(r.error().kind, error_kind::bad_value);
+  EXPECT_NE(r.error().message.find("Bag.n"), std::string::npos);
 }
 
 TEST(codec, nesting_deeper_than_64_is_refused_both_ways) {
@@ -73,7 +73,7 @@ TEST(codec, nesting_deeper_than_64_is_refused_both_ways) {
   (*cur)["n"] = 1;  // 65 levels
   auto r = encode(*s, "Bag", v);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.err().kind, error_kind::too_deep);
+  EXPECT_EQ(r.error().kind, error_kind::too_deep);
 }
 
 TEST(codec, decode_never_reads_out_of_bounds_on_damaged_input) {
@@ -107,7 +107,7 @@ TEST(codec, decode_to_reuses_the_callers_value) {
     auto bytes = encode(*s, bag, *v);
     ASSERT_TRUE(bytes.ok());
     auto used = decode_to(*s, bag, *bytes, out);
-    ASSERT_TRUE(used.ok()) << used.err().message;
+    ASSERT_TRUE(used.ok()) << used.error().message;
     EXPECT_EQ(*used, bytes->size());
     EXPECT_EQ(out, *v);
   }

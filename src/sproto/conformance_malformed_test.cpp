@@ -50,13 +50,13 @@ void run_decode(const json& r, bool packed) {
   if (packed) {
     auto u = unpack(input);
     if (!u) {
-      outcome_matches(r, &u.err(), {});
+      outcome_matches(r, &u.error(), {});
       return;
     }
     input = *u;
   }
   auto d = decode(*s, *t, input);
-  if (!outcome_matches(r, d ? nullptr : &d.err(),
+  if (!outcome_matches(r, d ? nullptr : &d.error(),
                        {error_kind::quirk_rejected, error_kind::map_key})) {
     return;
   }
@@ -67,7 +67,7 @@ void run_decode(const json& r, bool packed) {
 
 void run_unpack(const json& r) {
   auto u = unpack(*from_hex(r["input"].get<std::string>()));
-  if (!outcome_matches(r, u ? nullptr : &u.err(), {})) return;
+  if (!outcome_matches(r, u ? nullptr : &u.error(), {})) return;
   EXPECT_EQ(to_hex(*u), r["unpacked"]) << r["id"];
 }
 
@@ -78,7 +78,7 @@ void run_encode(const json& r) {
   auto v = value_from_json(*s, *t, r["value"]);
   ASSERT_TRUE(v.ok()) << r["id"];
   auto e = encode(*s, *t, *v);
-  if (!outcome_matches(r, e ? nullptr : &e.err(), {error_kind::bad_value})) return;
+  if (!outcome_matches(r, e ? nullptr : &e.error(), {error_kind::bad_value})) return;
   EXPECT_EQ(to_hex(*e), r["encoded"]) << r["id"];
 }
 
@@ -94,7 +94,7 @@ void run_dispatch(const json& r) {
     ASSERT_TRUE(h->request(proto->name, args, p["session"].get<std::int64_t>()).ok());
   }
   auto got = h->dispatch(*from_hex(r["input"].get<std::string>()));
-  if (!outcome_matches(r, got ? nullptr : &got.err(), {})) return;
+  if (!outcome_matches(r, got ? nullptr : &got.error(), {})) return;
   const json& want = r["dispatch"];
   if (want["type"] == "REQUEST") {
     auto* req = std::get_if<incoming_request>(&*got);
@@ -127,7 +127,7 @@ void run_api(const json& r) {
   }
   std::string body;
   auto st = encode_body(*s, *p, request, args, body);
-  if (!outcome_matches(r, st ? nullptr : &st.err(), {})) return;
+  if (!outcome_matches(r, st ? nullptr : &st.error(), {})) return;
   EXPECT_EQ(to_hex(body), r["encoded"]) << r["id"];
 }
 

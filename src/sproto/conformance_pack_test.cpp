@@ -23,7 +23,7 @@ TEST_P(pack_vectors, match_reference) {
       ASSERT_EQ(r["op"], "unpack") << id;
     }
     auto u = unpack(packed);
-    ASSERT_TRUE(u.ok()) << id << ": " << u.err().message;
+    ASSERT_TRUE(u.ok()) << id << ": " << u.error().message;
     EXPECT_EQ(to_hex(*u), r["unpacked"]) << id << ": unpack";
     mark(r);
   }

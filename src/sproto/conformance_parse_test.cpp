@@ -26,7 +26,7 @@ TEST(parse_vectors, parse_ok) {
     const std::string id = r["id"];
     ASSERT_EQ(r["outcome"], "ok") << id;
     auto s = parse_schema(r["text"].get<std::string>());
-    ASSERT_TRUE(s.ok()) << id << ": " << s.err().message;
+    ASSERT_TRUE(s.ok()) << id << ": " << s.error().message;
     expect_tables(**s, r, id);
     // The reference loader refuses a bundle without types.
     EXPECT_EQ(!(*s)->types().empty(), r["loadable"].get<bool>()) << id << ": loadable";
@@ -43,7 +43,7 @@ TEST(parse_vectors, parse_error) {
     auto s = parse_schema(r["text"].get<std::string>(), "t.sproto");
     ASSERT_FALSE(s.ok()) << id << ": accepted";
     // Errors name the source and the line.
-    EXPECT_EQ(s.err().message.rfind("t.sproto:", 0), 0u) << id << ": " << s.err().message;
+    EXPECT_EQ(s.error().message.rfind("t.sproto:", 0), 0u) << id << ": " << s.error().message;
     mark(r);
   }
 }

@@ -59,10 +59,10 @@ void run_scenario(const json& r) {
       const struct_type* t = s->request_type(*p);
       auto packed = hosts.at(from).request(p->name, args_of(*s, t, step["args"]),
                                            opt_int(step["session"]), ud_view);
-      ASSERT_TRUE(packed.ok()) << id << ": " << packed.err().message;
+      ASSERT_TRUE(packed.ok()) << id << ": " << packed.error().message;
       EXPECT_EQ(to_hex(*packed), step["packed"]) << id << ": request bytes";
       auto got = hosts.at(to).dispatch(*packed);
-      ASSERT_TRUE(got.ok()) << id << ": " << got.err().message;
+      ASSERT_TRUE(got.ok()) << id << ": " << got.error().message;
       auto* req = std::get_if<incoming_request>(&*got);
       ASSERT_NE(req, nullptr) << id << ": not a request";
       const json& want = step["dispatch"];
@@ -78,10 +78,10 @@ void run_scenario(const json& r) {
       ASSERT_NE(it, responders.end()) << id << ": no responder";
       const struct_type* t = s->response_type(*p);
       auto packed = it->second.respond(args_of(*s, t, step["args"]), ud_view);
-      ASSERT_TRUE(packed.ok()) << id << ": " << packed.err().message;
+      ASSERT_TRUE(packed.ok()) << id << ": " << packed.error().message;
       EXPECT_EQ(to_hex(*packed), step["packed"]) << id << ": response bytes";
       auto got = hosts.at(to).dispatch(*packed);
-      ASSERT_TRUE(got.ok()) << id << ": " << got.err().message;
+      ASSERT_TRUE(got.ok()) << id << ": " << got.error().message;
       auto* resp = std::get_if<incoming_response>(&*got);
       ASSERT_NE(resp, nullptr) << id << ": not a response";
       const json& want = step["dispatch"];
@@ -106,19 +106,19 @@ void run_api(const json& r) {
   std::string body;
   if (request) {
     auto e = request_encode(*s, name, args);
-    ASSERT_TRUE(e.ok()) << id << ": " << e.err().message;
+    ASSERT_TRUE(e.ok()) << id << ": " << e.error().message;
     EXPECT_EQ(e->tag, r["tag"].get<int>()) << id;
     body = e->body;
     auto d = request_decode(*s, name, body);
-    ASSERT_TRUE(d.ok()) << id << ": " << d.err().message;
+    ASSERT_TRUE(d.ok()) << id << ": " << d.error().message;
     EXPECT_EQ(d->name, r["name"]) << id;
     EXPECT_TRUE(same_value(args_json(*s, t, d->args), r["decoded"])) << id;
   } else {
     auto e = response_encode(*s, name, args);
-    ASSERT_TRUE(e.ok()) << id << ": " << e.err().message;
+    ASSERT_TRUE(e.ok()) << id << ": " << e.error().message;
     body = *e;
     auto d = response_decode(*s, name, body);
-    ASSERT_TRUE(d.ok()) << id << ": " << d.err().message;
+    ASSERT_TRUE(d.ok()) << id << ": " << d.error().message;
     EXPECT_TRUE(same_value(args_json(*s, t, *d), r["decoded"])) << id;
   }
   EXPECT_EQ(to_hex(body), r["encoded"]) << id;

@@ -39,7 +39,7 @@ schema_ptr vector_schema(const std::string& name) {
   auto it = cache.find(name);
   if (it != cache.end()) return it->second;
   auto s = load_schema_file(vectors_dir() + "/schemas/" + name);
-  if (!s) throw std::runtime_error(s.err().message);
+  if (!s) throw std::runtime_error(s.error().message);
   return cache.emplace(name, *s).first->second;
 }
 

@@ -20,21 +20,21 @@ void check_encode(const json& r) {
   const struct_type* t = s->find_type(r["type"].get<std::string>());
   ASSERT_NE(t, nullptr) << id;
   auto v = value_from_json(*s, *t, r["value"]);
-  ASSERT_TRUE(v.ok()) << id << ": " << v.err().message;
+  ASSERT_TRUE(v.ok()) << id << ": " << v.error().message;
   auto bytes = encode(*s, *t, *v);
-  ASSERT_TRUE(bytes.ok()) << id << ": " << bytes.err().message;
+  ASSERT_TRUE(bytes.ok()) << id << ": " << bytes.error().message;
   EXPECT_EQ(to_hex(*bytes), r["encoded"]) << id << ": encode";
   auto expected = *from_hex(r["encoded"].get<std::string>());
   EXPECT_EQ(to_hex(pack(expected)), r["packed"]) << id << ": pack";
   auto d = decode(*s, *t, expected);
-  ASSERT_TRUE(d.ok()) << id << ": " << d.err().message;
+  ASSERT_TRUE(d.ok()) << id << ": " << d.error().message;
   EXPECT_EQ(d->consumed, expected.size()) << id << ": consumed";
   EXPECT_TRUE(same_value(value_to_json(*s, *t, d->v), r["decoded"]))
       << id << ": decode gave " << value_to_json(*s, *t, d->v).dump();
   auto unpacked = unpack(*from_hex(r["packed"].get<std::string>()));
   ASSERT_TRUE(unpacked.ok()) << id;
   auto d2 = decode(*s, *t, *unpacked);
-  ASSERT_TRUE(d2.ok()) << id << ": " << d2.err().message;
+  ASSERT_TRUE(d2.ok()) << id << ": " << d2.error().message;
   EXPECT_TRUE(same_value(value_to_json(*s, *t, d2->v), r["decoded"])) << id << ": pdecode";
   mark(r);
 }
@@ -45,7 +45,7 @@ void check_decode(const json& r) {
   const struct_type* t = s->find_type(r["type"].get<std::string>());
   ASSERT_NE(t, nullptr) << id;
   auto d = decode(*s, *t, *from_hex(r["encoded"].get<std::string>()));
-  ASSERT_TRUE(d.ok()) << id << ": " << d.err().message;
+  ASSERT_TRUE(d.ok()) << id << ": " << d.error().message;
   EXPECT_EQ(d->consumed, r["consumed"].get<std::size_t>()) << id << ": consumed";
   EXPECT_TRUE(same_value(value_to_json(*s, *t, d->v), r["decoded"]))
       << id << ": decode gave " << value_to_json(*s, *t, d->v).dump();

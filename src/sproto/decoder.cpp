@@ -69,7 +69,7 @@ class decoder {
       value& slot = obj[slots++].second;
       status st = w != 0 ? inline_value(t, f, w / 2 - 1, slot)
                          : block_value(t, f, block, block_len, depth, slot);
-      if (!st) return st.err();
+      if (!st) return st.error();
     }
     if (slots < obj.size()) obj.erase(obj.begin() + static_cast<std::ptrdiff_t>(slots), obj.end());
     std::size_t used = static_cast<std::size_t>(data - p);
@@ -140,7 +140,7 @@ class decoder {
         return ok_t{};
       case field_type::structure: {
         auto r = decode_struct(schema_.type_at(f.struct_index), b, len, depth + 1, true, out);
-        if (!r) return r.err();
+        if (!r) return r.error();
         return ok_t{};
       }
     }
@@ -232,7 +232,7 @@ status decoder::struct_elements(const struct_type& t, const field& f, const byte
     if (len - pos - 4 < n) return malformed(where(t, f) + ": element runs past the block");
     if (n_items == out.size()) out.emplace_back();
     auto r = decode_struct(elem, b + pos + 4, n, depth + 1, true, out[n_items++]);
-    if (!r) return r.err();
+    if (!r) return r.error();
     pos += 4 + n;
   }
   out.resize(n_items);
@@ -287,7 +287,7 @@ result<std::size_t> decode_to(const schema& s, const struct_type& t, std::string
 result<decoded> decode(const schema& s, const struct_type& t, std::string_view bytes) {
   decoded d;
   auto r = decode_to(s, t, bytes, d.v);
-  if (!r) return r.err();
+  if (!r) return r.error();
   d.consumed = *r;
   return d;
 }

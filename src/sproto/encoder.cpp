@@ -310,7 +310,7 @@ status encode_to(const schema& s, const struct_type& t, const value& v, std::str
 result<std::string> encode(const schema& s, const struct_type& t, const value& v) {
   std::string out;
   out.reserve(64);
-  if (auto st = encode_to(s, t, v, out); !st) return st.err();
+  if (auto st = encode_to(s, t, v, out); !st) return st.error();
   return out;
 }
 

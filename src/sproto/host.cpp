@@ -72,7 +72,7 @@ result<header_fields> package_header::read(std::string_view plain) const {
   // A header type with fields of its own beyond the four: the generic decoder checks those
   // (rare; wire.md's .package has only the four).
   if (!only_known_fields) {
-    if (auto checked = sproto::decode(*owner, *type, plain); !checked) return checked.err();
+    if (auto checked = sproto::decode(*owner, *type, plain); !checked) return checked.error();
   }
   gen::decode_context cx;
   gen::struct_reader words;
@@ -108,7 +108,7 @@ result<std::string> incoming_request::respond(const value& reply,
   std::string plain;
   header->encode(std::nullopt, session, reply_ud, plain);
   // The protocol belongs to the host's schema, which is the header's owner too.
-  if (auto st = encode_body(*header->owner, *proto, false, reply, plain); !st) return st.err();
+  if (auto st = encode_body(*header->owner, *proto, false, reply, plain); !st) return st.error();
   return pack(plain);
 }
 
@@ -177,7 +177,7 @@ result<std::string> host::request(const schema_ptr& outgoing, std::string_view n
                                   const value& args, std::optional<std::int64_t> session,
                                   std::optional<std::string_view> ud) {
   std::string out;
-  if (auto st = request_to(outgoing, name, args, session, ud, out); !st) return st.err();
+  if (auto st = request_to(outgoing, name, args, session, ud, out); !st) return st.error();
   return out;
 }
 
@@ -189,9 +189,9 @@ result<std::string> host::request(std::string_view name, const value& args,
 
 result<incoming> host::dispatch(std::string_view packet) {
   scratch_.clear();
-  if (auto st = unpack_to(packet, scratch_); !st) return st.err();
+  if (auto st = unpack_to(packet, scratch_); !st) return st.error();
   auto consumed = decode_to(*schema_, *header_->type, scratch_, header_value_);
-  if (!consumed) return consumed.err();
+  if (!consumed) return consumed.error();
   std::string_view body = std::string_view(scratch_).substr(*consumed);
   const value& h = header_value_;
   std::optional<std::int64_t> session = int_of(h, header_->session_field);
@@ -199,7 +199,7 @@ result<incoming> host::dispatch(std::string_view packet) {
     const protocol* p = schema_->find_protocol(*tag);
     if (!p) return rpc_error("protocol tag " + std::to_string(*tag) + " not found");
     auto args = decode_body(*schema_, *p, true, body);
-    if (!args) return args.err();
+    if (!args) return args.error();
     return incoming(
         incoming_request{p, std::move(*args), session, string_of(h, header_->ud_field), header_});
   }
@@ -207,7 +207,7 @@ result<incoming> host::dispatch(std::string_view packet) {
   auto call = pending_.take(*session);
   if (!call) return rpc_error("Unknown session " + std::to_string(*session));
   auto args = decode_body(call->owner ? *call->owner : *schema_, *call->proto, false, body);
-  if (!args) return args.err();
+  if (!args) return args.error();
   return incoming(incoming_response{*session, std::move(*args), string_of(h, header_->ud_field)});
 }
 

@@ -14,7 +14,7 @@ schema_ptr demo_c2s() {
     ping 1 {}
     signin 3 { request { userid 0 : string } response { ok 0 : boolean } }
   )");
-  EXPECT_TRUE(s.ok()) << s.err().message;
+  EXPECT_TRUE(s.ok()) << s.error().message;
   return *s;
 }
 
@@ -26,7 +26,7 @@ TEST(host, request_reply_round_trip) {
   ASSERT_TRUE(packet.ok());
   EXPECT_EQ(client.pending(), 1u);
   auto in = server.dispatch(*packet);
-  ASSERT_TRUE(in.ok()) << in.err().message;
+  ASSERT_TRUE(in.ok()) << in.error().message;
   auto& req = std::get<incoming_request>(*in);
   EXPECT_EQ(req.name(), "signin");
   EXPECT_EQ(req.args["userid"].as_bytes(), "alice");
@@ -49,7 +49,7 @@ TEST(host, error_replies_decode_whatever_the_code_length) {
     auto reply = std::get<incoming_request>(*in).respond_error(code);
     ASSERT_TRUE(reply.ok());
     auto back = client.dispatch(*reply);
-    ASSERT_TRUE(back.ok()) << code << ": " << back.err().message;
+    ASSERT_TRUE(back.ok()) << code << ": " << back.error().message;
     EXPECT_EQ(std::get<incoming_response>(*back).ud, code);
   }
 }
@@ -106,7 +106,7 @@ TEST(host, header_read_agrees_with_the_generic_decoder) {
                            ".package { type 0 : integer session 1 : integer ud 2 : string "
                            "extra 5 : *integer }"}) {
     auto s = parse_schema(text);
-    ASSERT_TRUE(s.ok()) << s.err().message;
+    ASSERT_TRUE(s.ok()) << s.error().message;
     auto h = host::create(*s);
     ASSERT_TRUE(h.ok());
     const package_header& header = *h->header();

@@ -64,7 +64,7 @@ status unpack_to(std::string_view in, std::string& out) {
 
 result<std::string> unpack(std::string_view in) {
   std::string out;
-  if (auto st = unpack_to(in, out); !st) return st.err();
+  if (auto st = unpack_to(in, out); !st) return st.error();
   return out;
 }
 

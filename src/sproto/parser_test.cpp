@@ -7,7 +7,7 @@ namespace {
 
 std::string error_of(std::string_view text) {
   auto s = parse_schema(text, "demo.sproto");
-  return s ? std::string("<ok>") : s.err().message;
+  return s ? std::string("<ok>") : s.error().message;
 }
 
 TEST(parser, errors_name_file_line_and_problem) {
@@ -37,7 +37,7 @@ TEST(parser, rejects_unclear_constructs_with_a_message) {
 
 TEST(parser, resolves_nested_names_from_the_inside_out) {
   auto s = parse_schema(".A { .B { x 0 : integer } b 0 : B } .B { y 0 : string } .C { b 0 : B }");
-  ASSERT_TRUE(s.ok()) << s.err().message;
+  ASSERT_TRUE(s.ok()) << s.error().message;
   const auto* a = (*s)->find_type("A");
   const auto* c = (*s)->find_type("C");
   ASSERT_TRUE(a && c);
@@ -50,7 +50,7 @@ TEST(parser, protocols_get_inline_types_and_confirm) {
       ".package { type 0 : integer session 1 : integer }\n"
       "signin 3 { request { userid 0 : string } response { ok 0 : boolean } }\n"
       "logout 7 { response nil }");
-  ASSERT_TRUE(s.ok()) << s.err().message;
+  ASSERT_TRUE(s.ok()) << s.error().message;
   const protocol* p = (*s)->find_protocol("signin");
   ASSERT_NE(p, nullptr);
   EXPECT_EQ((*s)->request_type(*p)->name, "signin.request");

@@ -5,6 +5,8 @@
 #include <utility>
 #include <variant>
 
+#include "common/expected.hpp"
+
 namespace stratus::sproto {
 
 /// What kind of failure an operation reported.
@@ -28,32 +30,9 @@ struct error {
   std::string message;  ///< reason, meant for logs and users
 };
 
-/// Either a T or an error; a small stand-in for std::expected (C++23).
+/// Either a T or an error.
 template <class T>
-class result {
- public:
-  /// Success.
-  result(T v) : data_(std::in_place_index<0>, std::move(v)) {}
-  /// Failure.
-  result(error e) : data_(std::in_place_index<1>, std::move(e)) {}
-
-  /// True when a value is held.
-  bool ok() const { return data_.index() == 0; }
-  explicit operator bool() const { return ok(); }
-  /// The value; only valid when ok().
-  T& value() & { return std::get<0>(data_); }
-  const T& value() const& { return std::get<0>(data_); }
-  T&& value() && { return std::get<0>(std::move(data_)); }
-  T* operator->() { return &value(); }
-  const T* operator->() const { return &value(); }
-  T& operator*() & { return value(); }
-  const T& operator*() const& { return value(); }
-  /// The error; only valid when !ok().
-  const error& err() const { return std::get<1>(data_); }
-
- private:
-  std::variant<T, error> data_;
-};
+using result = stratus::expected<T, error>;
 
 /// Result of an operation that yields nothing on success.
 struct ok_t {};

@@ -35,39 +35,39 @@ result<value> decode_body(const schema& s, const protocol& p, bool request, std:
   const struct_type* t = request ? s.request_type(p) : s.response_type(p);
   if (!t) return value();
   auto d = decode(s, *t, body);
-  if (!d) return d.err();
+  if (!d) return d.error();
   return std::move(d->v);
 }
 
 result<encoded_request> request_encode(const schema& s, std::string_view proto, const value& args) {
   auto p = find(s, proto);
-  if (!p) return p.err();
+  if (!p) return p.error();
   encoded_request out;
   out.tag = (*p)->tag;
-  if (auto st = encode_body(s, **p, true, args, out.body); !st) return st.err();
+  if (auto st = encode_body(s, **p, true, args, out.body); !st) return st.error();
   return out;
 }
 
 result<decoded_request> request_decode(const schema& s, std::string_view proto,
                                        std::string_view body) {
   auto p = find(s, proto);
-  if (!p) return p.err();
+  if (!p) return p.error();
   auto args = decode_body(s, **p, true, body);
-  if (!args) return args.err();
+  if (!args) return args.error();
   return decoded_request{std::move(*args), (*p)->name};
 }
 
 result<std::string> response_encode(const schema& s, std::string_view proto, const value& args) {
   auto p = find(s, proto);
-  if (!p) return p.err();
+  if (!p) return p.error();
   std::string out;
-  if (auto st = encode_body(s, **p, false, args, out); !st) return st.err();
+  if (auto st = encode_body(s, **p, false, args, out); !st) return st.error();
   return out;
 }
 
 result<value> response_decode(const schema& s, std::string_view proto, std::string_view body) {
   auto p = find(s, proto);
-  if (!p) return p.err();
+  if (!p) return p.error();
   return decode_body(s, **p, false, body);
 }
 

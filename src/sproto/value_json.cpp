@@ -25,7 +25,7 @@ result<value> scalar_from_json(const json& j) {
   }
   if (j.is_object() && j.contains("$binary")) {
     auto b = from_hex(j["$binary"].get<std::string>());
-    if (!b) return b.err();
+    if (!b) return b.error();
     return value(std::move(*b));
   }
   return bad("unsupported JSON value " + j.dump());

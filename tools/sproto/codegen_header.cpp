@@ -81,7 +81,7 @@ void write_visitor(const codegen_model& m, bool request, std::ostream& out) {
     out << "    case " << p.tag << ": {\n"
         << "      typename " << name << "::template " << part << "<" << string_param
         << "> args;\n"
-        << "      if (auto r = " << gen_ns << "decode(body, args); !r) return r.err();\n"
+        << "      if (auto r = " << gen_ns << "decode(body, args); !r) return r.error();\n"
         << "      visit(" << name << "{}, args);\n"
         << "      return ::stratus::sproto::ok_t{};\n    }\n";
   }

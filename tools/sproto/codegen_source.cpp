@@ -211,7 +211,7 @@ std::string generate_source(const codegen_model& m, const codegen_options& o) {
 
 result<generated_code> generate_cpp(const schema& s, const codegen_options& options) {
   auto model = codegen_model::create(s);
-  if (!model) return model.err();
+  if (!model) return model.error();
   return generated_code{generate_header(*model, options), generate_source(*model, options)};
 }
 

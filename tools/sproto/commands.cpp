@@ -37,7 +37,7 @@ int check(const std::vector<std::string>& files, std::ostream& out, std::ostream
   for (const auto& f : files) {
     auto s = load_schema_file(f);
     if (!s) {
-      err << s.err().message << "\n";
+      err << s.error().message << "\n";
       rc = 1;
       continue;
     }
@@ -49,7 +49,7 @@ int check(const std::vector<std::string>& files, std::ostream& out, std::ostream
 
 int dump(const std::string& file, std::ostream& out, std::ostream& err) {
   auto s = load_schema_file(file);
-  if (!s) return fail(err, s.err().message);
+  if (!s) return fail(err, s.error().message);
   const schema& sc = **s;
   for (const auto& t : sc.types()) {
     out << "." << t.name << " {\n";
@@ -77,15 +77,15 @@ int dump(const std::string& file, std::ostream& out, std::ostream& err) {
 int encode(const std::string& file, const std::string& type, std::istream& in, std::ostream& out,
            std::ostream& err) {
   auto s = load_schema_file(file);
-  if (!s) return fail(err, s.err().message);
+  if (!s) return fail(err, s.error().message);
   const struct_type* t = (*s)->find_type(type);
   if (!t) return fail(err, "unknown type " + type);
   json j = json::parse(read_all(in), nullptr, false);
   if (j.is_discarded()) return fail(err, "stdin is not valid JSON");
   auto v = value_from_json(**s, *t, j);
-  if (!v) return fail(err, v.err().message);
+  if (!v) return fail(err, v.error().message);
   auto bytes = sproto::encode(**s, *t, *v);
-  if (!bytes) return fail(err, bytes.err().message);
+  if (!bytes) return fail(err, bytes.error().message);
   out << to_hex(*bytes) << "\n";
   return 0;
 }
@@ -93,13 +93,13 @@ int encode(const std::string& file, const std::string& type, std::istream& in, s
 int decode(const std::string& file, const std::string& type, std::istream& in, std::ostream& out,
            std::ostream& err) {
   auto s = load_schema_file(file);
-  if (!s) return fail(err, s.err().message);
+  if (!s) return fail(err, s.error().message);
   const struct_type* t = (*s)->find_type(type);
   if (!t) return fail(err, "unknown type " + type);
   auto bytes = from_hex(read_all(in));
-  if (!bytes) return fail(err, bytes.err().message);
+  if (!bytes) return fail(err, bytes.error().message);
   auto d = sproto::decode(**s, *t, *bytes);
-  if (!d) return fail(err, d.err().message);
+  if (!d) return fail(err, d.error().message);
   out << value_to_json(**s, *t, d->v).dump() << "\n";
   if (d->consumed != bytes->size()) {
     err << "note: " << bytes->size() - d->consumed << " trailing bytes ignored\n";
@@ -109,13 +109,13 @@ int decode(const std::string& file, const std::string& type, std::istream& in, s
 
 int pack(bool unpack, std::istream& in, std::ostream& out, std::ostream& err) {
   auto bytes = from_hex(read_all(in));
-  if (!bytes) return fail(err, bytes.err().message);
+  if (!bytes) return fail(err, bytes.error().message);
   if (!unpack) {
     out << to_hex(sproto::pack(*bytes)) << "\n";
     return 0;
   }
   auto u = sproto::unpack(*bytes);
-  if (!u) return fail(err, u.err().message);
+  if (!u) return fail(err, u.error().message);
   out << to_hex(*u) << "\n";
   return 0;
 }

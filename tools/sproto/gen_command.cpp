@@ -33,7 +33,7 @@ int gen(const std::string& schema_file, const std::string& ns, const std::string
         const std::string& source_out, const std::string& include, std::ostream& err) {
   auto s = load_schema_file(schema_file);
   if (!s) {
-    err << s.err().message << "\n";
+    err << s.error().message << "\n";
     return 1;
   }
   codegen_options o;
@@ -42,7 +42,7 @@ int gen(const std::string& schema_file, const std::string& ns, const std::string
   o.schema_name = std::filesystem::path(schema_file).filename().string();
   auto code = generate_cpp(**s, o);
   if (!code) {
-    err << "stratus-sproto: " << schema_file << ": " << code.err().message << "\n";
+    err << "stratus-sproto: " << schema_file << ": " << code.error().message << "\n";
     return 1;
   }
   bool ok = write_if_changed(header_out, code->header, err) &&

@@ -21,7 +21,7 @@ json body_json(const schema& s, const protocol& p, bool request, std::string_vie
   auto args = decode_body(s, p, request, body);
   json out = {{"name", p.name}, {"tag", p.tag}};
   if (!args) {
-    out["error"] = args.err().message;
+    out["error"] = args.error().message;
     return out;
   }
   const struct_type* t = request ? s.request_type(p) : s.response_type(p);
@@ -36,13 +36,13 @@ int rpc_decode(const std::string& c2s_file, const std::string& s2c_file,
                std::ostream& err) {
   auto c2s = load_schema_file(c2s_file);
   auto s2c = load_schema_file(s2c_file);
-  if (!c2s || !s2c) return (err << (c2s ? s2c.err() : c2s.err()).message << "\n"), 1;
+  if (!c2s || !s2c) return (err << (c2s ? s2c.error() : c2s.error()).message << "\n"), 1;
   auto packed = from_hex(std::string(std::istreambuf_iterator<char>(in), {}));
-  if (!packed) return (err << packed.err().message << "\n"), 1;
+  if (!packed) return (err << packed.error().message << "\n"), 1;
   auto plain = unpack(*packed);
-  if (!plain) return (err << plain.err().message << "\n"), 1;
+  if (!plain) return (err << plain.error().message << "\n"), 1;
   auto head = decode(**c2s, "package", *plain);
-  if (!head) return (err << "header: " << head.err().message << "\n"), 1;
+  if (!head) return (err << "header: " << head.error().message << "\n"), 1;
   std::string_view body = std::string_view(*plain).substr(head->consumed);
   json o;
   const value& h = head->v;

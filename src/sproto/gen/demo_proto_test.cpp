@@ -18,7 +18,7 @@ namespace s2c = stratus::proto::s2c;
 
 TEST(demo_proto, c2s_request_and_reply_match_the_dynamic_host) {
   auto schema = load_schema_file(STRATUS_SOURCE_DIR "/proto/proto.c2s.sproto");
-  ASSERT_TRUE(schema.ok()) << schema.err().message;
+  ASSERT_TRUE(schema.ok()) << schema.error().message;
   auto dynamic = *host::create(*schema);
 
   rpc_host<c2s::package_view> client, server;
@@ -32,7 +32,7 @@ TEST(demo_proto, c2s_request_and_reply_match_the_dynamic_host) {
   ASSERT_TRUE(client.request<c2s::protocol::say>(say, header, packet).ok());
 
   auto in = dynamic.dispatch(packet);  // the dynamic host reads it as the same request
-  ASSERT_TRUE(in.ok()) << in.err().message;
+  ASSERT_TRUE(in.ok()) << in.error().message;
   const auto& req = std::get<incoming_request>(*in);
   EXPECT_EQ(req.name(), "say");
   EXPECT_EQ(req.args["text"].as_bytes(), "hello");

@@ -76,7 +76,7 @@ status pencode(const M& m, std::string& scratch, std::string& out) {
 template <class M>
 result<std::size_t> pdecode(std::string_view packed, M& m, std::string& scratch) {
   scratch.clear();
-  if (auto st = unpack_to(packed, scratch); !st) return st.err();
+  if (auto st = unpack_to(packed, scratch); !st) return st.error();
   return decode(scratch, m);
 }
 

@@ -51,9 +51,9 @@ class rpc_host {
   /// afterwards with body_as() or the generated visit_request()/visit_response().
   result<kind> dispatch(std::string_view packet) {
     plain_.clear();
-    if (auto st = unpack_to(packet, plain_); !st) return st.err();
+    if (auto st = unpack_to(packet, plain_); !st) return st.error();
     auto used = decode(plain_, header_);
-    if (!used) return used.err();
+    if (!used) return used.error();
     body_ = std::string_view(plain_).substr(*used);
     if (header_.type) {
       tag_ = *header_.type;
@@ -76,7 +76,7 @@ class rpc_host {
   template <class M>
   status body_as(M& args) const {
     auto r = decode(body_, args);
-    if (!r) return r.err();
+    if (!r) return r.error();
     return ok_t{};
   }
   /// Number of requests still waiting for their reply.

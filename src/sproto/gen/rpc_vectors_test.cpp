@@ -102,7 +102,7 @@ void run_step(const schema& s, const json& step, std::map<std::string, rpc_host>
   ASSERT_TRUE(found) << p->name;
   EXPECT_EQ(to_hex(packet), step["packed"]);
   auto kind = receiver.dispatch(packet);
-  ASSERT_TRUE(kind.ok()) << kind.err().message;
+  ASSERT_TRUE(kind.ok()) << kind.error().message;
   EXPECT_EQ(*kind == rpc_host::kind::request, request);
   EXPECT_EQ(receiver.tag(), p->tag);
   json args;
@@ -113,7 +113,7 @@ void run_step(const schema& s, const json& step, std::map<std::string, rpc_host>
   };
   auto st = request ? rpc::visit_request<std::string_view>(receiver.tag(), receiver.body(), visit)
                     : rpc::visit_response<std::string_view>(receiver.tag(), receiver.body(), visit);
-  ASSERT_TRUE(st.ok()) << st.err().message;
+  ASSERT_TRUE(st.ok()) << st.error().message;
   EXPECT_EQ(name, p->name);
   EXPECT_TRUE(same_value(args, want["args"])) << args.dump();
   EXPECT_EQ(ud_json(receiver), want["ud"]);

@@ -24,7 +24,7 @@ template <class M>
 status transcode(std::string_view in, std::string& out, std::size_t& used) {
   M m;
   auto r = decode(in, m);
-  if (!r) return r.err();
+  if (!r) return r.error();
   used = *r;
   return encode(m, out);
 }

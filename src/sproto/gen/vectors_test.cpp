@@ -59,7 +59,7 @@ result<std::string> transcode(const json& r, std::string_view input, std::size_t
   status a = t->owned(input, owned, used);
   status b = t->view(input, viewed, used_view);
   EXPECT_EQ(a.ok(), b.ok()) << r["id"] << ": the flavours disagree";
-  if (!a) return a.err();
+  if (!a) return a.error();
   EXPECT_EQ(owned, viewed) << r["id"];
   EXPECT_EQ(used, used_view) << r["id"];
   return owned;
@@ -78,7 +78,7 @@ void check_encode_record(const json& r) {
   const std::string encoded = *from_hex(r["encoded"].get<std::string>());
   std::size_t used = 0;
   auto again = transcode(r, encoded, used);
-  ASSERT_TRUE(again.ok()) << r["id"] << ": " << again.err().message;
+  ASSERT_TRUE(again.ok()) << r["id"] << ": " << again.error().message;
   EXPECT_EQ(to_hex(*again), r["encoded"]) << r["id"] << ": re-encode";
   EXPECT_EQ(used, encoded.size()) << r["id"];
   auto unpacked = unpack(*from_hex(r["packed"].get<std::string>()));
@@ -92,7 +92,7 @@ void check_decode_record(const json& r, const json& want, std::size_t consumed,
                          std::string_view input) {
   std::size_t used = 0;
   auto again = transcode(r, input, used);
-  ASSERT_TRUE(again.ok()) << r["id"] << ": " << again.err().message;
+  ASSERT_TRUE(again.ok()) << r["id"] << ": " << again.error().message;
   EXPECT_EQ(used, consumed) << r["id"] << ": consumed";
   EXPECT_TRUE(same_value(dynamic_json(r, *again), want)) << r["id"] << ": decoded";
 }
@@ -132,15 +132,15 @@ TEST(generated_vectors, malformed_decode_matches_dynamic) {
     std::size_t used = 0;
     auto generated = transcode(r, input, used);
     ++n;
-    if (dynamic && !generated && generated.err().kind == error_kind::bad_value) {
+    if (dynamic && !generated && generated.error().kind == error_kind::bad_value) {
       // Decodes, but cannot be encoded again (65 levels): the dynamic encoder refuses it too.
       EXPECT_FALSE(encode(*s, *t, dynamic->v).ok()) << r["id"];
       continue;
     }
     ASSERT_EQ(generated.ok(), dynamic.ok())
-        << r["id"] << ": " << (dynamic ? generated.err().message : dynamic.err().message);
+        << r["id"] << ": " << (dynamic ? generated.error().message : dynamic.error().message);
     if (!dynamic) {
-      EXPECT_EQ(generated.err().kind, dynamic.err().kind) << r["id"];
+      EXPECT_EQ(generated.error().kind, dynamic.error().kind) << r["id"];
       continue;
     }
     check_decode_record(r, value_to_json(*s, *t, dynamic->v), dynamic->consumed, input);
