@@ -21,24 +21,17 @@ const field* integer_field(const struct_type& t, std::string_view name) {
   return f && f->type == field_type::integer && !f->array && !f->is_decimal() ? f : nullptr;
 }
 
-std::optional<std::int64_t> int_of(const value& header, const field* f) {
-  if (!f) return std::nullopt;
-  const value* v = header.find(f->name);
-  if (!v || !v->is_int()) return std::nullopt;
-  return v->as_int();
-}
-
-std::optional<std::string> string_of(const value& header, const field* f) {
-  if (!f) return std::nullopt;
-  const value* v = header.find(f->name);
-  if (!v || !v->is_bytes()) return std::nullopt;
-  return v->as_bytes();
-}
-
 }  // namespace
 
 void package_header::encode(std::optional<std::int64_t> tag, std::optional<std::int64_t> session,
                             std::optional<std::string_view> ud, std::string& out,
+                            std::optional<std::int64_t> seq) const {
+  gen::writer w(out);
+  encode(tag, session, ud, w, seq);
+}
+
+void package_header::encode(std::optional<std::int64_t> tag, std::optional<std::int64_t> session,
+                            std::optional<std::string_view> ud, gen::writer& w,
                             std::optional<std::int64_t> seq) const {
   // Written directly (no value tree): the fields in tag order, by the usual rules.
   struct part {
@@ -54,7 +47,6 @@ void package_header::encode(std::optional<std::int64_t> tag, std::optional<std::
   if (seq && seq_field) parts[n++] = {seq_field->tag, &*seq, nullptr};
   for (int i = 1; i < n; ++i)  // tag order (four entries at most)
     for (int j = i; j > 0 && parts[j].tag < parts[j - 1].tag; --j) std::swap(parts[j], parts[j - 1]);
-  gen::writer w(out);
   gen::word_list<8> words;
   for (int i = 0; i < n; ++i)
     words.add(parts[i].tag, parts[i].number ? gen::integer_word(*parts[i].number) : 0);
@@ -156,14 +148,25 @@ status host::request_to(const schema_ptr& outgoing, std::string_view name, const
     if (!p) return make_error(error_kind::unknown_name, "unknown protocol " + std::string(name));
     if (own) last_sent_ = p;
   }
-  scratch_.clear();
-  header_->encode(p->tag, session, ud, scratch_);
-  if (auto st = encode_body(*outgoing, *p, true, args, scratch_); !st) return st;
+  // Encoded into scratch_ used as memory (never trimmed, so never zero-filled again), padded
+  // to whole words and packed: a small packet on the stack, appended in one go.
+  gen::writer w(scratch_, gen::scratch_buffer);
+  header_->encode(p->tag, session, ud, w);
+  if (auto st = encode_body(*outgoing, *p, true, args, w); !st) return st;
   // The host's own schema is kept alive by schema_; only other schemas need a reference.
   if (session) {
     pending_.put(*session, pending_call{own ? nullptr : outgoing, p});
   }
-  pack_to(scratch_, out);
+  const std::size_t n = w.pos();
+  w.pad_to_word();
+  const std::size_t padded = (n + 7) & ~std::size_t{7};
+  constexpr std::size_t small_packet = 1024;
+  if (pack_bound(padded) <= small_packet) {
+    char packed[small_packet];
+    out.append(packed, pack_raw(w.data(), padded, packed));
+  } else {
+    pack_to(std::string_view(w.data(), n), out);
+  }
   return ok_t{};
 }
 
@@ -188,27 +191,47 @@ result<std::string> host::request(std::string_view name, const value& args,
 }
 
 result<incoming> host::dispatch(std::string_view packet) {
-  scratch_.clear();
-  if (auto st = unpack_to(packet, scratch_); !st) return st.err();
-  auto consumed = decode_to(*schema_, *header_->type, scratch_, header_value_);
-  if (!consumed) return consumed.err();
-  std::string_view body = std::string_view(scratch_).substr(*consumed);
-  const value& h = header_value_;
-  std::optional<std::int64_t> session = int_of(h, header_->session_field);
-  if (auto tag = int_of(h, header_->type_field)) {
-    const protocol* p = schema_->find_protocol(*tag);
-    if (!p) return rpc_error("protocol tag " + std::to_string(*tag) + " not found");
-    auto args = decode_body(*schema_, *p, true, body);
-    if (!args) return args.err();
-    return incoming(
-        incoming_request{p, std::move(*args), session, string_of(h, header_->ud_field), header_});
+  // Unpacked straight into plain_, kept at its largest size (up to a bound) and used as memory.
+  std::string_view plain;
+  constexpr std::size_t raw_unpack_limit = 64 * 1024;
+  if (unpack_bound(packet.size()) <= raw_unpack_limit) {
+    if (plain_.size() < unpack_bound(packet.size())) plain_.resize(unpack_bound(packet.size()));
+    auto n = unpack_raw(packet, plain_.data());
+    if (!n) return n.err();
+    plain = std::string_view(plain_.data(), *n);
+  } else {
+    plain_.clear();
+    if (auto st = unpack_to(packet, plain_); !st) return st.err();
+    plain = plain_;
   }
-  if (!session) return rpc_error("session not found");
-  auto call = pending_.take(*session);
-  if (!call) return rpc_error("Unknown session " + std::to_string(*session));
-  auto args = decode_body(call->owner ? *call->owner : *schema_, *call->proto, false, body);
-  if (!args) return args.err();
-  return incoming(incoming_response{*session, std::move(*args), string_of(h, header_->ud_field)});
+  // The header is read by field tag, without a value tree; the args are decoded in place.
+  auto h = header_->read(plain);
+  if (!h) return h.err();
+  const std::string_view body = plain.substr(h->used);
+  std::optional<std::string> ud;
+  if (h->ud) ud.emplace(*h->ud);
+  if (h->tag) {
+    const protocol* p = schema_->find_protocol(*h->tag);
+    if (!p) return rpc_error("protocol tag " + std::to_string(*h->tag) + " not found");
+    result<incoming> out(incoming(std::in_place_type<incoming_request>));
+    auto& req = std::get<incoming_request>(*out);
+    if (auto st = decode_body_to(*schema_, *p, true, body, req.args); !st) return st.err();
+    req.proto = p;
+    req.session = h->session;
+    req.ud = std::move(ud);
+    req.header = header_;
+    return out;
+  }
+  if (!h->session) return rpc_error("session not found");
+  auto call = pending_.take(*h->session);
+  if (!call) return rpc_error("Unknown session " + std::to_string(*h->session));
+  result<incoming> out(incoming(std::in_place_type<incoming_response>));
+  auto& resp = std::get<incoming_response>(*out);
+  const schema& s = call->owner ? *call->owner : *schema_;
+  if (auto st = decode_body_to(s, *call->proto, false, body, resp.args); !st) return st.err();
+  resp.session = *h->session;
+  resp.ud = std::move(ud);
+  return out;
 }
 
 }  // namespace stratus::sproto
