@@ -30,8 +30,7 @@ class decoder {
     std::size_t count = read_u16(p);
     std::size_t header = 2 + 2 * count;
     if (size < header) return malformed("field words run past the end");
-    if (!out.is_object()) out = value(object{});
-    object& obj = out.fields();
+    object& obj = out.make_fields();
     if (obj.empty()) obj.reserve(std::min(count, t.fields.size()));
     std::size_t slots = 0;  // fields filled so far; existing entries are reused in order
     const byte* data = p + header;
@@ -87,11 +86,7 @@ class decoder {
 
   // Stores bytes in `slot`, reusing its string when it holds one.
   static void set_bytes(value& slot, const byte* b, std::size_t len) {
-    if (slot.is_bytes()) {
-      slot.as_bytes().assign(reinterpret_cast<const char*>(b), len);
-    } else {
-      slot = value(std::string(reinterpret_cast<const char*>(b), len));
-    }
+    slot.assign_bytes(reinterpret_cast<const char*>(b), len);
   }
 
   // The array held by `slot` (made one if it holds something else), for reuse.

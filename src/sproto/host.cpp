@@ -191,6 +191,13 @@ result<std::string> host::request(std::string_view name, const value& args,
 }
 
 result<incoming> host::dispatch(std::string_view packet) {
+  // One result object throughout, filled in place (no moves of the message on the way out).
+  result<incoming> out{incoming{}};
+  if (auto st = dispatch_into(packet, *out); !st) out = st.err();
+  return out;
+}
+
+status host::dispatch_into(std::string_view packet, incoming& in) {
   // Unpacked straight into plain_, kept at its largest size (up to a bound) and used as memory.
   std::string_view plain;
   constexpr std::size_t raw_unpack_limit = 64 * 1024;
@@ -201,37 +208,33 @@ result<incoming> host::dispatch(std::string_view packet) {
     plain = std::string_view(plain_.data(), *n);
   } else {
     plain_.clear();
-    if (auto st = unpack_to(packet, plain_); !st) return st.err();
+    if (auto st = unpack_to(packet, plain_); !st) return st;
     plain = plain_;
   }
   // The header is read by field tag, without a value tree; the args are decoded in place.
   auto h = header_->read(plain);
   if (!h) return h.err();
   const std::string_view body = plain.substr(h->used);
-  std::optional<std::string> ud;
-  if (h->ud) ud.emplace(*h->ud);
   if (h->tag) {
     const protocol* p = schema_->find_protocol(*h->tag);
     if (!p) return rpc_error("protocol tag " + std::to_string(*h->tag) + " not found");
-    result<incoming> out(incoming(std::in_place_type<incoming_request>));
-    auto& req = std::get<incoming_request>(*out);
-    if (auto st = decode_body_to(*schema_, *p, true, body, req.args); !st) return st.err();
+    auto& req = std::get<incoming_request>(in);
+    if (auto st = decode_body_to(*schema_, *p, true, body, req.args); !st) return st;
     req.proto = p;
     req.session = h->session;
-    req.ud = std::move(ud);
+    if (h->ud) req.ud.emplace(*h->ud);
     req.header = header_;
-    return out;
+    return ok_t{};
   }
   if (!h->session) return rpc_error("session not found");
   auto call = pending_.take(*h->session);
   if (!call) return rpc_error("Unknown session " + std::to_string(*h->session));
-  result<incoming> out(incoming(std::in_place_type<incoming_response>));
-  auto& resp = std::get<incoming_response>(*out);
+  auto& resp = in.emplace<incoming_response>();
   const schema& s = call->owner ? *call->owner : *schema_;
-  if (auto st = decode_body_to(s, *call->proto, false, body, resp.args); !st) return st.err();
+  if (auto st = decode_body_to(s, *call->proto, false, body, resp.args); !st) return st;
   resp.session = *h->session;
-  resp.ud = std::move(ud);
-  return out;
+  if (h->ud) resp.ud.emplace(*h->ud);
+  return ok_t{};
 }
 
 }  // namespace stratus::sproto

@@ -125,6 +125,7 @@ class host {
     schema_ptr owner;  // null: the host's own schema
     const protocol* proto;
   };
+  status dispatch_into(std::string_view packet, incoming& in);
   host(schema_ptr incoming, std::shared_ptr<const package_header> header)
       : schema_(std::move(incoming)), header_(std::move(header)) {}
 

@@ -73,6 +73,21 @@ class value {
   /// Number as double (integer or double); 0 for other kinds.
   double to_double() const;
 
+  /// Makes this a byte string holding [p, p + n), reusing its string storage when it holds one
+  /// (no temporary value: decoders call this per field).
+  void assign_bytes(const char* p, std::size_t n) {
+    if (auto* s = std::get_if<std::string>(&data_)) {
+      s->assign(p, n);
+    } else {
+      data_.emplace<std::string>(p, n);
+    }
+  }
+  /// Makes this an empty object unless it already is one (whose fields are kept, for reuse).
+  sproto::object& make_fields() {
+    if (auto* o = std::get_if<sproto::object>(&data_)) return *o;
+    return data_.emplace<sproto::object>();
+  }
+
   /// Array elements (a nil value becomes an empty array first).
   sproto::array& items();
   const sproto::array& items() const { return std::get<sproto::array>(data_); }
