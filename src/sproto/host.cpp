@@ -33,29 +33,42 @@ void package_header::encode(std::optional<std::int64_t> tag, std::optional<std::
 void package_header::encode(std::optional<std::int64_t> tag, std::optional<std::int64_t> session,
                             std::optional<std::string_view> ud, gen::writer& w,
                             std::optional<std::int64_t> seq) const {
-  // Written directly (no value tree): the fields in tag order, by the usual rules.
+  // Written directly (no value tree): the fields in tag order, by the usual rules; parts are
+  // inserted in tag order (four at most), then the words and blocks go out in one reservation.
   struct part {
     int tag;
-    const std::int64_t* number;
+    std::int64_t number;
     const std::string_view* bytes;
   };
   part parts[4];
   int n = 0;
-  if (tag) parts[n++] = {type_field->tag, &*tag, nullptr};
-  if (session) parts[n++] = {session_field->tag, &*session, nullptr};
-  if (ud && ud_field) parts[n++] = {ud_field->tag, nullptr, &*ud};
-  if (seq && seq_field) parts[n++] = {seq_field->tag, &*seq, nullptr};
-  for (int i = 1; i < n; ++i)  // tag order (four entries at most)
-    for (int j = i; j > 0 && parts[j].tag < parts[j - 1].tag; --j) std::swap(parts[j], parts[j - 1]);
+  auto add = [&](int t, std::int64_t number, const std::string_view* bytes) {
+    int j = n++;
+    for (; j > 0 && parts[j - 1].tag > t; --j) parts[j] = parts[j - 1];
+    parts[j] = {t, number, bytes};
+  };
+  if (tag) add(type_field->tag, *tag, nullptr);
+  if (session) add(session_field->tag, *session, nullptr);
+  if (ud && ud_field) add(ud_field->tag, 0, &*ud);
+  if (seq && seq_field) add(seq_field->tag, *seq, nullptr);
   gen::word_list<8> words;
-  for (int i = 0; i < n; ++i)
-    words.add(parts[i].tag, parts[i].number ? gen::integer_word(*parts[i].number) : 0);
+  std::size_t data = 0;  // bytes of the data blocks
+  for (int i = 0; i < n; ++i) {
+    const std::uint16_t word = parts[i].bytes ? 0 : gen::integer_word(parts[i].number);
+    words.add(parts[i].tag, word);
+    if (parts[i].bytes) {
+      data += 4 + parts[i].bytes->size();
+    } else if (word == 0) {
+      data += gen::is_wide(parts[i].number) ? 12 : 8;
+    }
+  }
   words.write(w);
+  if (data == 0) return;
   for (int i = 0; i < n; ++i) {
     if (parts[i].bytes) {
       gen::put_bytes(w, *parts[i].bytes);
-    } else if (gen::integer_word(*parts[i].number) == 0) {
-      gen::put_integer(w, *parts[i].number);
+    } else if (gen::integer_word(parts[i].number) == 0) {
+      gen::put_integer(w, parts[i].number);
     }
   }
 }
