@@ -80,11 +80,11 @@ class value {
   /// Makes this a byte string holding [p, p + n), reusing its string storage when it holds one
   /// (no temporary value: decoders call this per field).
   void assign_bytes(const char* p, std::size_t n) {
-    if (auto* s = std::get_if<std::string>(&data_)) {
-      s->assign(p, n);
-    } else {
-      data_.emplace<std::string>(p, n);
-    }
+    // emplace() without arguments: with (p, n), which may throw, libstdc++ builds a temporary
+    // variant and move-assigns it.
+    auto* s = std::get_if<std::string>(&data_);
+    if (!s) s = &data_.emplace<std::string>();
+    s->assign(p, n);
   }
   /// Makes this an empty object unless it already is one (whose fields are kept, for reuse).
   sproto::object& make_fields() {
