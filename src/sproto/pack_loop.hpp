@@ -245,7 +245,8 @@ const char* unpack_loop(const byte* p, std::size_t n, Output& o) {
     tail = load_word(p + n - 8);
     if constexpr (std::endian::native == std::endian::big) tail = __builtin_bswap64(tail);
   } else {
-    for (std::size_t k = 0; k < n; ++k) tail |= static_cast<std::uint64_t>(p[k]) << (8 * (8 - n + k));
+    for (std::size_t k = 0; k < n; ++k)
+      tail |= static_cast<std::uint64_t>(p[k]) << (8 * (8 - n + k));
   }
   std::size_t i = 0;
   while (i < n) {
