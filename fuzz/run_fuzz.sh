@@ -15,7 +15,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 lib_sources=()
-for f in value schema parser schema_builder encoder decoder pack host rpc_api; do
+for f in value schema parser schema_builder encoder decoder pack host rpc_api unpacked_size; do
   lib_sources+=("$root/src/sproto/$f.cpp")
 done
 simd_flags=()

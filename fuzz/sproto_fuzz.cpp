@@ -3,11 +3,16 @@
 //    must encode again and decode to the same value;
 //  * generated code (fuzz.sproto through `stratus-sproto gen`): every type's decoder, in both
 //    string flavours, differentially against the dynamic decoder (same verdict, same bytes
-//    used, same re-encoded bytes), and gen::rpc_host dispatch.
+//    used, same re-encoded bytes), and gen::rpc_host dispatch;
+//  * the gate's typed request path (gate::sproto_driver::decode): unpacked_size(), unpack,
+//    package_header::read() and the generated decoder picked by protocol tag, in both string
+//    flavours, each against its dynamic counterpart;
+//  * pack_raw()/unpack_raw() against pack()/unpack().
 // Any input must give a value or an error, never a crash or a bad read.
 
 #include <cstdint>
 #include <cstdlib>
+#include <memory>
 #include <string_view>
 
 #include "fuzzgen/fuzz.hpp"
@@ -16,6 +21,8 @@
 #include "sproto/host.hpp"
 #include "sproto/pack.hpp"
 #include "sproto/parser.hpp"
+#include "sproto/rpc_api.hpp"
+#include "sproto/unpacked_size.hpp"
 
 namespace {
 
@@ -94,6 +101,44 @@ void fuzz_generated_host(std::string_view packet) {
   }
 }
 
+// The gate's typed path on `packet` (a packed packet without its length prefix): every step
+// must agree with the dynamic API.
+void fuzz_typed_driver_path(const schema_ptr& s, std::string_view packet) {
+  auto size = unpacked_size(packet);
+  auto plain = unpack(packet);
+  if (size.has_value() != plain.ok()) std::abort();
+  if (!plain) return;
+  if (*size != plain->size()) std::abort();
+  static const std::shared_ptr<const package_header> header = host::create(s)->header();
+  auto h = header->read(*plain);
+  auto d = decode(*s, *header->type, *plain);
+  if (h.ok() != d.ok()) std::abort();
+  if (!h) return;
+  if (h->used != d->consumed) std::abort();
+  const value* tag = d->v.find("type");
+  if (h->tag.has_value() != (tag != nullptr) || (tag && tag->as_int() != *h->tag)) std::abort();
+  if (!h->tag) return;
+  const std::string_view body = std::string_view(*plain).substr(h->used);
+  auto visit = [](auto, const auto&) {};
+  auto view = generated::visit_request<std::string_view>(*h->tag, body, visit);
+  auto owned = generated::visit_request<std::string>(*h->tag, body, visit);
+  const protocol* p = s->find_protocol(*h->tag);
+  const bool dynamic_ok = p && decode_body(*s, *p, true, body).ok();
+  if (view.ok() != dynamic_ok || owned.ok() != dynamic_ok) std::abort();
+}
+
+// The raw-memory packing forms give the bytes and verdicts of the string forms.
+void fuzz_raw_packing(std::string_view in) {
+  auto packed = std::make_unique<char[]>(pack_bound(in.size()));
+  if (std::string_view(packed.get(), pack_raw(in.data(), in.size(), packed.get())) != pack(in))
+    std::abort();
+  auto out = std::make_unique<char[]>(unpack_bound(in.size()));
+  auto raw = unpack_raw(in, out.get());
+  auto str = unpack(in);
+  if (raw.ok() != str.ok()) std::abort();
+  if (raw && std::string_view(out.get(), *raw) != *str) std::abort();
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -115,5 +160,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
   }
   fuzz_generated_host(in);
+  fuzz_typed_driver_path(s, in);
+  fuzz_raw_packing(in);
   return 0;
 }

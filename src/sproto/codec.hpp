@@ -11,6 +11,10 @@
 
 namespace stratus::sproto {
 
+namespace gen {
+class writer;
+}  // namespace gen
+
 /// A decoded message and how many input bytes it used.
 struct decoded {
   value v;                   ///< the message as an object value
@@ -20,6 +24,9 @@ struct decoded {
 /// Encodes `v` (an object) as type `t` of `s`, appending the bytes to `out`.
 /// Keys that are not fields of `t` are ignored; nil fields are absent.
 status encode_to(const schema& s, const struct_type& t, const value& v, std::string& out);
+
+/// Same, appending through a generated-code writer (left at its start position on failure).
+status encode_to(const schema& s, const struct_type& t, const value& v, gen::writer& out);
 
 /// Encodes `v` as type `t` of `s`.
 result<std::string> encode(const schema& s, const struct_type& t, const value& v);

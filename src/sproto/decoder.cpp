@@ -30,8 +30,7 @@ class decoder {
     std::size_t count = read_u16(p);
     std::size_t header = 2 + 2 * count;
     if (size < header) return malformed("field words run past the end");
-    if (!out.is_object()) out = value(object{});
-    object& obj = out.fields();
+    object& obj = out.make_fields();
     if (obj.empty()) obj.reserve(std::min(count, t.fields.size()));
     std::size_t slots = 0;  // fields filled so far; existing entries are reused in order
     const byte* data = p + header;
@@ -85,13 +84,18 @@ class decoder {
     return value(x);
   }
 
+  // Stores a number in `slot` in place.
+  static void set_number(value& slot, const field& f, std::int64_t x) {
+    if (f.is_decimal()) {
+      slot.set(static_cast<double>(x) / f.scale);
+    } else {
+      slot.set(x);
+    }
+  }
+
   // Stores bytes in `slot`, reusing its string when it holds one.
   static void set_bytes(value& slot, const byte* b, std::size_t len) {
-    if (slot.is_bytes()) {
-      slot.as_bytes().assign(reinterpret_cast<const char*>(b), len);
-    } else {
-      slot = value(std::string(reinterpret_cast<const char*>(b), len));
-    }
+    slot.assign_bytes(reinterpret_cast<const char*>(b), len);
   }
 
   // The array held by `slot` (made one if it holds something else), for reuse.
@@ -103,9 +107,9 @@ class decoder {
   status inline_value(const struct_type& t, const field& f, std::int64_t v, value& out) {
     if (f.array) return malformed(where(t, f) + ": inline value for an array");
     if (f.type == field_type::integer) {
-      out = number(f, v);
+      set_number(out, f, v);
     } else if (f.type == field_type::boolean) {
-      out = value(v != 0);
+      out.set(v != 0);
     } else {
       return malformed(where(t, f) + ": inline value for a non-integer field");
     }
@@ -118,9 +122,9 @@ class decoder {
     switch (f.type) {
       case field_type::integer:
         if (len == 4) {
-          out = number(f, static_cast<std::int32_t>(read_u32(b)));
+          set_number(out, f, static_cast<std::int32_t>(read_u32(b)));
         } else if (len == 8) {
-          out = number(f, static_cast<std::int64_t>(read_u64(b)));
+          set_number(out, f, static_cast<std::int64_t>(read_u64(b)));
         } else {
           return malformed(where(t, f) + ": integer block must be 4 or 8 bytes");
         }
@@ -130,7 +134,7 @@ class decoder {
         if (len == 4)
           return make_error(error_kind::quirk_rejected, where(t, f) + ": 4-byte double");
         if (len != 8) return malformed(where(t, f) + ": double block must be 8 bytes");
-        out = value(std::bit_cast<double>(read_u64(b)));
+        out.set(std::bit_cast<double>(read_u64(b)));
         return ok_t{};
       case field_type::boolean:
         return malformed(where(t, f) + ": boolean in a data block");
@@ -172,7 +176,7 @@ status decoder::array_value(const struct_type& t, const field& f, const byte* b,
       return numbers(t, f, b, len, items);
     case field_type::boolean:
       items.resize(len);
-      for (std::size_t i = 0; i < len; ++i) items[i] = value(b[i] != 0);
+      for (std::size_t i = 0; i < len; ++i) items[i].set(b[i] != 0);
       return ok_t{};
     case field_type::string:
     case field_type::binary: {

@@ -299,12 +299,16 @@ status encoder::write_map(const field& f, const map& entries, int depth) {
 
 }  // namespace
 
-status encode_to(const schema& s, const struct_type& t, const value& v, std::string& out) {
-  std::size_t start = out.size();
-  gen::writer w(out);
-  status st = encoder(s, w).encode_object(t, v, 0);
-  if (!st) w.rewind(start);
+status encode_to(const schema& s, const struct_type& t, const value& v, gen::writer& out) {
+  const std::size_t start = out.pos();
+  status st = encoder(s, out).encode_object(t, v, 0);
+  if (!st) out.rewind(start);
   return st;
+}
+
+status encode_to(const schema& s, const struct_type& t, const value& v, std::string& out) {
+  gen::writer w(out);
+  return encode_to(s, t, v, w);
 }
 
 result<std::string> encode(const schema& s, const struct_type& t, const value& v) {

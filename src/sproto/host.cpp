@@ -21,49 +21,54 @@ const field* integer_field(const struct_type& t, std::string_view name) {
   return f && f->type == field_type::integer && !f->array && !f->is_decimal() ? f : nullptr;
 }
 
-std::optional<std::int64_t> int_of(const value& header, const field* f) {
-  if (!f) return std::nullopt;
-  const value* v = header.find(f->name);
-  if (!v || !v->is_int()) return std::nullopt;
-  return v->as_int();
-}
-
-std::optional<std::string> string_of(const value& header, const field* f) {
-  if (!f) return std::nullopt;
-  const value* v = header.find(f->name);
-  if (!v || !v->is_bytes()) return std::nullopt;
-  return v->as_bytes();
-}
-
 }  // namespace
 
 void package_header::encode(std::optional<std::int64_t> tag, std::optional<std::int64_t> session,
                             std::optional<std::string_view> ud, std::string& out,
                             std::optional<std::int64_t> seq) const {
-  // Written directly (no value tree): the fields in tag order, by the usual rules.
+  gen::writer w(out);
+  encode(tag, session, ud, w, seq);
+}
+
+void package_header::encode(std::optional<std::int64_t> tag, std::optional<std::int64_t> session,
+                            std::optional<std::string_view> ud, gen::writer& w,
+                            std::optional<std::int64_t> seq) const {
+  // Written directly (no value tree): the fields in tag order, by the usual rules; parts are
+  // inserted in tag order (four at most), then the words and blocks go out in one reservation.
   struct part {
     int tag;
-    const std::int64_t* number;
+    std::int64_t number;
     const std::string_view* bytes;
   };
   part parts[4];
   int n = 0;
-  if (tag) parts[n++] = {type_field->tag, &*tag, nullptr};
-  if (session) parts[n++] = {session_field->tag, &*session, nullptr};
-  if (ud && ud_field) parts[n++] = {ud_field->tag, nullptr, &*ud};
-  if (seq && seq_field) parts[n++] = {seq_field->tag, &*seq, nullptr};
-  for (int i = 1; i < n; ++i)  // tag order (four entries at most)
-    for (int j = i; j > 0 && parts[j].tag < parts[j - 1].tag; --j) std::swap(parts[j], parts[j - 1]);
-  gen::writer w(out);
+  auto add = [&](int t, std::int64_t number, const std::string_view* bytes) {
+    int j = n++;
+    for (; j > 0 && parts[j - 1].tag > t; --j) parts[j] = parts[j - 1];
+    parts[j] = {t, number, bytes};
+  };
+  if (tag) add(type_field->tag, *tag, nullptr);
+  if (session) add(session_field->tag, *session, nullptr);
+  if (ud && ud_field) add(ud_field->tag, 0, &*ud);
+  if (seq && seq_field) add(seq_field->tag, *seq, nullptr);
   gen::word_list<8> words;
-  for (int i = 0; i < n; ++i)
-    words.add(parts[i].tag, parts[i].number ? gen::integer_word(*parts[i].number) : 0);
+  std::size_t data = 0;  // bytes of the data blocks
+  for (int i = 0; i < n; ++i) {
+    const std::uint16_t word = parts[i].bytes ? 0 : gen::integer_word(parts[i].number);
+    words.add(parts[i].tag, word);
+    if (parts[i].bytes) {
+      data += 4 + parts[i].bytes->size();
+    } else if (word == 0) {
+      data += gen::is_wide(parts[i].number) ? 12 : 8;
+    }
+  }
   words.write(w);
+  if (data == 0) return;
   for (int i = 0; i < n; ++i) {
     if (parts[i].bytes) {
       gen::put_bytes(w, *parts[i].bytes);
-    } else if (gen::integer_word(*parts[i].number) == 0) {
-      gen::put_integer(w, *parts[i].number);
+    } else if (gen::integer_word(parts[i].number) == 0) {
+      gen::put_integer(w, parts[i].number);
     }
   }
 }
@@ -156,14 +161,30 @@ status host::request_to(const schema_ptr& outgoing, std::string_view name, const
     if (!p) return make_error(error_kind::unknown_name, "unknown protocol " + std::string(name));
     if (own) last_sent_ = p;
   }
-  scratch_.clear();
-  header_->encode(p->tag, session, ud, scratch_);
-  if (auto st = encode_body(*outgoing, *p, true, args, scratch_); !st) return st;
+  // Encoded into scratch_ used as memory (never trimmed, so never zero-filled again), padded
+  // to whole words and packed: a small packet on the stack, appended in one go.
+  gen::writer w(scratch_, gen::scratch_buffer);
+  header_->encode(p->tag, session, ud, w);
+  if (auto st = encode_body(*outgoing, *p, true, args, w); !st) return st;
   // The host's own schema is kept alive by schema_; only other schemas need a reference.
   if (session) {
     pending_.put(*session, pending_call{own ? nullptr : outgoing, p});
   }
-  pack_to(scratch_, out);
+  const std::size_t n = w.pos();
+  w.pad_to_word();
+  const std::size_t padded = (n + 7) & ~std::size_t{7};
+  constexpr std::size_t small_packet = 1024;
+  if (pack_bound(padded) <= small_packet) {
+    // Straight into `out`, sized for the worst case and trimmed: measured faster than packing
+    // on the stack and appending (the copy's loads wait for the packer's fresh stores), even
+    // when that makes request() allocate for a packet that would fit a short string. The
+    // generated rpc_host, whose callers reuse `out`, measured the other way.
+    const std::size_t at = out.size();
+    out.resize(at + pack_bound(padded));
+    out.resize(at + pack_raw(w.data(), padded, out.data() + at));
+  } else {
+    pack_to(std::string_view(w.data(), n), out);
+  }
   return ok_t{};
 }
 
@@ -188,27 +209,50 @@ result<std::string> host::request(std::string_view name, const value& args,
 }
 
 result<incoming> host::dispatch(std::string_view packet) {
-  scratch_.clear();
-  if (auto st = unpack_to(packet, scratch_); !st) return st.error();
-  auto consumed = decode_to(*schema_, *header_->type, scratch_, header_value_);
-  if (!consumed) return consumed.error();
-  std::string_view body = std::string_view(scratch_).substr(*consumed);
-  const value& h = header_value_;
-  std::optional<std::int64_t> session = int_of(h, header_->session_field);
-  if (auto tag = int_of(h, header_->type_field)) {
-    const protocol* p = schema_->find_protocol(*tag);
-    if (!p) return rpc_error("protocol tag " + std::to_string(*tag) + " not found");
-    auto args = decode_body(*schema_, *p, true, body);
-    if (!args) return args.error();
-    return incoming(
-        incoming_request{p, std::move(*args), session, string_of(h, header_->ud_field), header_});
+  // One result object throughout, filled in place (no moves of the message on the way out).
+  result<incoming> out{incoming{}};
+  if (auto st = dispatch_into(packet, *out); !st) out = st.error();
+  return out;
+}
+
+status host::dispatch_into(std::string_view packet, incoming& in) {
+  // Unpacked straight into plain_, kept at its largest size (up to a bound) and used as memory.
+  std::string_view plain;
+  constexpr std::size_t raw_unpack_limit = 64 * 1024;
+  if (unpack_bound(packet.size()) <= raw_unpack_limit) {
+    if (plain_.size() < unpack_bound(packet.size())) plain_.resize(unpack_bound(packet.size()));
+    auto n = unpack_raw(packet, plain_.data());
+    if (!n) return n.error();
+    plain = std::string_view(plain_.data(), *n);
+  } else {
+    plain_.clear();
+    if (auto st = unpack_to(packet, plain_); !st) return st;
+    plain = plain_;
   }
-  if (!session) return rpc_error("session not found");
-  auto call = pending_.take(*session);
-  if (!call) return rpc_error("Unknown session " + std::to_string(*session));
-  auto args = decode_body(call->owner ? *call->owner : *schema_, *call->proto, false, body);
-  if (!args) return args.error();
-  return incoming(incoming_response{*session, std::move(*args), string_of(h, header_->ud_field)});
+  // The header is read by field tag, without a value tree; the args are decoded in place.
+  auto h = header_->read(plain);
+  if (!h) return h.error();
+  const std::string_view body = plain.substr(h->used);
+  if (h->tag) {
+    const protocol* p = schema_->find_protocol(*h->tag);
+    if (!p) return rpc_error("protocol tag " + std::to_string(*h->tag) + " not found");
+    auto& req = std::get<incoming_request>(in);
+    if (auto st = decode_body_to(*schema_, *p, true, body, req.args); !st) return st;
+    req.proto = p;
+    req.session = h->session;
+    if (h->ud) req.ud.emplace(*h->ud);
+    req.header = header_;
+    return ok_t{};
+  }
+  if (!h->session) return rpc_error("session not found");
+  auto call = pending_.take(*h->session);
+  if (!call) return rpc_error("Unknown session " + std::to_string(*h->session));
+  auto& resp = in.emplace<incoming_response>();
+  const schema& s = call->owner ? *call->owner : *schema_;
+  if (auto st = decode_body_to(s, *call->proto, false, body, resp.args); !st) return st;
+  resp.session = *h->session;
+  if (h->ud) resp.ud.emplace(*h->ud);
+  return ok_t{};
 }
 
 }  // namespace stratus::sproto

@@ -14,6 +14,10 @@
 #include "sproto/session_table.hpp"
 #include "sproto/value.hpp"
 
+namespace stratus::sproto::gen {
+class writer;
+}  // namespace stratus::sproto::gen
+
 namespace stratus::sproto {
 
 /// What a packet's header holds, read without a value tree (views into the unpacked packet).
@@ -41,6 +45,10 @@ struct package_header {
   /// the header type has no `seq` field).
   void encode(std::optional<std::int64_t> tag, std::optional<std::int64_t> session,
               std::optional<std::string_view> ud, std::string& out,
+              std::optional<std::int64_t> seq = {}) const;
+  /// Same, through a generated-code writer.
+  void encode(std::optional<std::int64_t> tag, std::optional<std::int64_t> session,
+              std::optional<std::string_view> ud, gen::writer& out,
               std::optional<std::int64_t> seq = {}) const;
   /// Decodes the header at the start of the unpacked packet `plain`, with the same outcome as
   /// decoding it as a struct of `type` (errors included); bytes after it are not examined.
@@ -117,14 +125,15 @@ class host {
     schema_ptr owner;  // null: the host's own schema
     const protocol* proto;
   };
+  status dispatch_into(std::string_view packet, incoming& in);
   host(schema_ptr incoming, std::shared_ptr<const package_header> header)
       : schema_(std::move(incoming)), header_(std::move(header)) {}
 
   schema_ptr schema_;
   std::shared_ptr<const package_header> header_;
   session_table<pending_call> pending_;
-  std::string scratch_;  // reused buffer: unpacked packets and unpacked outgoing messages
-  value header_value_;   // reused: the decoded header of the last dispatched packet
+  std::string scratch_;  // unpacked outgoing messages; memory only (see gen::scratch_buffer)
+  std::string plain_;    // unpacked incoming packets; memory only
   const protocol* last_sent_ = nullptr;  // last protocol requested from schema_, to skip lookups
 };
 

@@ -3,6 +3,8 @@
 
 #include "sproto/pack.hpp"
 
+#include <atomic>
+
 #include "sproto/pack_loop.hpp"
 #include "sproto/pack_simd.hpp"
 
@@ -18,16 +20,47 @@ bool use_ssse3() {
 #endif
 }
 
+// The raw forms are called per message on hot paths: they go through pointers that the first
+// call sets to the codec of this CPU, so that later calls pay no check.
+using pack_raw_fn = std::size_t (*)(const char*, std::size_t, char*);
+using unpack_raw_fn = const char* (*)(const char*, std::size_t, char*, std::size_t&);
+
+std::size_t pack_raw_first(const char* in, std::size_t n, char* out);
+const char* unpack_raw_first(const char* in, std::size_t n, char* out, std::size_t& written);
+
+std::atomic<pack_raw_fn> pack_raw_impl{&pack_raw_first};
+std::atomic<unpack_raw_fn> unpack_raw_impl{&unpack_raw_first};
+
+std::size_t pack_raw_first(const char* in, std::size_t n, char* out) {
+  const pack_raw_fn fn = use_ssse3() ? &detail::pack_raw_ssse3 : &detail::pack_raw_portable;
+  pack_raw_impl.store(fn, std::memory_order_relaxed);
+  return fn(in, n, out);
+}
+
+const char* unpack_raw_first(const char* in, std::size_t n, char* out, std::size_t& written) {
+  const unpack_raw_fn fn = use_ssse3() ? &detail::unpack_raw_ssse3 : &detail::unpack_raw_portable;
+  unpack_raw_impl.store(fn, std::memory_order_relaxed);
+  return fn(in, n, out, written);
+}
+
 }  // namespace
 
 namespace detail {
 
 void pack_portable(std::string_view in, std::string& out) {
-  pack_loop<scalar_codec>(in, out);
+  pack_string<scalar_codec>(in, out);
 }
 
 status unpack_portable(std::string_view in, std::string& out) {
-  return unpack_loop<scalar_codec>(in, out);
+  return unpack_string<scalar_codec>(in, out);
+}
+
+std::size_t pack_raw_portable(const char* in, std::size_t n, char* out) {
+  return pack_memory<scalar_codec>(in, n, out);
+}
+
+const char* unpack_raw_portable(const char* in, std::size_t n, char* out, std::size_t& written) {
+  return unpack_memory<scalar_codec>(in, n, out, written);
 }
 
 #if !defined(STRATUS_SPROTO_SSSE3)
@@ -37,6 +70,12 @@ void pack_ssse3(std::string_view in, std::string& out) {
 }
 status unpack_ssse3(std::string_view in, std::string& out) {
   return unpack_portable(in, out);
+}
+std::size_t pack_raw_ssse3(const char* in, std::size_t n, char* out) {
+  return pack_raw_portable(in, n, out);
+}
+const char* unpack_raw_ssse3(const char* in, std::size_t n, char* out, std::size_t& written) {
+  return unpack_raw_portable(in, n, out, written);
 }
 #endif
 
@@ -66,6 +105,19 @@ result<std::string> unpack(std::string_view in) {
   std::string out;
   if (auto st = unpack_to(in, out); !st) return st.error();
   return out;
+}
+
+std::size_t pack_raw(const char* in, std::size_t n, char* out) {
+  return pack_raw_impl.load(std::memory_order_relaxed)(in, n, out);
+}
+
+result<std::size_t> unpack_raw(std::string_view in, char* out) {
+  std::size_t written = 0;
+  const unpack_raw_fn fn = unpack_raw_impl.load(std::memory_order_relaxed);
+  if (const char* why = fn(in.data(), in.size(), out, written)) {
+    return make_error(error_kind::unpack, why);
+  }
+  return written;
 }
 
 bool pack_uses_ssse3() {

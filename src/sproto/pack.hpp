@@ -1,6 +1,7 @@
 #pragma once
 // 0-packing (spec section 4): a byte-exact re-implementation of the reference pack/unpack.
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -20,5 +21,23 @@ status unpack_to(std::string_view in, std::string& out);
 
 /// Unpacks `in`.
 result<std::string> unpack(std::string_view in);
+
+/// Room pack_raw() needs for `n` input bytes: the packed worst case plus 8 bytes it may scribble.
+constexpr std::size_t pack_bound(std::size_t n) {
+  return (n + 7) / 8 * 10 + 8;
+}
+
+/// Packs `n` bytes at `in` into `out`, which has room for pack_bound(n) bytes; returns the packed
+/// size. For callers that own both buffers (no string bookkeeping); faster when `n` % 8 == 0.
+std::size_t pack_raw(const char* in, std::size_t n, char* out);
+
+/// Room unpack_raw() needs for `n` packed bytes.
+constexpr std::size_t unpack_bound(std::size_t n) {
+  return 8 * n;
+}
+
+/// Unpacks `in` into `out`, which has room for unpack_bound(in.size()) bytes; returns the
+/// unpacked size (a multiple of 8).
+result<std::size_t> unpack_raw(std::string_view in, char* out);
 
 }  // namespace stratus::sproto

@@ -32,6 +32,25 @@ std::uint64_t load_partial(const byte* p, std::size_t n) {
   return w;
 }
 
+// Loads the word at `p` a byte at a time. For input that was just written (an encoder's output),
+// an 8-byte load that spans several recent smaller stores cannot be served from them and waits
+// until they reach the cache (a store-forwarding stall, ~15 cycles a word); a byte always comes
+// from one store. The empty asm keeps GCC from merging the loads back into one.
+std::uint64_t load_bytes(const byte* p) {
+  std::uint64_t w = 0;
+  for (int k = 0; k < 8; ++k) {
+    std::uint64_t b = p[k];
+    asm("" : "+r"(b));
+    w |= b << (8 * k);
+  }
+  if constexpr (std::endian::native == std::endian::big) w = __builtin_bswap64(w);
+  return w;
+}
+
+// Inputs up to this size are read a byte at a time (load_bytes()): a whole small message is
+// likely to be still in flight, while only the tail of a large one is.
+constexpr std::size_t fresh_input_limit = 64;
+
 // Bit i set iff byte i (in memory order) of `w` is non-zero.
 unsigned nonzero_mask_scalar(std::uint64_t w) {
   if constexpr (std::endian::native == std::endian::big) w = __builtin_bswap64(w);
@@ -106,6 +125,11 @@ static void unpack_word(unsigned tag, const byte* in, byte* out) {
   out.append(p, n);
 }
 
+// Copies a raw run into raw memory (out of line for the same reason).
+[[gnu::noinline]] void copy_run(byte* out, const byte* p, std::size_t n) {
+  std::memcpy(out, p, n);
+}
+
 // Output staging: words are packed into a small local buffer that is appended to the string in
 // chunks, and raw runs are appended straight from the input, so the output is never zero-filled.
 class chunked_output {
@@ -118,6 +142,12 @@ class chunked_output {
     return buf_ + n_;
   }
   void commit(byte* end) { n_ = static_cast<std::size_t>(end - buf_); }
+  // Appends `n` bytes copied verbatim from `p`, then `pad` zero bytes.
+  void run(const byte* p, std::size_t n, std::size_t pad) {
+    flush();
+    append_run(out_, reinterpret_cast<const char*>(p), n);
+    if (pad) out_.append(pad, '\0');
+  }
   void flush() {
     out_.append(reinterpret_cast<const char*>(buf_), n_);
     n_ = 0;
@@ -129,88 +159,163 @@ class chunked_output {
   std::size_t n_ = 0;
 };
 
-template <class Codec>
-void pack_loop(std::string_view input, std::string& out) {
-  const auto* in = reinterpret_cast<const byte*>(input.data());
-  const std::size_t size = input.size();
+// Output into memory the caller sized for the worst case: no checks at all.
+class raw_output {
+ public:
+  explicit raw_output(byte* p) : p_(p) {}
+  byte* word_space() { return p_; }
+  void commit(byte* end) { p_ = end; }
+  void run(const byte* p, std::size_t n, std::size_t pad) {
+    copy_run(p_, p, n);
+    std::memset(p_ + n, 0, pad);
+    p_ += n + pad;
+  }
+  byte* end() const { return p_; }
+
+ private:
+  byte* p_;
+};
+
+// True when no byte of `w` is zero.
+inline bool all_nonzero(std::uint64_t w) {
+  return ((w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull) == 0;
+}
+
+// Packs `size` bytes at `in`. Whole words go through a loop whose only branch is the start of a
+// raw run (an all-zero word is a tag byte of 0 and nothing else, as any other word).
+template <class Codec, bool ByBytes, class Output>
+void pack_loop(const byte* in, std::size_t size, Output& o) {
   const std::size_t words = (size + 7) / 8;
   const std::size_t full = size / 8;
   auto word_at = [&](std::size_t i) {
     return i < full ? load_word(in + i * 8) : load_partial(in + i * 8, size - i * 8);
   };
-  chunked_output o(out);
   std::size_t i = 0;
-  while (i < words) {
-    std::uint64_t w = word_at(i);
-    unsigned mask = Codec::nonzero_mask(w);
-    if (mask == 0) {
-      byte* z = o.word_space();
-      *z = 0;
-      o.commit(z + 1);
-      ++i;
-      continue;
-    }
-    if (mask != 0xff) {
+  for (;;) {
+    std::uint64_t w = 0;
+    unsigned mask = 0;
+    for (; i < full; ++i) {
+      w = ByBytes ? load_bytes(in + i * 8) : load_word(in + i * 8);
+      mask = Codec::nonzero_mask(w);
+      if (mask == 0xff) break;
       o.commit(Codec::pack_word(w, mask, o.word_space()));
-      ++i;
-      continue;
+    }
+    if (i == words) return;
+    if (i == full) {  // the zero-padded partial last word
+      w = load_partial(in + i * 8, size - i * 8);
+      mask = Codec::nonzero_mask(w);
+      if (mask != 0xff) {
+        o.commit(Codec::pack_word(w, mask, o.word_space()));
+        return;
+      }
     }
     // Raw run: this word plus following words with >= 6 non-zero bytes, 256 words at most.
+    const std::size_t limit = words - i < 256 ? words : i + 256;
     std::size_t j = i + 1;
-    while (j < words && j - i < 256 && Codec::tables.count[Codec::nonzero_mask(word_at(j))] >= 6) ++j;
+    while (j < limit) {
+      const std::uint64_t v = word_at(j);
+      if (!all_nonzero(v) && Codec::tables.count[Codec::nonzero_mask(v)] < 6) break;
+      ++j;
+    }
     byte* p = o.word_space();
     p[0] = 0xff;
     p[1] = static_cast<byte>(j - i - 1);
     o.commit(p + 2);
-    o.flush();
     const std::size_t begin = i * 8;
     const std::size_t end = j * 8 < size ? j * 8 : size;
-    append_run(out, input.data() + begin, end - begin);
-    out.append(j * 8 - end, '\0');  // padding of a partial last word
+    o.run(in + begin, end - begin, j * 8 - end);  // padding of a partial last word
     i = j;
   }
 }
 
+template <class Codec, class Output>
+void pack_input(const byte* in, std::size_t size, Output& o) {
+  if (size <= fresh_input_limit) return pack_loop<Codec, true>(in, size, o);
+  pack_loop<Codec, false>(in, size, o);
+}
+
+// Unpacks `n` bytes at `p`; nullptr when done, else why the stream is invalid. While a tag byte
+// is followed by 8 readable bytes, a word is one table-driven expansion with no other check.
+template <class Codec, class Output>
+const char* unpack_loop(const byte* p, std::size_t n, Output& o) {
+  // The last 8 bytes of the input (fewer when it is shorter, zero-filled at the bottom), in
+  // memory order from the low byte: words near the end expand from it instead of byte by byte.
+  std::uint64_t tail = 0;
+  if (n >= 8) {
+    tail = load_word(p + n - 8);
+    if constexpr (std::endian::native == std::endian::big) tail = __builtin_bswap64(tail);
+  } else {
+    for (std::size_t k = 0; k < n; ++k)
+      tail |= static_cast<std::uint64_t>(p[k]) << (8 * (8 - n + k));
+  }
+  std::size_t i = 0;
+  while (i < n) {
+    const unsigned tag = p[i++];
+    if (tag == 0xff) {
+      if (i >= n) return "Invalid unpack stream: truncated 0xff run";
+      const std::size_t len = (static_cast<std::size_t>(p[i]) + 1) * 8;
+      if (n - i - 1 < len) return "Invalid unpack stream: truncated 0xff run";
+      o.run(p + i + 1, len, 0);
+      i += 1 + len;
+      continue;
+    }
+    byte* w = o.word_space();
+    if (n - i >= 8) {
+      Codec::unpack_word(tag, p + i, w);
+    } else {
+      // The last words: their bytes are the top ones of `tail`, which holds the input's end.
+      const std::size_t left = n - i;
+      if (left < Codec::tables.count[tag]) return "Invalid unpack stream: truncated word";
+      std::uint64_t rest = left == 0 ? 0 : tail >> (8 * (8 - left));
+      if constexpr (std::endian::native == std::endian::big) rest = __builtin_bswap64(rest);
+      byte b[8];
+      std::memcpy(b, &rest, 8);
+      Codec::unpack_word(tag, b, w);
+    }
+    i += Codec::tables.count[tag];
+    o.commit(w + 8);
+  }
+  return nullptr;
+}
+
+// The string forms of pack_to()/unpack_to() over a codec.
+template <class Codec>
+void pack_string(std::string_view in, std::string& out) {
+  chunked_output o(out);
+  pack_input<Codec>(reinterpret_cast<const byte*>(in.data()), in.size(), o);
+}
 
 template <class Codec>
-status unpack_loop(std::string_view in, std::string& out) {
+status unpack_string(std::string_view in, std::string& out) {
   const std::size_t start = out.size();
-  const auto* p = reinterpret_cast<const byte*>(in.data());
-  const std::size_t n = in.size();
-  auto fail = [&](const char* why) {
-    out.resize(start);
-    return make_error(error_kind::unpack, why);
-  };
-  out.reserve(start + 2 * n);  // typical expansion; grows further if needed
+  out.reserve(start + 2 * in.size());  // typical expansion; grows further if needed
+  const char* why = nullptr;
   {
     chunked_output o(out);
-    std::size_t i = 0;
-    while (i < n) {
-      const unsigned tag = p[i++];
-      if (tag == 0xff) {
-        if (i >= n) return o.flush(), fail("Invalid unpack stream: truncated 0xff run");
-        const std::size_t len = (static_cast<std::size_t>(p[i]) + 1) * 8;
-        if (n - i - 1 < len) return o.flush(), fail("Invalid unpack stream: truncated 0xff run");
-        o.flush();
-        append_run(out, in.data() + i + 1, len);
-        i += 1 + len;
-        continue;
-      }
-      byte* w = o.word_space();
-      if (n - i >= 8) {
-        Codec::unpack_word(tag, p + i, w);
-        i += Codec::tables.count[tag];
-      } else {
-        if (n - i < Codec::tables.count[tag])
-          return o.flush(), fail("Invalid unpack stream: truncated word");
-        for (int k = 0; k < 8; ++k) w[k] = (tag >> k) & 1u ? p[i++] : 0;
-      }
-      o.commit(w + 8);
-    }
+    why = unpack_loop<Codec>(reinterpret_cast<const byte*>(in.data()), in.size(), o);
+  }
+  if (why) {
+    out.resize(start);
+    return make_error(error_kind::unpack, why);
   }
   return ok_t{};
 }
 
+// The raw-memory forms (pack_raw()/unpack_raw() in pack.hpp).
+template <class Codec>
+std::size_t pack_memory(const char* in, std::size_t size, char* out) {
+  raw_output o(reinterpret_cast<byte*>(out));
+  pack_input<Codec>(reinterpret_cast<const byte*>(in), size, o);
+  return static_cast<std::size_t>(o.end() - reinterpret_cast<byte*>(out));
+}
+
+template <class Codec>
+const char* unpack_memory(const char* in, std::size_t size, char* out, std::size_t& written) {
+  raw_output o(reinterpret_cast<byte*>(out));
+  const char* why = unpack_loop<Codec>(reinterpret_cast<const byte*>(in), size, o);
+  written = static_cast<std::size_t>(o.end() - reinterpret_cast<byte*>(out));
+  return why;
+}
 
 }  // namespace
 }  // namespace stratus::sproto

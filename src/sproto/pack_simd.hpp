@@ -22,5 +22,12 @@ status unpack_portable(std::string_view in, std::string& out);
 void pack_ssse3(std::string_view in, std::string& out);
 status unpack_ssse3(std::string_view in, std::string& out);
 
+/// pack_raw()/unpack_raw() through either codec; unpack returns why the stream is invalid, or
+/// nullptr (`written` = bytes written, also on failure).
+std::size_t pack_raw_portable(const char* in, std::size_t n, char* out);
+std::size_t pack_raw_ssse3(const char* in, std::size_t n, char* out);
+const char* unpack_raw_portable(const char* in, std::size_t n, char* out, std::size_t& written);
+const char* unpack_raw_ssse3(const char* in, std::size_t n, char* out, std::size_t& written);
+
 }  // namespace detail
 }  // namespace stratus::sproto

@@ -43,11 +43,19 @@ struct ssse3_codec {
 namespace detail {
 
 void pack_ssse3(std::string_view in, std::string& out) {
-  pack_loop<ssse3_codec>(in, out);
+  pack_string<ssse3_codec>(in, out);
 }
 
 status unpack_ssse3(std::string_view in, std::string& out) {
-  return unpack_loop<ssse3_codec>(in, out);
+  return unpack_string<ssse3_codec>(in, out);
+}
+
+std::size_t pack_raw_ssse3(const char* in, std::size_t n, char* out) {
+  return pack_memory<ssse3_codec>(in, n, out);
+}
+
+const char* unpack_raw_ssse3(const char* in, std::size_t n, char* out, std::size_t& written) {
+  return unpack_memory<ssse3_codec>(in, n, out, written);
 }
 
 }  // namespace detail

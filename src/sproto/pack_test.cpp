@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <random>
 
 namespace stratus::sproto {
@@ -62,6 +63,28 @@ TEST(pack, word_codecs_agree) {
       auto sb = detail::unpack_ssse3(p, ub);
       ASSERT_EQ(sa.ok(), sb.ok());
       ASSERT_EQ(ua, ub);
+    }
+  }
+}
+
+// pack_raw()/unpack_raw() give the bytes and verdicts of the string forms, within their bounds
+// (buffers of exactly the bound, so that ASan sees any write past it).
+TEST(pack, raw_forms_agree_with_string_forms) {
+  std::mt19937 rng(11);
+  for (int i = 0; i < 2000; ++i) {
+    std::string in(rng() % 700, '\0');
+    int density = static_cast<int>(rng() % 9);
+    for (auto& c : in) c = (static_cast<int>(rng() % 8) < density) ? static_cast<char>(rng()) : 0;
+    const std::string packed = pack(in);
+    auto room = std::make_unique<char[]>(pack_bound(in.size()));
+    const std::size_t n = pack_raw(in.data(), in.size(), room.get());
+    ASSERT_EQ(std::string(room.get(), n), packed);
+    for (std::string p : {packed, packed.substr(0, packed.size() / 2), in}) {
+      auto want = unpack(p);
+      auto out = std::make_unique<char[]>(unpack_bound(p.size()));
+      auto got = unpack_raw(p, out.get());
+      ASSERT_EQ(got.ok(), want.ok());
+      if (got) ASSERT_EQ(std::string(out.get(), *got), *want);
     }
   }
 }

@@ -11,8 +11,11 @@ result<const protocol*> find(const schema& s, std::string_view name) {
 
 }  // namespace
 
-status encode_body(const schema& s, const protocol& p, bool request, const value& args,
-                   std::string& out) {
+namespace {
+
+// What encode_body() checks before encoding; the body type, or nullptr for an empty body.
+result<const struct_type*> body_type(const schema& s, const protocol& p, bool request,
+                                     const value& args) {
   const struct_type* t = request ? s.request_type(p) : s.response_type(p);
   const char* part = request ? "request" : "response";
   if (!t) {
@@ -22,21 +25,49 @@ status encode_body(const schema& s, const protocol& p, bool request, const value
       return make_error(error_kind::bad_value,
                         "protocol " + p.name + " has no response content; args must be nil");
     }
-    return ok_t{};
+    return static_cast<const struct_type*>(nullptr);
   }
   if (!args.is_object()) {
     return make_error(error_kind::bad_value,
                       "protocol " + p.name + " needs an object for its " + part);
   }
-  return encode_to(s, *t, args, out);
+  return t;
+}
+
+}  // namespace
+
+status encode_body(const schema& s, const protocol& p, bool request, const value& args,
+                   std::string& out) {
+  auto t = body_type(s, p, request, args);
+  if (!t) return t.error();
+  if (!*t) return ok_t{};
+  return encode_to(s, **t, args, out);
+}
+
+status encode_body(const schema& s, const protocol& p, bool request, const value& args,
+                   gen::writer& out) {
+  auto t = body_type(s, p, request, args);
+  if (!t) return t.error();
+  if (!*t) return ok_t{};
+  return encode_to(s, **t, args, out);
 }
 
 result<value> decode_body(const schema& s, const protocol& p, bool request, std::string_view body) {
+  value v;
+  if (auto st = decode_body_to(s, p, request, body, v); !st) return st.error();
+  return v;
+}
+
+status decode_body_to(const schema& s, const protocol& p, bool request, std::string_view body,
+                      value& out) {
   const struct_type* t = request ? s.request_type(p) : s.response_type(p);
-  if (!t) return value();
-  auto d = decode(s, *t, body);
-  if (!d) return d.error();
-  return std::move(d->v);
+  if (!t) {
+    out = value();
+    return ok_t{};
+  }
+  auto r = decode_to(s, *t, body, out);
+  if (!r) return r.error();
+  return ok_t{};
 }
 
 result<encoded_request> request_encode(const schema& s, std::string_view proto, const value& args) {

@@ -40,7 +40,15 @@ result<value> response_decode(const schema& s, std::string_view proto, std::stri
 status encode_body(const schema& s, const protocol& p, bool request, const value& args,
                    std::string& out);
 
+/// Same, appending through a generated-code writer (host packets: header and body in one buffer).
+status encode_body(const schema& s, const protocol& p, bool request, const value& args,
+                   gen::writer& out);
+
 /// Decodes the body of `p`'s request (or response); nil when that part has no type.
 result<value> decode_body(const schema& s, const protocol& p, bool request, std::string_view body);
+
+/// Same, into `out` (reusing its storage as decode_to() does).
+status decode_body_to(const schema& s, const protocol& p, bool request, std::string_view body,
+                      value& out);
 
 }  // namespace stratus::sproto

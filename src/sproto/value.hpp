@@ -73,6 +73,25 @@ class value {
   /// Number as double (integer or double); 0 for other kinds.
   double to_double() const;
 
+  /// Sets a boolean, integer or double in place (no temporary value moved in).
+  void set(bool b) { set_scalar(b); }
+  void set(std::int64_t i) { set_scalar(i); }
+  void set(double d) { set_scalar(d); }
+  /// Makes this a byte string holding [p, p + n), reusing its string storage when it holds one
+  /// (no temporary value: decoders call this per field).
+  void assign_bytes(const char* p, std::size_t n) {
+    // emplace() without arguments: with (p, n), which may throw, libstdc++ builds a temporary
+    // variant and move-assigns it.
+    auto* s = std::get_if<std::string>(&data_);
+    if (!s) s = &data_.emplace<std::string>();
+    s->assign(p, n);
+  }
+  /// Makes this an empty object unless it already is one (whose fields are kept, for reuse).
+  sproto::object& make_fields() {
+    if (auto* o = std::get_if<sproto::object>(&data_)) return *o;
+    return data_.emplace<sproto::object>();
+  }
+
   /// Array elements (a nil value becomes an empty array first).
   sproto::array& items();
   const sproto::array& items() const { return std::get<sproto::array>(data_); }
@@ -107,6 +126,15 @@ class value {
   friend bool operator==(const value& a, const value& b);
 
  private:
+  template <class T>
+  void set_scalar(T x) {
+    if (auto* p = std::get_if<T>(&data_)) {
+      *p = x;
+    } else {
+      data_.template emplace<T>(x);
+    }
+  }
+
   std::variant<std::monostate, bool, std::int64_t, double, std::string, sproto::array,
                sproto::object, sproto::map>
       data_;

@@ -50,11 +50,21 @@ class rpc_host {
   /// must answer a pending session, whose protocol tag tag() then returns. The body is decoded
   /// afterwards with body_as() or the generated visit_request()/visit_response().
   result<kind> dispatch(std::string_view packet) {
-    plain_.clear();
-    if (auto st = unpack_to(packet, plain_); !st) return st.error();
-    auto used = decode(plain_, header_);
+    std::string_view plain;
+    if (unpack_bound(packet.size()) <= raw_unpack_limit) {
+      // plain_ is kept at its largest size, used as memory: no zero-filling, no appending.
+      if (plain_.size() < unpack_bound(packet.size())) plain_.resize(unpack_bound(packet.size()));
+      auto n = unpack_raw(packet, plain_.data());
+      if (!n) return n.error();
+      plain = std::string_view(plain_.data(), *n);
+    } else {
+      plain_.clear();
+      if (auto st = unpack_to(packet, plain_); !st) return st.error();
+      plain = plain_;
+    }
+    auto used = decode(plain, header_);
     if (!used) return used.error();
-    body_ = std::string_view(plain_).substr(*used);
+    body_ = plain.substr(*used);
     if (header_.type) {
       tag_ = *header_.type;
       return kind::request;
@@ -95,17 +105,27 @@ class rpc_host {
 
   template <class Args>
   status write(const Header& header, const Args& args, std::string& out) {
-    scratch_.clear();
-    {
-      writer w(scratch_);
-      if (!encode_message(header, w, 0) || !encode_message(args, w, 0)) {
-        w.rewind(0);
-        return encode_error();
-      }
+    // Encode into scratch_ (kept at its full size, so never zero-filled again), pad it to whole
+    // words, and pack: a small packet into a stack buffer appended in one go, a large one
+    // through the string form.
+    writer w(scratch_, scratch_buffer);
+    if (!encode_message(header, w, 0) || !encode_message(args, w, 0)) return encode_error();
+    const std::size_t n = w.pos();
+    w.pad_to_word();
+    const std::size_t padded = (n + 7) & ~std::size_t{7};
+    if (pack_bound(padded) <= small_packet) {
+      char packed[small_packet];
+      out.append(packed, pack_raw(w.data(), padded, packed));
+    } else {
+      pack_to(std::string_view(w.data(), n), out);
     }
-    pack_to(scratch_, out);
     return ok_t{};
   }
+
+  // Packets whose packed worst case fits this many bytes are packed on the stack.
+  static constexpr std::size_t small_packet = 1024;
+  // Packets that may unpack to at most this many bytes are unpacked straight into plain_.
+  static constexpr std::size_t raw_unpack_limit = 64 * 1024;
 
   session_table<std::int64_t> pending_;
   std::string scratch_;  // unpacked outgoing message

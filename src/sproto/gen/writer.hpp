@@ -10,6 +10,11 @@
 
 namespace stratus::sproto::gen {
 
+/// Selects the writer that uses a whole string as scratch memory.
+struct scratch_buffer_t {};
+/// Tag value for writer(std::string&, scratch_buffer).
+inline constexpr scratch_buffer_t scratch_buffer{};
+
 /// Appends bytes to a std::string; call finish() (or let the destructor) trim it.
 class writer {
  public:
@@ -17,12 +22,23 @@ class writer {
   explicit writer(std::string& out) : out_(out), pos_(out.size()) {
     out_.resize(out_.capacity());
   }
+  /// Writes from the start of `buf`, a buffer the caller keeps only as memory: its size is left
+  /// as it is (never trimmed), so reusing it costs no zero-filling. pos() is what was written.
+  writer(std::string& buf, scratch_buffer_t) : out_(buf), pos_(0), trim_(false) {
+    if (out_.size() < out_.capacity()) out_.resize(out_.capacity());
+  }
   writer(const writer&) = delete;
   writer& operator=(const writer&) = delete;
   ~writer() { finish(); }
 
-  /// Trims the string to what was written.
-  void finish() { out_.resize(pos_); }
+  /// Trims the string to what was written (not for a scratch buffer).
+  void finish() {
+    if (trim_) out_.resize(pos_);
+  }
+  /// Start of the string's memory.
+  const char* data() const { return out_.data(); }
+  /// Writes zero bytes up to the next multiple of 8 without counting them in pos().
+  void pad_to_word() { std::memset(reserve(8), 0, 8); }
   /// Bytes written so far, counted from the start of the string.
   std::size_t pos() const { return pos_; }
   /// Drops everything written after `pos`.
@@ -76,6 +92,7 @@ class writer {
 
   std::string& out_;
   std::size_t pos_;
+  bool trim_ = true;
 };
 
 }  // namespace stratus::sproto::gen
