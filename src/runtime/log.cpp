@@ -106,7 +106,8 @@ void reopenable_sink::write_json(const spdlog::details::log_msg& msg) {
   // Then, for a line written for a request, "req=<16 hex digits> " (the sink runs on the thread
   // that logged, so its current request tells whether the line has one).
   std::string_view req;
-  if (detail::current_request != 0 && text.size() >= 21 && text.substr(0, 4) == "req=" && text[20] == ' ') {
+  if (detail::current_request != 0 && text.size() >= 21 && text.substr(0, 4) == "req=" &&
+      text[20] == ' ') {
     req = text.substr(4, 16);
     text.remove_prefix(21);
   }
@@ -177,7 +178,8 @@ void append_scope(fmt::memory_buffer& out) {
   std::string_view tag = current_scope ? current_scope->tag() : std::string_view("[main]");
   out.append(tag);
   out.push_back(' ');
-  if (current_request != 0) fmt::format_to(std::back_inserter(out), "req={:016x} ", current_request);
+  if (current_request != 0)
+    fmt::format_to(std::back_inserter(out), "req={:016x} ", current_request);
 }
 
 void write(level lv, std::string_view line) {
