@@ -40,7 +40,8 @@ class family_builder {
 };
 
 void add_gate(std::vector<MetricFamily>& out, const gate_figures& g) {
-  family_builder(out, "stratus_connections_open", "WebSocket connections open now",
+  family_builder(out, "stratus_connections_open",
+                 "Connections open now on the WebSocket port (wss: from the TLS handshake on)",
                  MetricType::Gauge)
       .add(static_cast<double>(g.open));
   family_builder(out, "stratus_connections_accepted_total", "TCP connections accepted",

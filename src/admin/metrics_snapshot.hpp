@@ -16,7 +16,7 @@ namespace stratus::admin {
 /// The gate listener's counters (net::net_stats), copied on the gate's thread.
 struct gate_figures {
   std::uint64_t accepted = 0;        ///< TCP connections accepted
-  std::int64_t open = 0;             ///< WebSocket connections open now
+  std::int64_t open = 0;             ///< open on the WebSocket port (wss: from the handshake on)
   std::uint64_t refused = 0;         ///< upgrades refused (any reason)
   std::uint64_t refused_full = 0;    ///< of those, because max_connections was reached
   std::uint64_t send_overflows = 0;  ///< connections dropped for a full send queue
