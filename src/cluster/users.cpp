@@ -1,5 +1,9 @@
 #include "cluster/users.hpp"
 
+#include <mutex>
+#include <optional>
+#include <unordered_map>
+
 #include "cluster/rooms.hpp"
 #include "runtime/log.hpp"
 #include "runtime/node.hpp"
@@ -33,6 +37,8 @@ std::size_t count_delivered(std::vector<node_result<stratus_cluster::Delivered>>
   return n;
 }
 
+}  // namespace
+
 /// The hub's view of the other nodes, through their `.users`.
 class cluster_users final : public gate::remote_users {
  public:
@@ -41,9 +47,11 @@ class cluster_users final : public gate::remote_users {
 
   const std::string& node() const override { return node_; }
 
-  void logged_in(std::int64_t userid, const gate::login_stamp& stamp) override {
+  void logged_in(std::int64_t userid, const std::string& name,
+                 const gate::login_stamp& stamp) override {
     stratus_cluster::UserLogin m;
     m.set_userid(userid);
+    m.set_name(name);
     m.set_epoch(stamp.epoch);
     m.set_node(stamp.node);
     std::vector<std::string> nodes = live_nodes(users_);
@@ -56,12 +64,30 @@ class cluster_users final : public gate::remote_users {
 
   runtime::task<bool> push_to(runtime::service& self, std::int64_t userid, std::string name,
                               codec::push_ptr push) override {
+    std::optional<std::string> node = where(userid, name);
     stratus_cluster::UserPush m;
     m.set_userid(userid);
     m.set_name(std::move(name));
     to_wire(*push, *m.mutable_push());
+    // First the node the user last logged in on, as far as this node heard; then every node
+    // (the user moved, or logged in while this node did not hear it).
+    if (node) {
+      auto r = co_await call(self, std::move(*node), users_name, m);
+      if (r && r->count() > 0) co_return true;
+    }
     auto answers = co_await call_others(self, users_name, m);
     co_return count_delivered(answers) > 0;
+  }
+
+  /// User `userid` (`name`) logged in on node `node` (its announcement).
+  void heard_login(std::int64_t userid, const std::string& name, const std::string& node) {
+    std::lock_guard lock(where_mu_);
+    if (node_of_id_.size() >= max_known || node_of_name_.size() >= max_known) {
+      node_of_id_.clear();  // a bound, not an eviction policy: pushes ask every node meanwhile
+      node_of_name_.clear();
+    }
+    node_of_id_[userid] = node;
+    if (!name.empty()) node_of_name_[name] = node;
   }
 
   runtime::task<std::size_t> room_broadcast(runtime::service& self, std::string room,
@@ -100,10 +126,29 @@ class cluster_users final : public gate::remote_users {
   }
 
  private:
+  std::optional<std::string> where(std::int64_t userid, const std::string& name) {
+    std::lock_guard lock(where_mu_);
+    if (userid != 0) {
+      auto it = node_of_id_.find(userid);
+      if (it != node_of_id_.end()) return it->second;
+    } else {
+      auto it = node_of_name_.find(name);
+      if (it != node_of_name_.end()) return it->second;
+    }
+    return std::nullopt;
+  }
+
+  static constexpr std::size_t max_known = 1 << 18;
+
   runtime::service& users_;  // sends from any thread: only its node is used
   std::string node_;
   std::weak_ptr<gate::session_hub> hub_;
+  std::mutex where_mu_;
+  std::unordered_map<std::int64_t, std::string> node_of_id_;  // where users logged in last
+  std::unordered_map<std::string, std::string> node_of_name_;
 };
+
+namespace {
 
 /// This node's counts of `rooms` for the directory.
 stratus_cluster::RoomCounts counts_of(const std::string& node, bool full,
@@ -135,7 +180,8 @@ users_service::users_service(std::shared_ptr<gate::session_hub> hub, std::string
   expose<stratus_cluster::UserPush>();
   expose<stratus_cluster::RoomPush>();
   expose<stratus_cluster::RoomSize>();
-  hub_->set_remote(std::make_shared<cluster_users>(*this, node_name_, hub_));
+  remote_ = std::make_shared<cluster_users>(*this, node_name_, hub_);
+  hub_->set_remote(remote_);
 }
 
 void users_service::on_start() {
@@ -176,6 +222,7 @@ void users_service::on_stop() {
 }
 
 void users_service::on_login(stratus_cluster::UserLogin m) {
+  remote_->heard_login(m.userid(), m.name(), m.node());
   hub_->remote_login(m.userid(), gate::login_stamp{m.epoch(), m.node()});
 }
 

@@ -8,8 +8,9 @@
 //   - a room's members may sit on different nodes: a room say reaches each of them once, and
 //     a join counts the members of every node.
 // Each node keeps its own sessions and rooms; nothing is stored centrally, so a node that dies
-// takes only its own users with it. A push to a user on another node is one call to each live
-// node, made at once (cluster::call_others). Room says and join counts go through the room
+// takes only its own users with it. A push to a user on another node goes to the node the user
+// last logged in on (every node hears every login); if it is not there, to every live node at
+// once (cluster::call_others). Room says and join counts go through the room
 // directory when a node runs one (cluster/rooms.hpp), to the nodes with members only; without
 // it, or while it is down, they too are one call to each live node.
 
@@ -26,6 +27,8 @@ STRATUS_RESPONSE(stratus_cluster::RoomPush, stratus_cluster::Delivered);
 STRATUS_RESPONSE(stratus_cluster::RoomSize, stratus_cluster::Delivered);
 
 namespace stratus::cluster {
+
+class cluster_users;
 
 /// `.users`: launched by the bootstrap beside `.cluster` when the node is in a cluster; gives
 /// the hub its view of the other nodes when made, takes it back when stopped.
@@ -54,6 +57,7 @@ class users_service : public runtime::service {
   runtime::task<void> sync_rooms();
 
   std::shared_ptr<gate::session_hub> hub_;
+  std::shared_ptr<cluster_users> remote_;  // the hub's view of the other nodes
   std::string node_name_;
   std::chrono::milliseconds heartbeat_;
 };

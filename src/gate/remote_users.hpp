@@ -33,9 +33,11 @@ class remote_users {
   virtual ~remote_users() = default;
   /// This node's name (the `node` of its stamps).
   virtual const std::string& node() const = 0;
-  /// User `userid` logged in here with `stamp`: tells the other nodes, which end its sessions
-  /// with an earlier stamp (Kicked, 4001). Any thread; does not wait.
-  virtual void logged_in(std::int64_t userid, const login_stamp& stamp) = 0;
+  /// User `userid` (`name`) logged in here with `stamp`: tells the other nodes, which end its
+  /// sessions with an earlier stamp (Kicked, 4001) and send its pushes here. Any thread; does
+  /// not wait.
+  virtual void logged_in(std::int64_t userid, const std::string& name,
+                         const login_stamp& stamp) = 0;
   /// Delivers `push` to the user (by `userid`, or by `name` when userid is 0) on whichever other
   /// node has its session; true when one had it.
   virtual runtime::task<bool> push_to(runtime::service& self, std::int64_t userid,

@@ -47,7 +47,7 @@ void session_hub::announce(const session_ptr& s) {
   if (lost) {
     end(s, session_end::replaced, 4001, "logged in elsewhere");
   } else if (remote) {
-    remote->logged_in(userid, stamp);
+    remote->logged_in(userid, s->name(), stamp);
   }
 }
 
