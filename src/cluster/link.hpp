@@ -20,6 +20,7 @@
 
 #include "cluster.pb.h"
 #include "cluster/cluster.hpp"
+#include "cluster/outbox.hpp"
 #include "runtime/log.hpp"
 #include "runtime/node.hpp"
 
@@ -111,10 +112,8 @@ class link : public std::enable_shared_from_this<link> {
     closed_.get_future().wait_for(std::chrono::seconds(5));
     if (inbox_) natsSubscription_Destroy(std::exchange(inbox_, nullptr));
     if (beats_) natsSubscription_Destroy(std::exchange(beats_, nullptr));
-    {
-      std::lock_guard flushing(flush_mu_);  // a flush on a worker may be publishing
-      natsConnection_Destroy(std::exchange(nc_, nullptr));
-    }
+    // A flush on a worker may be publishing.
+    outbox_.exclusive([this] { natsConnection_Destroy(std::exchange(nc_, nullptr)); });
     fail_all("this node is stopping");
   }
 
@@ -255,12 +254,6 @@ class link : public std::enable_shared_from_this<link> {
     clock::time_point deadline;
     std::shared_ptr<detail::remote_call> st;
   };
-  /// The envelopes waiting to leave for one node: a serialized Batch.
-  struct outgoing {
-    std::string subject;
-    std::string bytes;
-    std::vector<std::uint64_t> sessions;  // the calls among them (failed if not published)
-  };
   struct peer {
     std::uint64_t incarnation = 0;
     clock::time_point last_seen{};
@@ -283,101 +276,24 @@ class link : public std::enable_shared_from_this<link> {
     return std::nullopt;
   }
 
-  /// Appends `e` to `to` as one `envelopes` entry of a Batch (field 1, length-delimited).
-  static void append_entry(std::string& to, const stratus_cluster::Envelope& e) {
-    const std::size_t size = e.ByteSizeLong();
-    to.push_back('\x0a');
-    for (std::size_t v = size; ; v >>= 7) {
-      if (v < 0x80) {
-        to.push_back(static_cast<char>(v));
-        break;
-      }
-      to.push_back(static_cast<char>((v & 0x7f) | 0x80));
-    }
-    const std::size_t at = to.size();
-    to.resize(at + size);
-    e.SerializeWithCachedSizesToArray(reinterpret_cast<std::uint8_t*>(to.data() + at));
-  }
-
-  /// The length of the whole entry at the start of `p` (tag, length, envelope); 0 if malformed.
-  static std::size_t entry_length(const char* p, std::size_t n) {
-    std::size_t size = 0, i = 1;
-    for (int shift = 0; i < n && shift < 64; shift += 7) {
-      const auto b = static_cast<unsigned char>(p[i++]);
-      size |= std::size_t{b & 0x7fu} << shift;
-      if (b < 0x80) return i + size <= n ? i + size : 0;
-    }
-    return 0;
-  }
-
   /// Queues `e` for `node` and, if no flush is waiting yet, posts one to `ctx`. `session`: the
   /// call it starts (0: none), which fails with node_down if its batch cannot be published.
   void enqueue(const std::string& node, const stratus_cluster::Envelope& e, std::uint64_t session,
                boost::asio::io_context& ctx) {
-    bool post = false;
-    {
-      std::lock_guard lock(out_mu_);
-      outgoing& o = out_[node];
-      if (o.subject.empty()) o.subject = node_subject(node);
-      append_entry(o.bytes, e);
-      if (session) o.sessions.push_back(session);
-      post = !std::exchange(flush_posted_, true);
-    }
-    if (post) boost::asio::post(ctx, [self = shared_from_this()] { self->flush(); });
+    if (outbox_.add(node_subject(node), e, session))
+      boost::asio::post(ctx, [self = shared_from_this()] { self->flush(); });
   }
 
-  /// Publishes everything queued, one message per node (more when it exceeds NATS's payload
-  /// limit, split between envelopes).
   void flush() {
-    std::lock_guard flushing(flush_mu_);
-    {
-      std::lock_guard lock(out_mu_);
-      flush_posted_ = false;
-      out_.swap(sending_);  // out_ gets the emptied buffers back, capacity kept
-    }
-    for (auto& [node, o] : sending_) {
-      if (o.bytes.empty()) continue;
-      if (const natsStatus s = publish_batch(o); s != NATS_OK) {
-        const std::string why = std::string("cannot publish to NATS: ") + natsStatus_GetText(s);
-        for (std::uint64_t session : o.sessions)
-          finish(take(session), call_error{call_errc::node_down, why});
-      }
-      o.bytes.clear();
-      o.sessions.clear();
-    }
+    outbox_.flush([this] { return connection(); },
+                  [this](const std::vector<std::uint64_t>& sessions, const std::string& why) {
+                    for (std::uint64_t session : sessions)
+                      finish(take(session), call_error{call_errc::node_down, why});
+                  });
   }
 
-  /// Under flush_mu_.
-  natsStatus publish_batch(const outgoing& o) {
-    if (!nc_ || !connected_.load()) return NATS_CONNECTION_CLOSED;
-    const auto limit = static_cast<std::size_t>(std::max<std::int64_t>(natsConnection_GetMaxPayload(nc_), 1024));
-    const char* p = o.bytes.data();
-    std::size_t left = o.bytes.size();
-    while (left > 0) {
-      std::size_t n = 0;
-      while (n < left) {
-        const std::size_t entry = entry_length(p + n, left - n);
-        if (entry == 0) return NATS_PROTOCOL_ERROR;
-        if (n > 0 && n + entry > limit) break;
-        n += entry;  // alone when larger than the limit: NATS refuses it
-      }
-      if (natsStatus s = natsConnection_Publish(nc_, o.subject.c_str(), p, static_cast<int>(n));
-          s != NATS_OK)
-        return s;
-      p += n;
-      left -= n;
-    }
-    return NATS_OK;
-  }
-
-  /// Publishes one envelope now (from a NATS thread, off the batching path).
-  void publish_now(const std::string& node, const stratus_cluster::Envelope& e) {
-    std::string bytes;
-    append_entry(bytes, e);
-    std::lock_guard flushing(flush_mu_);
-    if (!nc_ || !connected_.load()) return;
-    natsConnection_Publish(nc_, node_subject(node).c_str(), bytes.data(), static_cast<int>(bytes.size()));
-  }
+  /// The connection to publish on, nullptr while NATS is away (under the outbox's flush lock).
+  natsConnection* connection() const { return connected_.load() ? nc_ : nullptr; }
 
   void publish_heartbeat(bool leaving) {
     if (!nc_) return;
@@ -586,7 +502,7 @@ class link : public std::enable_shared_from_this<link> {
           fail.set_session(e.session());
           fail.set_error(static_cast<int>(call_errc::dead_service));
           fail.set_message("node " + opts_.node_name + " restarted");
-          publish_now(e.from_node(), fail);
+          outbox_.publish_now([this] { return connection(); }, node_subject(e.from_node()), fail);
           return;
         }
         [[fallthrough]];
@@ -610,11 +526,7 @@ class link : public std::enable_shared_from_this<link> {
   std::promise<void> closed_;
   clock::time_point last_beat_{};
 
-  std::mutex out_mu_;
-  std::unordered_map<std::string, outgoing> out_;  // by node
-  bool flush_posted_ = false;
-  std::mutex flush_mu_;  // held by the one flush publishing, and by close()
-  std::unordered_map<std::string, outgoing> sending_;
+  outbox outbox_;
 
   std::mutex mu_;
   std::uint64_t next_session_ = 0;
