@@ -216,19 +216,9 @@ result<incoming> host::dispatch(std::string_view packet) {
 }
 
 status host::dispatch_into(std::string_view packet, incoming& in) {
-  // Unpacked straight into plain_, kept at its largest size (up to a bound) and used as memory.
-  std::string_view plain;
-  constexpr std::size_t raw_unpack_limit = 64 * 1024;
-  if (unpack_bound(packet.size()) <= raw_unpack_limit) {
-    if (plain_.size() < unpack_bound(packet.size())) plain_.resize(unpack_bound(packet.size()));
-    auto n = unpack_raw(packet, plain_.data());
-    if (!n) return n.error();
-    plain = std::string_view(plain_.data(), *n);
-  } else {
-    plain_.clear();
-    if (auto st = unpack_to(packet, plain_); !st) return st;
-    plain = plain_;
-  }
+  auto unpacked = unpack_into_kept(packet, plain_);
+  if (!unpacked) return unpacked.error();
+  const std::string_view plain = *unpacked;
   // The header is read by field tag, without a value tree; the args are decoded in place.
   auto h = header_->read(plain);
   if (!h) return h.error();

@@ -40,4 +40,9 @@ constexpr std::size_t unpack_bound(std::size_t n) {
 /// unpacked size (a multiple of 8).
 result<std::size_t> unpack_raw(std::string_view in, char* out);
 
+/// Unpacks `in` into `buffer`, which a host keeps from packet to packet: up to 64 KiB of
+/// unpacked room it is used as memory, kept at its largest size (no zero-filling, no
+/// appending); beyond that it is filled as by unpack_to(). The unpacked bytes, in `buffer`.
+result<std::string_view> unpack_into_kept(std::string_view in, std::string& buffer);
+
 }  // namespace stratus::sproto

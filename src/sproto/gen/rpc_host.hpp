@@ -50,18 +50,9 @@ class rpc_host {
   /// must answer a pending session, whose protocol tag tag() then returns. The body is decoded
   /// afterwards with body_as() or the generated visit_request()/visit_response().
   result<kind> dispatch(std::string_view packet) {
-    std::string_view plain;
-    if (unpack_bound(packet.size()) <= raw_unpack_limit) {
-      // plain_ is kept at its largest size, used as memory: no zero-filling, no appending.
-      if (plain_.size() < unpack_bound(packet.size())) plain_.resize(unpack_bound(packet.size()));
-      auto n = unpack_raw(packet, plain_.data());
-      if (!n) return n.error();
-      plain = std::string_view(plain_.data(), *n);
-    } else {
-      plain_.clear();
-      if (auto st = unpack_to(packet, plain_); !st) return st.error();
-      plain = plain_;
-    }
+    auto unpacked = unpack_into_kept(packet, plain_);
+    if (!unpacked) return unpacked.error();
+    const std::string_view plain = *unpacked;
     auto used = decode(plain, header_);
     if (!used) return used.error();
     body_ = plain.substr(*used);
@@ -124,12 +115,10 @@ class rpc_host {
 
   // Packets whose packed worst case fits this many bytes are packed on the stack.
   static constexpr std::size_t small_packet = 1024;
-  // Packets that may unpack to at most this many bytes are unpacked straight into plain_.
-  static constexpr std::size_t raw_unpack_limit = 64 * 1024;
 
   session_table<std::int64_t> pending_;
   std::string scratch_;  // unpacked outgoing message
-  std::string plain_;    // unpacked incoming packet; header_ and body_ view into it
+  std::string plain_;    // unpacked incoming packet (unpack_into_kept); header_ and body_ view into it
   Header header_;
   std::int64_t tag_ = -1;
   std::string_view body_;
