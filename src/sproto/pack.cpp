@@ -124,18 +124,4 @@ bool pack_uses_ssse3() {
   return use_ssse3();
 }
 
-result<std::string_view> unpack_into_kept(std::string_view in, std::string& buffer) {
-  constexpr std::size_t raw_limit = 64 * 1024;
-  const std::size_t room = unpack_bound(in.size());
-  if (room <= raw_limit) {
-    if (buffer.size() < room) buffer.resize(room);
-    auto n = unpack_raw(in, buffer.data());
-    if (!n) return n.error();
-    return std::string_view(buffer.data(), *n);
-  }
-  buffer.clear();
-  if (auto st = unpack_to(in, buffer); !st) return st.error();
-  return std::string_view(buffer);
-}
-
 }  // namespace stratus::sproto

@@ -43,6 +43,18 @@ result<std::size_t> unpack_raw(std::string_view in, char* out);
 /// Unpacks `in` into `buffer`, which a host keeps from packet to packet: up to 64 KiB of
 /// unpacked room it is used as memory, kept at its largest size (no zero-filling, no
 /// appending); beyond that it is filled as by unpack_to(). The unpacked bytes, in `buffer`.
-result<std::string_view> unpack_into_kept(std::string_view in, std::string& buffer);
+inline result<std::string_view> unpack_into_kept(std::string_view in, std::string& buffer) {
+  constexpr std::size_t raw_limit = 64 * 1024;
+  const std::size_t room = unpack_bound(in.size());
+  if (room <= raw_limit) {
+    if (buffer.size() < room) buffer.resize(room);
+    auto n = unpack_raw(in, buffer.data());
+    if (!n) return n.error();
+    return std::string_view(buffer.data(), *n);
+  }
+  buffer.clear();
+  if (auto st = unpack_to(in, buffer); !st) return st.error();
+  return std::string_view(buffer);
+}
 
 }  // namespace stratus::sproto
