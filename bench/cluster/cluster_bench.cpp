@@ -3,7 +3,8 @@
 // run). Node b runs in a child process; node a and the bare NATS client in this one. "CPU us"
 // is the processor time all three processes (a, b, nats-server) spent per round trip: on a
 // shared machine it moves less than calls/s does.
-//   cluster_bench [--seconds S]
+//   cluster_bench [--seconds S] [--only-remote N]
+// --only-remote N runs just the cross-node case with N calls in flight, for a profiler.
 #include <arpa/inet.h>
 #include <nats/nats.h>
 #include <netinet/in.h>
@@ -222,8 +223,11 @@ figures run_bare(const std::string& url, int in_flight, double seconds) {
 
 int main(int argc, char** argv) {
   double seconds = 5;
-  for (int i = 1; i + 1 < argc; ++i)
+  int only_remote = 0;
+  for (int i = 1; i + 1 < argc; ++i) {
     if (std::string(argv[i]) == "--seconds") seconds = std::stod(argv[i + 1]);
+    if (std::string(argv[i]) == "--only-remote") only_remote = std::stoi(argv[i + 1]);
+  }
   cl::testing::nats_server nats(cl::testing::free_port());
   const std::string url = nats.url();
   const pid_t b = ::fork();
@@ -252,6 +256,15 @@ int main(int argc, char** argv) {
               "nats-server on this machine\n",
               seconds);
   std::printf("%-34s %12s %10s %10s %10s\n", "case", "calls/s", "p50 us", "p99 us", "CPU us");
+  if (only_remote > 0) {
+    figures remote = run_calls(a, only_remote, seconds, true);
+    std::printf("%-34s %12.0f %10.1f %10.1f %10.1f\n", ("cross-node call, " + std::to_string(only_remote) + " in flight").c_str(), remote.per_s, remote.p50_us, remote.p99_us, remote.cpu_us);
+    ::kill(b, SIGKILL);
+    ::waitpid(b, nullptr, 0);
+    a.stop();
+    a.wait();
+    return 0;
+  }
   for (int in_flight : {1, 64}) {
     figures local = run_calls(a, in_flight, seconds, false);
     figures remote = run_calls(a, in_flight, seconds, true);

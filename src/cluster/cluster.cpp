@@ -20,12 +20,6 @@ std::unordered_map<std::string, std::unique_ptr<detail::exposed_type>>& exposed(
   return table;
 }
 
-detail::exposed_type* find_exposed(const std::string& type) {
-  std::lock_guard lock(exposed_mu);
-  auto it = exposed().find(type);
-  return it == exposed().end() ? nullptr : it->second.get();
-}
-
 std::mutex links_mu;
 std::map<const runtime::node*, link*>& links() {
   static std::map<const runtime::node*, link*> table;
@@ -47,7 +41,13 @@ namespace detail {
 
 void add_exposed(const std::string& type, std::unique_ptr<exposed_type> t) {
   std::lock_guard lock(exposed_mu);
-  exposed()[type] = std::move(t);
+  exposed().try_emplace(type, std::move(t));  // kept for good: served calls point to it
+}
+
+const exposed_type* find_exposed(const std::string& type) {
+  std::lock_guard lock(exposed_mu);
+  auto it = exposed().find(type);
+  return it == exposed().end() ? nullptr : it->second.get();
 }
 
 link* link_of(runtime::node& n) {
@@ -177,12 +177,8 @@ cluster_service::~cluster_service() {
   }
 }
 
-void cluster_service::describe(runtime::handlers<cluster_service>& h) {
-  h.on(&cluster_service::on_inbound);
-}
-
 void cluster_service::on_start() {
-  link_ = std::make_shared<link>(owner(), opts_, self());
+  link_ = std::make_shared<link>(owner(), opts_);
   {
     std::lock_guard lock(links_mu);
     links()[&owner()] = link_.get();
@@ -205,26 +201,6 @@ runtime::task<void> cluster_service::ticks() {
     link_->tick(clock::now());
     co_await sleep(step);
   }
-}
-
-void cluster_service::on_inbound(inbound m) {
-  for (stratus_cluster::Envelope& e : m.envelopes) {
-    // The calling node's request: this node's lines for it, and its local calls, carry it.
-    runtime::log::request_scope request(e.request());
-    fork(relay(std::move(e)));
-  }
-}
-
-runtime::task<void> cluster_service::relay(stratus_cluster::Envelope e) {
-  const bool is_call = e.kind() == stratus_cluster::Envelope::CALL;
-  detail::exposed_type* t = find_exposed(e.type());
-  runtime::result<std::string> r =
-      call_error{call_errc::no_handler, e.type() + " is not exposed on node " + opts_.node_name};
-  if (t) {
-    auto delivered = t->deliver(*this, e.service(), e.body(), is_call);
-    r = co_await std::move(delivered);
-  }
-  if (is_call) link_->answer(e, r, io_context());
 }
 
 }  // namespace stratus::cluster

@@ -56,38 +56,35 @@ class link;
 
 namespace detail {
 
-/// What other nodes can deliver here: one protobuf request type.
+/// What other nodes can deliver here: one protobuf request type. The link posts a request
+/// straight to the local service from its NATS thread and serializes the reply on the thread
+/// of the service that gives it.
 struct exposed_type {
   virtual ~exposed_type() = default;
-  /// Calls (or, when !call, sends to) local service `service` with the request in `body`;
-  /// the serialized response.
-  virtual runtime::task<runtime::result<std::string>> deliver(runtime::service& relay,
-                                                              std::string service,
-                                                              std::string body, bool call) = 0;
+  /// The request in `bytes` as the message to post; false when it does not parse.
+  virtual bool parse(const std::string& bytes, runtime::payload& out) const = 0;
+  /// A reply's body as bytes for the calling node; nothing when it is not the response type.
+  virtual std::optional<std::string> response_bytes(runtime::payload& body) const = 0;
 };
 void add_exposed(const std::string& type, std::unique_ptr<exposed_type> t);
+/// The exposed type by its protobuf full name, or nullptr.
+const exposed_type* find_exposed(const std::string& type);
 
 template <class Req>
 struct exposed_impl final : exposed_type {
-  runtime::task<runtime::result<std::string>> deliver(runtime::service& relay, std::string service,
-                                                      std::string body, bool call) override {
+  bool parse(const std::string& bytes, runtime::payload& out) const override {
     Req req;
-    if (!req.ParseFromString(body))
-      co_return runtime::call_error{runtime::call_errc::handler_failed,
-                                    "undecodable " + Req::descriptor()->full_name()};
-    if (!call) {
-      if (!relay.send(service, std::move(req)))
-        co_return runtime::call_error{runtime::call_errc::no_such_service,
-                                      "no service " + service + " on this node"};
-      co_return std::string();
-    }
-    auto r = co_await relay.call(service, std::move(req));
-    if (!r) co_return std::move(r.error());
+    if (!req.ParseFromString(bytes)) return false;
+    out = runtime::payload(std::move(req));
+    return true;
+  }
+  std::optional<std::string> response_bytes(runtime::payload& body) const override {
     using Resp = runtime::response_of_t<Req>;
     if constexpr (std::is_same_v<Resp, runtime::done>) {
-      co_return std::string();
+      return std::string();
     } else {
-      co_return r->SerializeAsString();
+      if (!body.holds<Resp>()) return std::nullopt;
+      return body.get<Resp>().SerializeAsString();
     }
   }
 };
@@ -259,21 +256,18 @@ runtime::task<std::vector<node_result<runtime::response_of_t<Req>>>> call_each(
   co_return out;
 }
 
-/// `.cluster`: the node's link to the others (NATS connection, heartbeats, the relay of calls
-/// that arrive from other nodes). Launched by the bootstrap when `cluster` is set.
+/// `.cluster`: the node's link to the others (NATS connection, heartbeats, deadlines). Calls
+/// from other nodes do not pass through it: the link posts them to their services directly.
+/// Launched by the bootstrap when `cluster` is set.
 class cluster_service : public runtime::service {
  public:
   explicit cluster_service(cluster_options opts);
   ~cluster_service() override;
-  struct inbound;  // an envelope from another node, relayed onto this service's thread
-  static void describe(runtime::handlers<cluster_service>& h);
   void on_start() override;
   void on_stop() override;
-  void on_inbound(inbound m);
 
  private:
   runtime::task<void> ticks();
-  runtime::task<void> relay(stratus_cluster::Envelope e);
 
   cluster_options opts_;
   std::shared_ptr<link> link_;

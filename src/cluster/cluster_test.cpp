@@ -65,6 +65,16 @@ class request_pinger : public runtime::service {
   }
 };
 
+/// Never answers in time: b's own call timeout (1 s) answers for it.
+class stuck : public runtime::service {
+ public:
+  static void describe(runtime::handlers<stuck>& h) { h.on(&stuck::on_ping); }
+  runtime::task<game::PingResp> on_ping(game::PingReq) {
+    co_await sleep(60s);
+    co_return game::PingResp{};
+  }
+};
+
 cluster_options options(const std::string& name, const std::string& url) {
   cluster_options o;
   o.servers = {url};
@@ -80,11 +90,14 @@ pid_t spawn_node_b(const std::string& url, std::chrono::milliseconds delay) {
   const pid_t pid = ::fork();
   if (pid != 0) return pid;
   expose<game::PingReq>();
-  runtime::node n({});
+  runtime::node_options o;
+  o.call_timeout = 1s;
+  runtime::node n(o);
   n.start();
   n.launch_named<cluster_service>(".cluster", options("b", url));
   n.launch_named<pinger>(".pinger", delay);
   n.launch_named<request_pinger>(".request_pinger");
+  n.launch_named<stuck>(".stuck");
   n.wait();
   ::_exit(0);
 }
@@ -131,11 +144,21 @@ TEST(cluster, calls_cross_nodes_and_every_failure_has_its_own_error) {
     EXPECT_FALSE(nobody);
     if (nobody) co_return;
     EXPECT_EQ(nobody.error().code, runtime::call_errc::no_such_service);
+    EXPECT_EQ(nobody.error().message, "no service .nobody on node b");
     game::EchoReq echo;  // not exposed on b
     auto unexposed = co_await call(self, "b", ".pinger", echo);
     EXPECT_FALSE(unexposed);
     if (unexposed) co_return;
     EXPECT_EQ(unexposed.error().code, runtime::call_errc::no_handler);
+    // A handler that outlives the serving node's call timeout: that node answers timeout
+    // (the caller would wait its own 10 s).
+    const auto stuck_from = steady::now();
+    auto late = co_await call(self, "b", ".stuck", ping, 10s);
+    EXPECT_FALSE(late);
+    if (late) co_return;
+    EXPECT_EQ(late.error().code, runtime::call_errc::timeout);
+    EXPECT_EQ(late.error().message, "call timed out");
+    EXPECT_LT(steady::now() - stuck_from, 5s);
     const auto t0 = steady::now();
     const std::uint64_t node_down_before = calls_with("node_down");
     auto unknown = co_await call(self, "zz", ".pinger", ping);

@@ -21,8 +21,10 @@
 #include "cluster.pb.h"
 #include "cluster/cluster.hpp"
 #include "cluster/outbox.hpp"
+#include "cluster/served.hpp"
 #include "runtime/log.hpp"
 #include "runtime/node.hpp"
+#include "runtime/worker.hpp"
 
 namespace stratus::cluster {
 
@@ -37,11 +39,6 @@ using runtime::call_errc;
 using runtime::call_error;
 using clock = std::chrono::steady_clock;
 
-/// The calls and sends of one incoming batch, relayed to `.cluster` as one message.
-struct cluster_service::inbound {
-  std::vector<stratus_cluster::Envelope> envelopes;
-};
-
 /// The NATS side of a node: the connection, what it knows of the other nodes, and the calls
 /// waiting for an answer. Thread-safe: NATS callbacks run on the client library's threads,
 /// callers on their services' threads.
@@ -50,10 +47,15 @@ struct cluster_service::inbound {
 /// produced in one turn: the first envelope queued posts a flush to its worker's io_context,
 /// which runs after the handlers already queued there (64 callers resumed by one incoming
 /// batch send their next 64 calls in one message). A lone call waits for nothing.
+///
+/// Calls from other nodes go from the NATS thread straight into their services' mailboxes,
+/// with the link's reply port as the source: the reply is serialized and queued on the thread
+/// of the service that gives it, and leaves with that worker's next flush. No relay service,
+/// no coroutine per call, no extra thread hop.
 class link : public std::enable_shared_from_this<link> {
  public:
-  link(runtime::node& node, cluster_options opts, runtime::address relay)
-      : node_(node), opts_(std::move(opts)), relay_(relay),
+  link(runtime::node& node, cluster_options opts)
+      : node_(node), opts_(std::move(opts)),
         incarnation_(std::random_device{}() | (std::uint64_t{std::random_device{}()} << 32)) {}
 
   ~link() { close(); }
@@ -79,6 +81,9 @@ class link : public std::enable_shared_from_this<link> {
     // Nothing is kept to be sent after a reconnect: a call that failed with node_down while
     // NATS was away must not run later anyway (cnats keeps 8 MB by default; 0 means that).
     natsOptions_SetReconnectBufSize(o, 1);
+    port_ = node_.open_port([weak = weak_from_this()](runtime::envelope& reply) {
+      if (auto self = weak.lock()) self->replied(reply);
+    });
     natsStatus s = natsConnection_Connect(&nc_, o);
     natsOptions_Destroy(o);
     if (s == NATS_NOT_YET_CONNECTED) {
@@ -93,7 +98,7 @@ class link : public std::enable_shared_from_this<link> {
     natsConnection_Subscribe(&inbox_, nc_, node_subject(opts_.node_name).c_str(),
                              &link::on_envelope, this);
     natsConnection_Subscribe(&beats_, nc_, heartbeat_subject, &link::on_heartbeat, this);
-    // A busy node must not be cut off as a slow consumer: the relay queue bounds the work.
+    // A busy node must not be cut off as a slow consumer: the services' mailboxes hold the work.
     natsSubscription_SetPendingLimits(inbox_, 1 << 20, 512 << 20);
     natsSubscription_SetPendingLimits(beats_, 1 << 16, 64 << 20);
     runtime::log::info("cluster: node {} (incarnation {:x}) {} {}", opts_.node_name, incarnation_,
@@ -108,6 +113,7 @@ class link : public std::enable_shared_from_this<link> {
     if (inbox_) natsSubscription_Unsubscribe(inbox_);
     if (beats_) natsSubscription_Unsubscribe(beats_);
     natsConnection_Close(nc_);
+    node_.close_port(port_);
     // The closed callback is the connection's last: after it nothing calls into this object.
     closed_.get_future().wait_for(std::chrono::seconds(5));
     if (inbox_) natsSubscription_Destroy(std::exchange(inbox_, nullptr));
@@ -168,11 +174,11 @@ class link : public std::enable_shared_from_this<link> {
     return std::nullopt;
   }
 
-  /// Answers a call that came from `e.from_node()`, queued on `ctx` (the relay's thread).
-  void answer(const stratus_cluster::Envelope& call, runtime::result<std::string>& r,
+  /// Answers call `session` of node `to`, queued on `ctx` (the answering thread's).
+  void answer(const std::string& to, std::uint64_t session, const runtime::result<std::string>& r,
               boost::asio::io_context& ctx) {
     stratus_cluster::Envelope e;
-    e.set_session(call.session());
+    e.set_session(session);
     e.set_from_node(opts_.node_name);
     if (r) {
       e.set_kind(stratus_cluster::Envelope::REPLY);
@@ -182,7 +188,51 @@ class link : public std::enable_shared_from_this<link> {
       e.set_error(static_cast<int>(r.error().code));
       e.set_message(r.error().message);
     }
-    enqueue(call.from_node(), e, 0, ctx);
+    enqueue(to, e, 0, ctx);
+  }
+
+  // ----- calls from other nodes -----
+
+  /// A call or send from another node, posted from the NATS thread to the local service.
+  void deliver_here(const stratus_cluster::Envelope& e) {
+    const bool is_call = e.kind() == stratus_cluster::Envelope::CALL;
+    auto refuse = [&](call_errc code, std::string why) {
+      if (is_call) answer(e.from_node(), e.session(), call_error{code, std::move(why)}, here());
+    };
+    const detail::exposed_type* type = detail::find_exposed(e.type());
+    if (!type) return refuse(call_errc::no_handler, e.type() + " is not exposed on node " + name());
+    runtime::payload request;
+    if (!type->parse(e.body(), request))
+      return refuse(call_errc::handler_failed, "undecodable " + e.type());
+    const runtime::address to = node_.lookup(e.service());
+    std::int32_t session = 0;
+    if (is_call)
+      session = served_.add({e.from_node(), e.session(), type, clock::now() + node_.options().call_timeout});
+    runtime::envelope env{is_call ? port_ : runtime::no_address, session,
+                          runtime::message_kind::send, std::move(request), e.request()};
+    if (to == runtime::no_address || !node_.post(to, env)) {
+      if (is_call) served_.take(session);
+      refuse(call_errc::no_such_service, "no service " + e.service() + " on node " + name());
+    }
+  }
+
+  /// A local service's reply to a call from another node (on the service's thread).
+  void replied(runtime::envelope& reply) {
+    std::optional<served_calls::call> c = served_.take(reply.session);
+    if (!c) return;  // expired: its caller was told
+    runtime::result<std::string> r = call_error{call_errc::handler_failed, "unexpected reply"};
+    if (reply.kind == runtime::message_kind::error && reply.body.holds<call_error>()) {
+      r = std::move(reply.body.get<call_error>());
+    } else if (reply.kind == runtime::message_kind::response) {
+      if (std::optional<std::string> bytes = c->type->response_bytes(reply.body)) r = std::move(*bytes);
+    }
+    answer(c->from_node, c->session, r, here());
+  }
+
+  /// The io_context of the worker running this thread, else the first one's.
+  boost::asio::io_context& here() {
+    runtime::worker* w = runtime::worker::current();
+    return w ? w->io_context() : node_.io_context(0);
   }
 
   // ----- membership -----
@@ -214,6 +264,11 @@ class link : public std::enable_shared_from_this<link> {
     for (auto& st : timed_out)
       finish(st, call_error{call_errc::timeout, "no answer from the other node in time"});
     for (auto& [st, node] : dead) finish(st, call_error{call_errc::node_down, "node " + node + " is down"});
+    if (now - last_sweep_ >= std::chrono::milliseconds(250)) {
+      last_sweep_ = now;
+      for (served_calls::call& c : served_.expire(now))
+        answer(c.from_node, c.session, call_error{call_errc::timeout, "call timed out"}, here());
+    }
     if (now - last_beat_ >= opts_.heartbeat) {
       last_beat_ = now;
       publish_heartbeat(false);
@@ -427,10 +482,8 @@ class link : public std::enable_shared_from_this<link> {
       return;
     }
     resumptions answered;
-    cluster_service::inbound work;
-    for (stratus_cluster::Envelope& e : *batch.mutable_envelopes()) l->dispatch(e, answered, work);
+    for (stratus_cluster::Envelope& e : *batch.mutable_envelopes()) l->dispatch(e, answered);
     answered.post();
-    if (!work.envelopes.empty()) l->node_.send(l->relay_, std::move(work));
   }
 
   static void on_heartbeat(natsConnection*, natsSubscription*, natsMsg* msg, void* self) {
@@ -482,8 +535,8 @@ class link : public std::enable_shared_from_this<link> {
       finish(st, call_error{call_errc::node_down, "node " + node + " is down"});
   }
 
-  /// Answers complete their calls (into `answered`); calls and sends go to `work`.
-  void dispatch(stratus_cluster::Envelope& e, resumptions& answered, cluster_service::inbound& work) {
+  /// Answers complete their calls (into `answered`); calls and sends go to their services.
+  void dispatch(stratus_cluster::Envelope& e, resumptions& answered) {
     switch (e.kind()) {
       case stratus_cluster::Envelope::REPLY:
         answered.add(take(e.session()), std::move(*e.mutable_body()));
@@ -507,7 +560,7 @@ class link : public std::enable_shared_from_this<link> {
         }
         [[fallthrough]];
       case stratus_cluster::Envelope::SEND:
-        work.envelopes.push_back(std::move(e));
+        deliver_here(e);
         return;
       default:
         return;
@@ -516,7 +569,9 @@ class link : public std::enable_shared_from_this<link> {
 
   runtime::node& node_;
   const cluster_options opts_;
-  const runtime::address relay_;
+  runtime::address port_ = runtime::no_address;  // replies to other nodes' calls
+  served_calls served_;
+  clock::time_point last_sweep_{};
   const std::uint64_t incarnation_;
   natsConnection* nc_ = nullptr;
   natsSubscription* inbox_ = nullptr;

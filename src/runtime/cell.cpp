@@ -17,6 +17,10 @@ cell::cell(address addr, worker& home, std::unique_ptr<service> svc, std::size_t
       warn_initial_(mailbox_warn ? mailbox_warn : SIZE_MAX),
       warn_at_(warn_initial_) {}
 
+cell::cell(address addr, worker& home, std::function<void(envelope&)> on_reply)
+    : addr_(addr), home_(home), on_reply_(std::move(on_reply)), warn_initial_(SIZE_MAX),
+      warn_at_(SIZE_MAX) {}
+
 cell::~cell() = default;
 
 std::unique_ptr<service> cell::take_service() noexcept {
@@ -44,6 +48,12 @@ void cell::set_note(std::string note) {
 }
 
 bool cell::push(envelope& env) {
+  if (on_reply_) {
+    if (env.kind != message_kind::response && env.kind != message_kind::error) return false;
+    if (closed_flag_.load(std::memory_order_acquire)) return false;
+    on_reply_(env);
+    return true;
+  }
   bool schedule_now = false;
   std::size_t overload = 0;
   {

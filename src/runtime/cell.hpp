@@ -1,6 +1,7 @@
 #pragma once
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -19,6 +20,9 @@ class worker;
 class cell {
  public:
   cell(address addr, worker& home, std::unique_ptr<service> svc, std::size_t mailbox_warn);
+  /// A port (node::open_port): no service and no mailbox; a reply pushed to it runs `on_reply`
+  /// on the pushing thread.
+  cell(address addr, worker& home, std::function<void(envelope&)> on_reply);
   ~cell();
   cell(const cell&) = delete;
   cell& operator=(const cell&) = delete;
@@ -37,8 +41,10 @@ class cell {
   std::string note_copy() const;
   void set_note(std::string note);
 
-  /// Queues a message; false when the service has exited (the message is left in `env`).
+  /// Queues a message; false when the service has exited (the message is left in `env`). A
+  /// port takes replies only, and hands them to its function at once.
   bool push(envelope& env);
+  bool is_port() const noexcept { return static_cast<bool>(on_reply_); }
   /// Runs queued messages; called on the home worker thread only.
   void run();
   /// Closes the mailbox and returns what was still queued. Home thread only.
@@ -65,6 +71,7 @@ class cell {
   std::string type_;
   std::string note_;  // guarded by mu_
   std::unique_ptr<service> svc_;
+  const std::function<void(envelope&)> on_reply_;  // ports only
   std::atomic<int> refs_{1};
   std::atomic<bool> closed_flag_{false};
 

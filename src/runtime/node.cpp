@@ -89,6 +89,7 @@ std::vector<work_lane_stats> node::work_lanes() const {
 std::vector<service_stats> node::stats() const {
   std::vector<service_stats> out;
   for (const cell_ref& c : core_->reg.all()) {
+    if (c->is_port()) continue;
     out.push_back({c->addr(), c->name_copy(), c->type(), c->home().index(),
                    c->handled.load(std::memory_order_relaxed),
                    c->queued.load(std::memory_order_relaxed),
@@ -105,7 +106,20 @@ bool node::kill(address to) {
 }
 
 std::size_t node::service_count() const {
-  return core_->reg.size();
+  return core_->services();
+}
+
+address node::open_port(std::function<void(envelope&)> on_reply) {
+  return core_->open_port(std::move(on_reply));
+}
+
+void node::close_port(address port) {
+  core_->close_port(port);
+}
+
+bool node::post(address to, envelope& env) {
+  cell_ref c = core_->reg.find(to);
+  return c && !c->is_port() && c->push(env);
 }
 int node::threads() const noexcept {
   return static_cast<int>(core_->workers.size());

@@ -60,6 +60,18 @@ class node {
   /// Sends a one-way message from outside any service.
   template <class M>
   bool send(address to, M&& msg);
+  /// A reply port: an address that is no service. A reply (or a call's error) sent to it runs
+  /// `on_reply` at once, on the thread of the service that replies, with no mailbox between;
+  /// anything else sent to it is refused. It lets code outside every service (a network
+  /// library's thread) call services through post() and hear back without a hop: the cluster
+  /// link delivers other nodes' calls this way. `on_reply` must be thread-safe and quick, and
+  /// may still run while close_port() returns.
+  address open_port(std::function<void(envelope&)> on_reply);
+  void close_port(address port);
+  /// Queues `env` as it is (source, session, kind, body, request) for the service at `to`,
+  /// from any thread: with a port as source and a session, a call whose reply reaches the
+  /// port. False when no live service is there (`env` is left as it was).
+  bool post(address to, envelope& env);
   /// Runs `body` as a coroutine inside a temporary service (for tests, tools and bootstrap);
   /// the future is ready when it finishes.
   std::future<void> exec(std::function<task<void>(service&)> body);

@@ -77,9 +77,24 @@ address node_core::spawn_named(std::unique_ptr<service> svc, const handler_table
   return spawn(std::move(svc), table, std::move(name), worker_index, true);
 }
 
+address node_core::open_port(std::function<void(envelope&)> on_reply) {
+  const address a = reg.reserve();
+  reg.publish(cell_ref(new cell(a, *workers[0], std::move(on_reply))));
+  ports_.fetch_add(1, std::memory_order_acq_rel);  // after: services() never counts below 0
+  return a;
+}
+
+void node_core::close_port(address a) {
+  cell_ref c = reg.find(a);
+  if (!c || !c->is_port()) return;
+  (void)c->close();
+  ports_.fetch_sub(1, std::memory_order_acq_rel);
+  on_retired(a);
+}
+
 void node_core::on_retired(address a) {
   reg.remove(a);
-  if (stopping() && reg.size() == 0) {
+  if (stopping() && services() == 0) {
     std::lock_guard lock(mu_);
     cv_.notify_all();
   }
@@ -107,9 +122,9 @@ void node_core::wait() {
   std::unique_lock lock(mu_);
   if (!started_) return;
   cv_.wait(lock, [this] { return stopping(); });
-  if (!cv_.wait_for(lock, opts.shutdown_grace, [this] { return reg.size() == 0; })) {
+  if (!cv_.wait_for(lock, opts.shutdown_grace, [this] { return services() == 0; })) {
     log::error("{} services did not exit within {} ms of the stop request; stopping anyway",
-               reg.size(), opts.shutdown_grace.count());
+               services(), opts.shutdown_grace.count());
   }
   monitor_quit_ = true;
   cv_.notify_all();

@@ -2,6 +2,7 @@
 #include <atomic>
 #include <map>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -42,6 +43,14 @@ class node_core {
                       int worker_index = -1);
   /// Called by a service as it finishes exiting.
   void on_retired(address a);
+  /// See node::open_port / close_port.
+  address open_port(std::function<void(envelope&)> on_reply);
+  void close_port(address a);
+  /// How many services are alive (the registry holds the ports too).
+  std::size_t services() const noexcept {
+    const std::size_t all = reg.size(), ports = ports_.load(std::memory_order_acquire);
+    return all > ports ? all - ports : 0;
+  }
   bool stopping() const noexcept { return stopping_.load(std::memory_order_acquire); }
 
   void start();
@@ -53,6 +62,7 @@ class node_core {
   void shutdown_all_now();
 
   std::atomic<unsigned> next_worker_{0};
+  std::atomic<std::size_t> ports_{0};
   std::atomic<bool> stopping_{false};
   bool started_ = false;
   std::mutex mu_;

@@ -4,6 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <optional>
+#include <mutex>
+#include <map>
+#include <condition_variable>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +18,7 @@
 #include "runtime/log.hpp"
 #include "runtime/offload.hpp"
 #include "runtime/probe.hpp"
+#include "runtime/worker.hpp"
 
 namespace stratus::runtime {
 namespace {
@@ -141,6 +146,111 @@ TEST(Node, EveryServiceAnswersAProbeOnItsOwnThread) {
   EXPECT_EQ(seen_name, ".quiet");
   n.stop();
   n.wait();
+}
+
+/// Answers a ping after a minute: killed first, its caller hears dead_service.
+class slow_answer : public service {
+ public:
+  static void describe(handlers<slow_answer>& h) { h.on(&slow_answer::on_ping); }
+  task<std::string> on_ping(ping) {
+    co_await sleep(60s);
+    co_return "late";
+  }
+};
+
+/// What a port heard: replies by session, with the worker each ran on.
+struct port_log {
+  struct heard {
+    message_kind kind;
+    std::string body;  // the string reply, or the call_error's message
+    call_errc code = call_errc::timeout;
+    int worker = -1;
+    std::uint64_t request = 0;
+  };
+  std::mutex mu;
+  std::condition_variable cv;
+  std::map<std::int32_t, heard> by_session;
+
+  std::function<void(envelope&)> recorder() {
+    return [this](envelope& env) {
+      heard h{env.kind, {}, call_errc::timeout, worker::current() ? worker::current()->index() : -1,
+              env.request};
+      if (env.kind == message_kind::response) h.body = env.body.get<std::string>();
+      if (env.kind == message_kind::error) {
+        h.code = env.body.get<call_error>().code;
+        h.body = env.body.get<call_error>().message;
+      }
+      std::lock_guard lock(mu);
+      by_session[env.session] = h;
+      cv.notify_all();
+    };
+  }
+  std::optional<heard> wait_for(std::int32_t session) {
+    std::unique_lock lock(mu);
+    if (!cv.wait_for(lock, 5s, [&] { return by_session.count(session) > 0; })) return std::nullopt;
+    return by_session[session];
+  }
+};
+
+TEST(Node, APortHearsRepliesOnTheReplyingServicesThread) {
+  node n(two_threads());
+  n.start();
+  const std::size_t services_before = n.service_count();
+  port_log heard;
+  const address port = n.open_port(heard.recorder());
+  EXPECT_EQ(n.service_count(), services_before);  // a port is no service
+  const address echo = n.launch_service<echo_args>(std::vector<std::string>{"x"});
+  const address slow = n.launch_service<slow_answer>();
+
+  // A call from outside any service, with the port as its source: the reply comes back on the
+  // echo service's own worker thread, with the request id the call carried.
+  envelope call{port, 7, message_kind::send, payload(ping{}), 42};
+  ASSERT_TRUE(n.post(echo, call));
+  auto reply = heard.wait_for(7);
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->kind, message_kind::response);
+  EXPECT_EQ(reply->body, "x;");
+  int echo_worker = -2;
+  for (const service_stats& st : n.stats()) {
+    if (st.addr == echo) echo_worker = st.worker;
+    EXPECT_NE(st.addr, port);  // stats list services only
+  }
+  EXPECT_EQ(reply->worker, echo_worker);
+  EXPECT_EQ(reply->request, 42u);
+
+  // The service dies before answering: the port hears dead_service.
+  envelope pending{port, 8, message_kind::send, payload(ping{}), 0};
+  ASSERT_TRUE(n.post(slow, pending));
+  std::this_thread::sleep_for(50ms);
+  ASSERT_TRUE(n.kill(slow));
+  auto died = heard.wait_for(8);
+  ASSERT_TRUE(died);
+  EXPECT_EQ(died->kind, message_kind::error);
+  EXPECT_EQ(died->code, call_errc::dead_service);
+
+  // A port takes replies only; nobody posts into a port.
+  EXPECT_FALSE(n.send(port, ping{}));
+  envelope into_port{no_address, 0, message_kind::send, payload(ping{}), 0};
+  EXPECT_FALSE(n.post(port, into_port));
+
+  // Closed, it hears nothing more: a reply to it is dropped.
+  n.close_port(port);
+  envelope late{port, 9, message_kind::send, payload(ping{}), 0};
+  ASSERT_TRUE(n.post(echo, late));
+  std::this_thread::sleep_for(100ms);
+  {
+    std::lock_guard lock(heard.mu);
+    EXPECT_EQ(heard.by_session.count(9), 0u);
+  }
+
+  // A port left open does not hold up shutdown.
+  port_log other;
+  (void)n.open_port(other.recorder());
+  const auto t0 = std::chrono::steady_clock::now();
+  n.stop();
+  n.wait();
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 3s);  // the grace is 5 s
+  EXPECT_EQ(n.service_count(), 0u);
 }
 
 TEST(Node, KillEndsAServiceAndStatsNameItsType) {
