@@ -242,7 +242,8 @@ int main(int argc, char** argv) {
     ::_exit(0);
   }
   meter.pids = {::getpid(), b, nats.pid()};
-  rt::node a({});
+  rt::node_options ao; if (getenv("A_THREADS")) ao.threads = atoi(getenv("A_THREADS"));
+  rt::node a(ao);
   a.start();
   a.launch_named<cl::cluster_service>(".cluster", options("a", url));
   a.launch_named<pinger>(".pinger");

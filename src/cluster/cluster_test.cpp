@@ -75,6 +75,31 @@ class stuck : public runtime::service {
   }
 };
 
+/// Answers pings two at a time: the first waits for the second, and both answers are given in
+/// one turn, so they reach the calling node in one batch.
+class pairs : public runtime::service {
+ public:
+  static void describe(runtime::handlers<pairs>& h) { h.on(&pairs::on_ping); }
+  runtime::task<game::PingResp> on_ping(game::PingReq) {
+    if (!waiting_) {
+      parked wait{&waiting_};
+      co_await wait;
+    } else {
+      resume(std::exchange(waiting_, nullptr), 0);
+    }
+    co_return game::PingResp{};
+  }
+
+ private:
+  struct parked {
+    std::coroutine_handle<>* slot;
+    bool await_ready() const noexcept { return false; }
+    void await_suspend(std::coroutine_handle<> h) noexcept { *slot = h; }
+    void await_resume() const noexcept {}
+  };
+  std::coroutine_handle<> waiting_;
+};
+
 cluster_options options(const std::string& name, const std::string& url) {
   cluster_options o;
   o.servers = {url};
@@ -98,6 +123,7 @@ pid_t spawn_node_b(const std::string& url, std::chrono::milliseconds delay) {
   n.launch_named<pinger>(".pinger", delay);
   n.launch_named<request_pinger>(".request_pinger");
   n.launch_named<stuck>(".stuck");
+  n.launch_named<pairs>(".pairs");
   n.wait();
   ::_exit(0);
 }
@@ -235,6 +261,56 @@ TEST(cluster, the_request_id_crosses_to_the_called_node_and_back) {
   const request_seen got = f.get();
   EXPECT_EQ(got.on_b, 0x5eed00000001u);
   EXPECT_EQ(got.on_a_after, 0x5eed00000001u);
+  ::kill(b, SIGKILL);
+  ::waitpid(b, nullptr, 0);
+  a.stop();
+  a.wait();
+}
+
+/// On node a: calls b's `.pairs`, then either holds its worker for `hold` or, with no hold,
+/// times a second call to b made right after.
+class pair_caller : public runtime::service {
+ public:
+  struct go {
+    std::chrono::milliseconds hold;
+    std::promise<std::chrono::milliseconds>* second_call;  // with no hold
+  };
+  static void describe(runtime::handlers<pair_caller>& h) { h.on(&pair_caller::on_go); }
+  runtime::task<void> on_go(go g) {
+    game::PingReq ping;
+    auto first = co_await cluster::call(*this, "b", ".pairs", ping);
+    EXPECT_TRUE(first);
+    if (g.hold.count() > 0) {
+      std::this_thread::sleep_for(g.hold);  // a long handler: this worker does nothing else
+      co_return;
+    }
+    const auto t0 = steady::now();
+    auto second = co_await cluster::call(*this, "b", ".pinger", ping);
+    EXPECT_TRUE(second);
+    g.second_call->set_value(std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - t0));
+  }
+};
+
+TEST(cluster, a_long_handler_on_one_worker_does_not_hold_up_the_calls_of_another) {
+  // The answers to x (worker 0) and y (worker 1) reach a in one batch, which resumes both in one
+  // round: what they call next leaves in one batch when the round's last worker is done. y then
+  // holds its worker for 1.5 s; x's next call must not wait for y's worker.
+  nats_server nats(free_port());
+  const pid_t b = spawn_node_b(nats.url(), 0ms);
+  runtime::node_options o;
+  o.threads = 2;
+  runtime::node a(o);
+  a.start();
+  a.launch_named<cluster_service>(".cluster", options("a", nats.url()));
+  ASSERT_TRUE(wait_for_node(a, "b", 10s));
+  const runtime::address x = a.launch_on<pair_caller>(0);
+  const runtime::address y = a.launch_on<pair_caller>(1);
+  std::promise<std::chrono::milliseconds> second_call;
+  ASSERT_TRUE(a.send(y, pair_caller::go{1500ms, nullptr}));
+  ASSERT_TRUE(a.send(x, pair_caller::go{0ms, &second_call}));
+  auto f = second_call.get_future();
+  ASSERT_EQ(f.wait_for(10s), std::future_status::ready);
+  EXPECT_LT(f.get(), 750ms) << "x's call waited for y's worker";
   ::kill(b, SIGKILL);
   ::waitpid(b, nullptr, 0);
   a.stop();

@@ -7,6 +7,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <atomic>
 #include <future>
@@ -193,8 +194,45 @@ class link : public std::enable_shared_from_this<link> {
 
   // ----- calls from other nodes -----
 
-  /// A call or send from another node, posted from the NATS thread to the local service.
-  void deliver_here(const stratus_cluster::Envelope& e) {
+  /// The calls and sends of one incoming batch by service: each service gets its share in one
+  /// post, runs it in one turn, and its replies leave in one batch.
+  struct deliveries {
+    struct group {
+      runtime::address to;
+      std::string service;
+      std::vector<runtime::envelope> envelopes;
+    };
+    std::vector<group> groups;
+
+    void add(runtime::address to, const std::string& service, runtime::envelope env) {
+      for (group& g : groups) {
+        if (g.to == to) {
+          g.envelopes.push_back(std::move(env));
+          return;
+        }
+      }
+      groups.push_back({to, service, {}});
+      groups.back().envelopes.push_back(std::move(env));
+    }
+  };
+
+  /// Posts each service's share; the calls of a service that is gone hear no_such_service.
+  void post(deliveries& out) {
+    for (deliveries::group& g : out.groups) {
+      if (node_.post_all(g.to, g.envelopes)) continue;
+      for (const runtime::envelope& env : g.envelopes) {
+        if (env.session == 0) continue;
+        if (std::optional<served_calls::call> c = served_.take(env.session)) {
+          answer(c->from_node, c->session,
+                 call_error{call_errc::no_such_service, "no service " + g.service + " on node " + name()},
+                 here());
+        }
+      }
+    }
+  }
+
+  /// A call or send from another node, for a local service (on the NATS thread).
+  void deliver_here(const stratus_cluster::Envelope& e, deliveries& out) {
     const bool is_call = e.kind() == stratus_cluster::Envelope::CALL;
     auto refuse = [&](call_errc code, std::string why) {
       if (is_call) answer(e.from_node(), e.session(), call_error{code, std::move(why)}, here());
@@ -205,15 +243,14 @@ class link : public std::enable_shared_from_this<link> {
     if (!type->parse(e.body(), request))
       return refuse(call_errc::handler_failed, "undecodable " + e.type());
     const runtime::address to = node_.lookup(e.service());
+    if (to == runtime::no_address)
+      return refuse(call_errc::no_such_service, "no service " + e.service() + " on node " + name());
     std::int32_t session = 0;
     if (is_call)
       session = served_.add({e.from_node(), e.session(), type, clock::now() + node_.options().call_timeout});
-    runtime::envelope env{is_call ? port_ : runtime::no_address, session,
-                          runtime::message_kind::send, std::move(request), e.request()};
-    if (to == runtime::no_address || !node_.post(to, env)) {
-      if (is_call) served_.take(session);
-      refuse(call_errc::no_such_service, "no service " + e.service() + " on node " + name());
-    }
+    out.add(to, e.service(),
+            runtime::envelope{is_call ? port_ : runtime::no_address, session,
+                              runtime::message_kind::send, std::move(request), e.request()});
   }
 
   /// A local service's reply to a call from another node (on the service's thread).
@@ -335,9 +372,25 @@ class link : public std::enable_shared_from_this<link> {
   /// call it starts (0: none), which fails with node_down if its batch cannot be published.
   void enqueue(const std::string& node, const stratus_cluster::Envelope& e, std::uint64_t session,
                boost::asio::io_context& ctx) {
-    if (outbox_.add(node_subject(node), e, session))
-      boost::asio::post(ctx, [self = shared_from_this()] { self->flush(); });
+    switch (outbox_.add(node_subject(node), e, session)) {
+      case outbox::then::nothing:
+        return;
+      case outbox::then::flush:
+        boost::asio::post(ctx, [self = shared_from_this()] { self->flush(); });
+        return;
+      case outbox::then::bound: {
+        // A round's last worker flushes; should it be held up (a long handler), this does.
+        auto timer = std::make_shared<boost::asio::steady_timer>(ctx, round_wait);
+        timer->async_wait([timer, self = shared_from_this()](const boost::system::error_code& ec) {
+          if (!ec && self->outbox_.pending()) self->flush();
+        });
+        return;
+      }
+    }
   }
+
+  /// The longest a call queued during a round waits for the round's last worker.
+  static constexpr std::chrono::microseconds round_wait{500};
 
   void flush() {
     outbox_.flush([this] { return connection(); },
@@ -433,11 +486,24 @@ class link : public std::enable_shared_from_this<link> {
       }
       by_worker.emplace_back(ctx, std::vector{st});
     }
-    void post() {
-      for (auto& [ctx, calls] : by_worker)
-        boost::asio::post(*ctx, [calls = std::move(calls)]() mutable { resume_all(std::move(calls)); });
+    /// Posts each worker its callers, as one round of `l`'s outbox: what they call next
+    /// leaves in one batch when the last worker is done.
+    void post(link& l) {
+      if (by_worker.empty()) return;
+      l.outbox_.begin_round(static_cast<int>(by_worker.size()));
+      for (auto& [ctx, calls] : by_worker) {
+        boost::asio::post(*ctx, [self = l.shared_from_this(), calls = std::move(calls)]() mutable {
+          resume_all(std::move(calls));
+          self->round_done();
+        });
+      }
     }
   };
+
+  /// This worker's part of a round is done (see outbox::begin_round).
+  void round_done() {
+    if (outbox_.end_round()) flush();
+  }
 
   // ----- NATS callbacks (client library threads) -----
 
@@ -482,8 +548,10 @@ class link : public std::enable_shared_from_this<link> {
       return;
     }
     resumptions answered;
-    for (stratus_cluster::Envelope& e : *batch.mutable_envelopes()) l->dispatch(e, answered);
-    answered.post();
+    deliveries calls;
+    for (stratus_cluster::Envelope& e : *batch.mutable_envelopes()) l->dispatch(e, answered, calls);
+    answered.post(*l);
+    l->post(calls);
   }
 
   static void on_heartbeat(natsConnection*, natsSubscription*, natsMsg* msg, void* self) {
@@ -536,7 +604,7 @@ class link : public std::enable_shared_from_this<link> {
   }
 
   /// Answers complete their calls (into `answered`); calls and sends go to their services.
-  void dispatch(stratus_cluster::Envelope& e, resumptions& answered) {
+  void dispatch(stratus_cluster::Envelope& e, resumptions& answered, deliveries& calls) {
     switch (e.kind()) {
       case stratus_cluster::Envelope::REPLY:
         answered.add(take(e.session()), std::move(*e.mutable_body()));
@@ -560,7 +628,7 @@ class link : public std::enable_shared_from_this<link> {
         }
         [[fallthrough]];
       case stratus_cluster::Envelope::SEND:
-        deliver_here(e);
+        deliver_here(e, calls);
         return;
       default:
         return;

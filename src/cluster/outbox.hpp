@@ -19,15 +19,38 @@ namespace stratus::cluster {
 
 class outbox {
  public:
+  /// What the caller of add() is to arrange: nothing (a flush is pending already), a flush
+  /// soon (`flush`), or, while a round runs (below), a bound on the wait for its end (`bound`).
+  enum class then { nothing, flush, bound };
+
   /// Queues `e` for the node whose subject is `subject`. `session`: the call it starts (0:
-  /// none), handed to flush()'s `failed` if its batch cannot be published. True when no flush
-  /// was pending: the caller arranges one.
-  bool add(const std::string& subject, const stratus_cluster::Envelope& e, std::uint64_t session) {
+  /// none), handed to flush()'s `failed` if its batch cannot be published.
+  then add(const std::string& subject, const stratus_cluster::Envelope& e, std::uint64_t session) {
     std::lock_guard lock(mu_);
     batch& b = queued_[subject];
     append_entry(b.bytes, e);
     if (session) b.sessions.push_back(session);
-    return !std::exchange(flush_pending_, true);
+    if (std::exchange(flush_pending_, true)) return then::nothing;
+    return rounds_ == 0 ? then::flush : then::bound;
+  }
+
+  /// A round: one incoming batch resumes callers on `workers` workers. What is queued while it
+  /// runs leaves in one flush by the last worker to finish, not one flush per worker.
+  void begin_round(int workers) {
+    std::lock_guard lock(mu_);
+    rounds_ += workers;
+  }
+
+  /// One worker's part of a round is done: true when it was the last and something is
+  /// queued (the caller flushes).
+  bool end_round() {
+    std::lock_guard lock(mu_);
+    return --rounds_ == 0 && flush_pending_;
+  }
+
+  bool pending() {
+    std::lock_guard lock(mu_);
+    return flush_pending_;
   }
 
   /// Publishes everything queued on the connection `connection()` gives (called under the flush
@@ -127,6 +150,7 @@ class outbox {
   std::mutex mu_;
   std::unordered_map<std::string, batch> queued_;  // by subject
   bool flush_pending_ = false;
+  int rounds_ = 0;  // workers of rounds still resuming callers
   std::mutex flush_mu_;  // held by the one flush publishing
   std::unordered_map<std::string, batch> sending_;
 };

@@ -54,12 +54,21 @@ bool cell::push(envelope& env) {
     on_reply_(env);
     return true;
   }
+  return queue(&env, 1);
+}
+
+bool cell::push_all(std::vector<envelope>& envs) {
+  if (on_reply_) return false;
+  return envs.empty() || queue(envs.data(), envs.size());
+}
+
+bool cell::queue(envelope* envs, std::size_t count) {
   bool schedule_now = false;
   std::size_t overload = 0;
   {
     std::lock_guard lock(mu_);
     if (closed_) return false;
-    inbox_.push_back(std::move(env));
+    for (std::size_t i = 0; i < count; ++i) inbox_.push_back(std::move(envs[i]));
     const std::size_t n = inbox_.size();
     queued.store(static_cast<std::uint32_t>(n), std::memory_order_relaxed);
     if (n >= warn_at_) {

@@ -44,6 +44,9 @@ class cell {
   /// Queues a message; false when the service has exited (the message is left in `env`). A
   /// port takes replies only, and hands them to its function at once.
   bool push(envelope& env);
+  /// Queues every message of `envs` in order, scheduling the service once; false (none taken)
+  /// when the service has exited. Not for ports.
+  bool push_all(std::vector<envelope>& envs);
   bool is_port() const noexcept { return static_cast<bool>(on_reply_); }
   /// Runs queued messages; called on the home worker thread only.
   void run();
@@ -65,6 +68,8 @@ class cell {
   std::atomic<std::uint32_t> queued{0};
 
  private:
+  bool queue(envelope* envs, std::size_t count);
+
   const address addr_;
   worker& home_;
   std::string name_;

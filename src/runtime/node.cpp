@@ -121,6 +121,11 @@ bool node::post(address to, envelope& env) {
   cell_ref c = core_->reg.find(to);
   return c && !c->is_port() && c->push(env);
 }
+
+bool node::post_all(address to, std::vector<envelope>& envs) {
+  cell_ref c = core_->reg.find(to);
+  return c && c->push_all(envs);
+}
 int node::threads() const noexcept {
   return static_cast<int>(core_->workers.size());
 }

@@ -72,6 +72,9 @@ class node {
   /// from any thread: with a port as source and a session, a call whose reply reaches the
   /// port. False when no live service is there (`env` is left as it was).
   bool post(address to, envelope& env);
+  /// post() for several at once, in order: the service runs them in one turn. False when no
+  /// live service is there (none is taken).
+  bool post_all(address to, std::vector<envelope>& envs);
   /// Runs `body` as a coroutine inside a temporary service (for tests, tools and bootstrap);
   /// the future is ready when it finishes.
   std::future<void> exec(std::function<task<void>(service&)> body);

@@ -218,6 +218,16 @@ TEST(Node, APortHearsRepliesOnTheReplyingServicesThread) {
   EXPECT_EQ(reply->worker, echo_worker);
   EXPECT_EQ(reply->request, 42u);
 
+  // Several at once, in order: each is answered.
+  std::vector<envelope> three;
+  for (std::int32_t s = 20; s < 23; ++s) three.push_back(envelope{port, s, message_kind::send, payload(ping{}), 0});
+  ASSERT_TRUE(n.post_all(echo, three));
+  for (std::int32_t s = 20; s < 23; ++s) {
+    auto r = heard.wait_for(s);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->body, "x;");
+  }
+
   // The service dies before answering: the port hears dead_service.
   envelope pending{port, 8, message_kind::send, payload(ping{}), 0};
   ASSERT_TRUE(n.post(slow, pending));
@@ -227,6 +237,10 @@ TEST(Node, APortHearsRepliesOnTheReplyingServicesThread) {
   ASSERT_TRUE(died);
   EXPECT_EQ(died->kind, message_kind::error);
   EXPECT_EQ(died->code, call_errc::dead_service);
+  std::vector<envelope> to_the_dead;
+  to_the_dead.push_back(envelope{port, 30, message_kind::send, payload(ping{}), 0});
+  EXPECT_FALSE(n.post_all(slow, to_the_dead));
+  EXPECT_TRUE(to_the_dead[0].body.holds<ping>());  // not taken
 
   // A port takes replies only; nobody posts into a port.
   EXPECT_FALSE(n.send(port, ping{}));
