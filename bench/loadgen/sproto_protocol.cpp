@@ -62,10 +62,9 @@ sproto_protocol::sproto_protocol(sproto::host h, std::size_t payload_size) : hos
   // The pieces of the echo fast path; the schema is built in, so none of this can fail.
   const sproto::schema& c2s = *demo_sproto_schemas().c2s;
   const sproto::protocol* echo = c2s.find_protocol("echo");
-  package_ = c2s.find_type("package");
+  package_ = host_.header().get();  // .package is the same type in c2s and s2c
   response_ = c2s.response_type(*echo);
-  header_["type"] = sproto::value(echo->tag);
-  header_["session"] = sproto::value(0);
+  echo_tag_ = echo->tag;
   (void)sproto::encode_to(c2s, *c2s.request_type(*echo), echo_args_, request_content_);
   (void)sproto::encode_to(c2s, *response_, echo_args_, reply_content_);
 }
@@ -82,9 +81,8 @@ void sproto_protocol::login_packet(std::string_view account, std::string_view /*
 void sproto_protocol::request_packet(std::int32_t session, std::string& out) {
   // What host::request("echo") produces, without its per-request bookkeeping: the header,
   // then the content encoded once, packed together.
-  header_["session"] = sproto::value(session);
   unpacked_.clear();
-  (void)sproto::encode_to(*demo_sproto_schemas().c2s, *package_, header_, unpacked_);
+  package_->encode(echo_tag_, session, std::nullopt, unpacked_);
   unpacked_ += request_content_;
   packed_.clear();
   sproto::pack_to(unpacked_, packed_);
@@ -97,30 +95,21 @@ reply sproto_protocol::parse_echo_reply(std::string_view body) {
     detail_ = st.error().message;
     return {reply::kind::bad, 0, detail_};
   }
-  auto head = sproto::decode(*demo_sproto_schemas().c2s, *package_, unpacked_);
+  auto head = package_->read(unpacked_);
   if (!head) {
     detail_ = head.error().message;
     return {reply::kind::bad, 0, detail_};
   }
-  // Absent fields may decode as nil: treat those as absent.
-  const auto field = [&](std::string_view name) -> const sproto::value* {
-    const sproto::value* v = head->v.find(name);
-    return v != nullptr && !v->is_nil() ? v : nullptr;
-  };
-  const sproto::value* type = field("type");
-  const sproto::value* session = field("session");
-  if (type != nullptr) return {reply::kind::push, 0, "push"};  // a request from the server
-  if (session == nullptr || !session->is_int()) {
-    return {reply::kind::bad, 0, "header with neither type nor session"};
-  }
-  const auto s = static_cast<std::int32_t>(session->as_int());
-  if (const sproto::value* ud = field("ud"); ud != nullptr) {
-    detail_ = ud->is_bytes() ? ud->as_bytes() : "error";
+  if (head->tag) return {reply::kind::push, 0, "push"};  // a request from the server
+  if (!head->session) return {reply::kind::bad, 0, "header with neither type nor session"};
+  const auto s = static_cast<std::int32_t>(*head->session);
+  if (head->ud) {
+    detail_ = std::string(*head->ud);
     return {reply::kind::error, s, detail_};
   }
   // The content as it should be, byte for byte (unpacking may leave zero padding after it);
   // anything else is decoded and compared by value before it is called wrong.
-  const std::string_view content = std::string_view(unpacked_).substr(head->consumed);
+  const std::string_view content = std::string_view(unpacked_).substr(head->used);
   if (content.substr(0, reply_content_.size()) == reply_content_ &&
       content.find_first_not_of('\0', reply_content_.size()) == std::string_view::npos) {
     return {reply::kind::ok, s, {}};

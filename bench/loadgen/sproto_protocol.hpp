@@ -22,9 +22,10 @@ const sproto_schemas& demo_sproto_schemas();
 
 /// Speaks sproto mode: u16 big-endian length + packed sproto (header, then content).
 /// The login goes through sproto::host; the echo loop takes a shorter road that gives the same
-/// bytes: the request content is encoded once and only the header is encoded per request, and
-/// a reply's content is compared with the expected encoding (decoded only when it differs), so
-/// that the load generator spends its time on the network, not on building values.
+/// bytes: the request content is encoded once and only the header is encoded per request (in
+/// place, no value tree), a reply's header is read in place, and its content is compared with
+/// the expected encoding (decoded only when it differs), so that the load generator spends its
+/// time on the network, not on building values.
 class sproto_protocol final : public bench_protocol {
  public:
   /// A connection's protocol with an echo payload of `payload_size` bytes; a message when the
@@ -44,8 +45,8 @@ class sproto_protocol final : public bench_protocol {
 
   sproto::host host_;                // decodes pushes (s2c) and replies to our requests
   sproto::value echo_args_;          // {data = payload}, reused for every request
-  sproto::value header_;             // {type = echo, session = S}, S set per request
-  const sproto::struct_type* package_ = nullptr;   // the .package header type
+  std::int64_t echo_tag_ = 0;        // the echo protocol's tag
+  const sproto::package_header* package_ = nullptr;  // the .package header (host_'s)
   const sproto::struct_type* response_ = nullptr;  // echo's response type
   std::string request_content_;      // encoded echo request content (the same every time)
   std::string reply_content_;        // the content an echo reply should carry
