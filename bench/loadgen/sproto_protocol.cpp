@@ -62,7 +62,7 @@ sproto_protocol::sproto_protocol(sproto::host h, std::size_t payload_size) : hos
   // The pieces of the echo fast path; the schema is built in, so none of this can fail.
   const sproto::schema& c2s = *demo_sproto_schemas().c2s;
   const sproto::protocol* echo = c2s.find_protocol("echo");
-  package_ = host_.header().get();  // .package is the same type in c2s and s2c
+  package_ = host_.header();  // .package is the same type in c2s and s2c
   response_ = c2s.response_type(*echo);
   echo_tag_ = echo->tag;
   (void)sproto::encode_to(c2s, *c2s.request_type(*echo), echo_args_, request_content_);

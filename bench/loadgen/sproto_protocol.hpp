@@ -46,7 +46,8 @@ class sproto_protocol final : public bench_protocol {
   sproto::host host_;                // decodes pushes (s2c) and replies to our requests
   sproto::value echo_args_;          // {data = payload}, reused for every request
   std::int64_t echo_tag_ = 0;        // the echo protocol's tag
-  const sproto::package_header* package_ = nullptr;  // the .package header (host_'s)
+  // The .package header (shared with a host: create() replaces host_ after construction).
+  std::shared_ptr<const sproto::package_header> package_;
   const sproto::struct_type* response_ = nullptr;  // echo's response type
   std::string request_content_;      // encoded echo request content (the same every time)
   std::string reply_content_;        // the content an echo reply should carry
