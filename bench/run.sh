@@ -2,7 +2,7 @@
 # Benchmarks a stratus server with stratus-bench and prints a table.
 #   bench/run.sh [--protocol protobuf|sproto] [--transport ws|tcp|both] [--compare BIN]
 #                [--duration S] [--warmup S] [--idle N] [--threads T] [--repeat R]
-#                [--no-baseline] [--quick]
+#                [--no-baseline] [--quick] [--smoke]
 # Builds the release preset if needed, starts build/release/bin/stratus with a temporary
 # config on a free port, runs the matrix (100x1, 1000x1, 100x16, 1000x16 connections x
 # in-flight, 32-byte echo) R times (default 3) and prints the median run of each case,
@@ -18,6 +18,9 @@
 # --compare BIN: a second server from BIN (e.g. an older build) runs beside the first; each
 # case also runs against it (WebSocket only), interleaved, and a table gives both medians.
 # --idle 0 skips the idle test.
+# --smoke: one short case (20 connections x 4 in flight, 1 s) per transport, no baseline and
+# no idle test; exits 1 unless every case ran with requests answered and no error (the CTest
+# entries bench.matrix_smoke_*).
 # Environment: STRATUS_BIN / STRATUS_BENCH_BIN use those binaries and skip the build.
 # Raw results (one JSON object per case) go to build/bench/<date>-<protocol>.jsonl.
 set -euo pipefail
@@ -31,6 +34,7 @@ idle=10000
 threads=1
 repeat=3
 baseline=1
+smoke=0
 payload=32
 transport=ws
 compare_bin="${STRATUS_COMPARE_BIN:-}"
@@ -52,6 +56,7 @@ while [ $# -gt 0 ]; do
     --repeat) repeat="$2"; shift ;;
     --no-baseline) baseline=0 ;;
     --quick) duration=3; warmup=1; idle=2000; repeat=1 ;;
+    --smoke) smoke=1; duration=1; warmup=0.3; idle=0; repeat=1; baseline=0 ;;
     -h | --help) usage 0 ;;
     *) echo "bench/run.sh: unknown argument '$1'" >&2; usage 2 ;;
   esac
@@ -267,6 +272,7 @@ run_case() {
 }
 
 cases=("100 1" "1000 1" "100 16" "1000 16")
+[ "$smoke" -eq 1 ] && cases=("20 4")
 
 start_server
 [ "$baseline" -eq 1 ] && start_echo
@@ -399,3 +405,9 @@ if [ -n "$open_out" ]; then
     'BEGIN { printf "open without login: %d/%d connections in %.2f s\n", n, want, t }'
 fi
 echo "raw results: $results"
+if [ "$smoke" -eq 1 ]; then
+  # Every case has its row, with requests answered and no error.
+  awk -v want="${#transports[@]}" '{ rows++; if ($3 <= 0 || $8 != 0) bad++ } END {
+    if (rows != want || bad > 0) { printf "smoke: %d of %d cases ran, %d with errors or no requests\n", rows, want, bad; exit 1 }
+    printf "smoke: %d cases, every request answered\n", rows }' "$rows_file"
+fi
