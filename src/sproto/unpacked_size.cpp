@@ -1,10 +1,19 @@
 #include "sproto/unpacked_size.hpp"
 
+#include <array>
 #include <bit>
 
 namespace stratus::sproto {
 
 namespace {
+// The bits set in each byte. std::popcount compiles to a libgcc call without -mpopcnt, which
+// the release build does not assume.
+constexpr std::array<unsigned char, 256> bits_set = [] {
+  std::array<unsigned char, 256> t{};
+  for (unsigned i = 0; i < 256; ++i) t[i] = static_cast<unsigned char>(std::popcount(i));
+  return t;
+}();
+
 // Walks the groups of `packed` (spec 4.2) until `out` reaches `stop`; returns the bytes of
 // `packed` consumed, or nullopt when a group is cut short.
 std::optional<std::size_t> walk(std::string_view packed, std::size_t stop, std::size_t& out) {
@@ -19,7 +28,7 @@ std::optional<std::size_t> walk(std::string_view packed, std::size_t stop, std::
       i += 2 + words * 8;
       out += words * 8;
     } else {
-      const std::size_t n = static_cast<std::size_t>(std::popcount(tag));
+      const std::size_t n = bits_set[tag];
       if (packed.size() - i - 1 < n) return std::nullopt;
       i += 1 + n;
       out += 8;
