@@ -6,6 +6,8 @@
 #include <chrono>
 #include <cstddef>
 
+#include "runtime/clocks.hpp"
+
 namespace stratus::gate {
 
 /// Limits of one connection (config keys in brackets). The defaults are far above what a game
@@ -29,12 +31,14 @@ class connection_budget {
     close,  ///< the client keeps going over budget: close with 1008
   };
 
-  explicit connection_budget(const budget_options& o, clock::time_point now = clock::now())
+  explicit connection_budget(const budget_options& o, clock::time_point now = runtime::coarse_now())
       : opts_(&o), requests_(o.request_burst), bytes_(o.byte_burst), last_(now) {}
 
   /// Charges one packet of `size` bytes. Its bytes count whatever the verdict (they arrived);
   /// a refused packet costs no request token.
-  verdict charge(std::size_t size, clock::time_point now = clock::now()) {
+  /// The clock is the coarse one (a few ms): buckets of a second need no more, and it is read
+  /// for every packet.
+  verdict charge(std::size_t size, clock::time_point now = runtime::coarse_now()) {
     refill(now);
     bytes_ -= static_cast<double>(size);  // may go into debt: a byte flood stays refused
     if (bytes_ < 0 || requests_ < 1) {

@@ -4,6 +4,7 @@
 #include "codec/header.hpp"
 #include "common.pb.h"
 #include "gate/request_metrics.hpp"
+#include "runtime/clocks.hpp"
 #include "runtime/log.hpp"
 
 namespace stratus::gate {
@@ -105,8 +106,7 @@ runtime::task<void> pb_driver::run(codec::decoded_request<pb_handlers::entry> re
     metrics.count_error(codec::error_code::unauthorized);
   } else {
     const bool timed = metrics.enabled();
-    std::chrono::steady_clock::time_point started;
-    if (timed) started = std::chrono::steady_clock::now();
+    const std::uint64_t started = timed ? runtime::cycle_count() : 0;
     try {
       auto handled = req.handler->run(session_, *req.message, session, out_);
       std::optional<codec::error_code> code = co_await std::move(handled);
@@ -117,8 +117,8 @@ runtime::task<void> pb_driver::run(codec::decoded_request<pb_handlers::entry> re
       metrics.count_error(codec::error_code::internal);
     }
     if (timed) {
-      const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
-      metrics.count_request(wire_protocol::protobuf, req.handler->metric, took.count());
+      const double took = 1e-9 * static_cast<double>(runtime::cycles_to_ns(runtime::cycle_count() - started));
+      metrics.count_request(wire_protocol::protobuf, req.handler->metric, took);
     }
   }
   agent_.send_packet(out_);

@@ -4,6 +4,7 @@
 
 #include "codec/sproto_wire.hpp"
 #include "gate/request_metrics.hpp"
+#include "runtime/clocks.hpp"
 #include "runtime/log.hpp"
 #include "sproto/pack.hpp"
 #include "sproto/rpc_api.hpp"
@@ -157,14 +158,14 @@ void sproto_driver::begin_request(std::int64_t tag) {
     runtime::log::debug("request {} on connection {}", p ? p->name : std::string_view("?"),
                         agent_.connection().id());
   }
-  if (request_metrics::instance().enabled()) started_ = std::chrono::steady_clock::now();
+  if (request_metrics::instance().enabled()) started_ = runtime::cycle_count();
 }
 
 void sproto_driver::end_request() {
   request_metrics& metrics = request_metrics::instance();
   if (!metrics.enabled()) return;
-  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started_;
-  metrics.count_request(wire_protocol::sproto, metric_row_, took.count());
+  const double took = 1e-9 * static_cast<double>(runtime::cycles_to_ns(runtime::cycle_count() - started_));
+  metrics.count_request(wire_protocol::sproto, metric_row_, took);
 }
 
 void sproto_driver::reject(std::string_view body, bool framed_ok, std::string& out,

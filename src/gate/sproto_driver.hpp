@@ -156,7 +156,7 @@ class sproto_driver final : public protocol_driver {
   std::string plain_reply_;  // the unpacked reply being written
   std::string out_;          // the reply of the running handler
   std::uint16_t metric_row_ = request_metrics::other;
-  std::chrono::steady_clock::time_point started_;
+  std::uint64_t started_ = 0;  // runtime::cycle_count() as the request began
 };
 
 /// The driver factory of sproto mode, for start_agent().
