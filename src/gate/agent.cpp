@@ -152,11 +152,15 @@ void agent::handle(std::string_view packet) {
   }
   bad_in_a_row_ = 0;
   busy_ = true;
-  fork(serve(std::move(*work)));
+  adopt(serve(std::move(*work)));
 }
 
-runtime::task<void> agent::serve(runtime::task<void> work) {
-  co_await std::move(work);
+runtime::detail::root_task agent::serve(runtime::task<void> work) {
+  try {
+    co_await std::move(work);
+  } catch (const std::exception& e) {
+    report_exception("a request", e.what());  // the drivers answer their handlers' exceptions
+  }
   busy_ = false;
   pump();
   close_if_drained();
