@@ -21,7 +21,8 @@ error malformed(std::string why) {
 
 class decoder {
  public:
-  explicit decoder(const schema& s) : schema_(s) {}
+  // `views`: byte strings become views into the input (decode_view_to()).
+  decoder(const schema& s, bool views) : schema_(s), views_(views) {}
 
   // Decodes one struct from [p, p + size). Returns the bytes used; `exact` demands all of them.
   result<std::size_t> decode_struct(const struct_type& t, const byte* p, std::size_t size,
@@ -93,9 +94,13 @@ class decoder {
     }
   }
 
-  // Stores bytes in `slot`, reusing its string when it holds one.
-  static void set_bytes(value& slot, const byte* b, std::size_t len) {
-    slot.assign_bytes(reinterpret_cast<const char*>(b), len);
+  // Stores bytes in `slot`: a view into the input, or a copy reusing its string if it has one.
+  void set_bytes(value& slot, const byte* b, std::size_t len) const {
+    if (views_) {
+      slot.assign_bytes_view(reinterpret_cast<const char*>(b), len);
+    } else {
+      slot.assign_bytes(reinterpret_cast<const char*>(b), len);
+    }
   }
 
   // The array held by `slot` (made one if it holds something else), for reuse.
@@ -159,6 +164,7 @@ class decoder {
   status to_map(const struct_type& t, const field& f, array& elements, value& out);
 
   const schema& schema_;
+  const bool views_;
 };
 
 status decoder::array_value(const struct_type& t, const field& f, const byte* b, std::size_t len,
@@ -284,8 +290,14 @@ status decoder::to_map(const struct_type& t, const field& f, array& elements, va
 
 result<std::size_t> decode_to(const schema& s, const struct_type& t, std::string_view bytes,
                               value& out) {
-  return decoder(s).decode_struct(t, reinterpret_cast<const unsigned char*>(bytes.data()),
-                                  bytes.size(), 0, false, out);
+  return decoder(s, false).decode_struct(t, reinterpret_cast<const unsigned char*>(bytes.data()),
+                                         bytes.size(), 0, false, out);
+}
+
+result<std::size_t> decode_view_to(const schema& s, const struct_type& t, std::string_view bytes,
+                                   value& out) {
+  return decoder(s, true).decode_struct(t, reinterpret_cast<const unsigned char*>(bytes.data()),
+                                        bytes.size(), 0, false, out);
 }
 
 result<decoded> decode(const schema& s, const struct_type& t, std::string_view bytes) {

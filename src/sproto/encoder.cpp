@@ -171,7 +171,7 @@ class encoder {
       case field_type::string:
       case field_type::binary: {
         if (!p.v->is_bytes()) return fail(t.name + "." + f.name + " is not a string");
-        const std::string& s = p.v->as_bytes();
+        const std::string_view s = p.v->bytes();
         out_.put_u32(static_cast<std::uint32_t>(s.size()));
         out_.append(s.data(), s.size());
         return ok_t{};
@@ -221,8 +221,9 @@ status encoder::write_array(const struct_type& t, const field& f, const value& v
     case field_type::binary:
       for (const auto& e : items) {
         if (!e.is_bytes()) return fail(t.name + "." + f.name + "[] is not a string");
-        out_.put_u32(static_cast<std::uint32_t>(e.as_bytes().size()));
-        out_.append(e.as_bytes().data(), e.as_bytes().size());
+        const std::string_view bytes = e.bytes();
+        out_.put_u32(static_cast<std::uint32_t>(bytes.size()));
+        out_.append(bytes.data(), bytes.size());
       }
       break;
     case field_type::structure: {
