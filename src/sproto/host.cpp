@@ -197,9 +197,12 @@ status host::request_to(std::string_view name, const value& args,
 result<std::string> host::request(const schema_ptr& outgoing, std::string_view name,
                                   const value& args, std::optional<std::int64_t> session,
                                   std::optional<std::string_view> ud) {
-  std::string out;
-  if (auto st = request_to(outgoing, name, args, session, ud, out); !st) return st.error();
-  return out;
+  // Packed into the host's kept buffer and copied out once at its final size: a packet that
+  // fits a short string costs no allocation (packing straight into a new string would size it
+  // for the worst case first).
+  packed_.clear();
+  if (auto st = request_to(outgoing, name, args, session, ud, packed_); !st) return st.error();
+  return std::string(packed_);
 }
 
 result<std::string> host::request(std::string_view name, const value& args,
@@ -211,37 +214,50 @@ result<std::string> host::request(std::string_view name, const value& args,
 result<incoming> host::dispatch(std::string_view packet) {
   // One result object throughout, filled in place (no moves of the message on the way out).
   result<incoming> out{incoming{}};
-  if (auto st = dispatch_into(packet, *out); !st) out = st.error();
+  if (auto st = dispatch_to(packet, *out); !st) out = st.error();
   return out;
 }
 
-status host::dispatch_into(std::string_view packet, incoming& in) {
+status host::dispatch_to(std::string_view packet, incoming& in) {
   auto unpacked = unpack_into_kept(packet, plain_);
   if (!unpacked) return unpacked.error();
   const std::string_view plain = *unpacked;
-  // The header is read by field tag, without a value tree; the args are decoded in place.
+  // The header is read by field tag, without a value tree; the args are decoded in place, into
+  // what `in` already holds when it holds the same kind of message (reused storage).
   auto h = header_->read(plain);
   if (!h) return h.error();
   const std::string_view body = plain.substr(h->used);
+  auto set_ud = [&h](std::optional<std::string>& ud) {
+    if (!h->ud) {
+      ud.reset();
+    } else if (ud) {
+      ud->assign(h->ud->data(), h->ud->size());
+    } else {
+      ud.emplace(*h->ud);
+    }
+  };
   if (h->tag) {
     const protocol* p = schema_->find_protocol(*h->tag);
     if (!p) return rpc_error("protocol tag " + std::to_string(*h->tag) + " not found");
-    auto& req = std::get<incoming_request>(in);
-    if (auto st = decode_body_to(*schema_, *p, true, body, req.args); !st) return st;
-    req.proto = p;
-    req.session = h->session;
-    if (h->ud) req.ud.emplace(*h->ud);
-    req.header = header_;
+    auto* req = std::get_if<incoming_request>(&in);
+    if (!req) req = &in.emplace<incoming_request>();
+    if (auto st = decode_body_to(*schema_, *p, true, body, req->args); !st) return st;
+    req->proto = p;
+    req->session = h->session;
+    set_ud(req->ud);
+    // Reused: the same header is not assigned again (no reference count traffic).
+    if (req->header != header_) req->header = header_;
     return ok_t{};
   }
   if (!h->session) return rpc_error("session not found");
   auto call = pending_.take(*h->session);
   if (!call) return rpc_error("Unknown session " + std::to_string(*h->session));
-  auto& resp = in.emplace<incoming_response>();
+  auto* resp = std::get_if<incoming_response>(&in);
+  if (!resp) resp = &in.emplace<incoming_response>();
   const schema& s = call->owner ? *call->owner : *schema_;
-  if (auto st = decode_body_to(s, *call->proto, false, body, resp.args); !st) return st;
-  resp.session = *h->session;
-  if (h->ud) resp.ud.emplace(*h->ud);
+  if (auto st = decode_body_to(s, *call->proto, false, body, resp->args); !st) return st;
+  resp->session = *h->session;
+  set_ud(resp->ud);
   return ok_t{};
 }
 

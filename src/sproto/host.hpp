@@ -113,6 +113,11 @@ class host {
   /// Unpacks and decodes a packet: a request of the host's schema or a reply to a pending
   /// session (which is then forgotten).
   result<incoming> dispatch(std::string_view packet);
+  /// Like dispatch(), into the caller's `in`: when it holds the same kind of message as the
+  /// packet (a request, or a reply), its args, ud and header are reused (a loop that keeps one
+  /// `incoming` decodes without allocating in the steady state). On error `in` may hold a
+  /// partial message.
+  status dispatch_to(std::string_view packet, incoming& in);
 
   /// The header type this host reads and writes.
   const std::shared_ptr<const package_header>& header() const noexcept { return header_; }
@@ -125,7 +130,6 @@ class host {
     schema_ptr owner;  // null: the host's own schema
     const protocol* proto;
   };
-  status dispatch_into(std::string_view packet, incoming& in);
   host(schema_ptr incoming, std::shared_ptr<const package_header> header)
       : schema_(std::move(incoming)), header_(std::move(header)) {}
 
@@ -134,6 +138,7 @@ class host {
   session_table<pending_call> pending_;
   std::string scratch_;  // unpacked outgoing messages; memory only (see gen::scratch_buffer)
   std::string plain_;    // unpacked incoming packets; memory only
+  std::string packed_;   // request()'s packet before it is copied out at its size
   const protocol* last_sent_ = nullptr;  // last protocol requested from schema_, to skip lookups
 };
 
