@@ -152,7 +152,9 @@ class encoder {
     return true;
   }
 
-  bool field_word(const struct_type& t, present_field& p) {
+  // Inlined into encode_struct() (with write_block()): called per field, they measured as a
+  // fifth of encoding a struct out of line.
+  [[gnu::always_inline]] bool field_word(const struct_type& t, present_field& p) {
     const field& f = *p.f;
     if (f.array) return true;
     if (f.type == field_type::boolean) {
@@ -180,7 +182,7 @@ class encoder {
     }
   }
 
-  bool write_block(const struct_type& t, const present_field& p, int depth) {
+  [[gnu::always_inline]] bool write_block(const struct_type& t, const present_field& p, int depth) {
     const field& f = *p.f;
     if (f.array) return write_array(t, f, *p.v, depth);
     switch (f.type) {
