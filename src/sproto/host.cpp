@@ -23,16 +23,18 @@ const field* integer_field(const struct_type& t, std::string_view name) {
 
 }  // namespace
 
-void package_header::encode(std::optional<std::int64_t> tag, std::optional<std::int64_t> session,
-                            std::optional<std::string_view> ud, std::string& out,
-                            std::optional<std::int64_t> seq) const {
+void package_header::encode(const std::optional<std::int64_t>& tag,
+                            const std::optional<std::int64_t>& session,
+                            const std::optional<std::string_view>& ud, std::string& out,
+                            const std::optional<std::int64_t>& seq) const {
   gen::writer w(out);
   encode(tag, session, ud, w, seq);
 }
 
-void package_header::encode(std::optional<std::int64_t> tag, std::optional<std::int64_t> session,
-                            std::optional<std::string_view> ud, gen::writer& w,
-                            std::optional<std::int64_t> seq) const {
+void package_header::encode(const std::optional<std::int64_t>& tag,
+                            const std::optional<std::int64_t>& session,
+                            const std::optional<std::string_view>& ud, gen::writer& w,
+                            const std::optional<std::int64_t>& seq) const {
   // Written directly (no value tree): the fields in tag order, by the usual rules; parts are
   // inserted in tag order (four at most), then the words and blocks go out in one reservation.
   struct part {
@@ -120,8 +122,8 @@ result<header_fields> package_header::read(std::string_view plain) const {
   return out;
 }
 
-result<std::string> incoming_request::respond(const value& reply,
-                                              std::optional<std::string_view> reply_ud) const {
+result<std::string> incoming_request::respond(
+    const value& reply, const std::optional<std::string_view>& reply_ud) const {
   if (!session) return rpc_error("request " + name() + " has no session: no reply expected");
   std::string plain;
   header->encode(std::nullopt, session, reply_ud, plain);
@@ -163,8 +165,8 @@ result<host> host::create(schema_ptr incoming, std::string_view package) {
 }
 
 status host::request_to(const schema_ptr& outgoing, std::string_view name, const value& args,
-                        std::optional<std::int64_t> session, std::optional<std::string_view> ud,
-                        std::string& out) {
+                        const std::optional<std::int64_t>& session,
+                        const std::optional<std::string_view>& ud, std::string& out) {
   // The last protocol sent from the host's own schema (which schema_ keeps alive) is
   // remembered: a client that repeats a request skips the hash.
   const bool own = outgoing == schema_;
@@ -202,14 +204,14 @@ status host::request_to(const schema_ptr& outgoing, std::string_view name, const
 }
 
 status host::request_to(std::string_view name, const value& args,
-                        std::optional<std::int64_t> session, std::optional<std::string_view> ud,
-                        std::string& out) {
+                        const std::optional<std::int64_t>& session,
+                        const std::optional<std::string_view>& ud, std::string& out) {
   return request_to(schema_, name, args, session, ud, out);
 }
 
 result<std::string> host::request(const schema_ptr& outgoing, std::string_view name,
-                                  const value& args, std::optional<std::int64_t> session,
-                                  std::optional<std::string_view> ud) {
+                                  const value& args, const std::optional<std::int64_t>& session,
+                                  const std::optional<std::string_view>& ud) {
   // Packed into the host's kept buffer and copied out once at its final size: a packet that
   // fits a short string costs no allocation (packing straight into a new string would size it
   // for the worst case first).
@@ -219,8 +221,8 @@ result<std::string> host::request(const schema_ptr& outgoing, std::string_view n
 }
 
 result<std::string> host::request(std::string_view name, const value& args,
-                                  std::optional<std::int64_t> session,
-                                  std::optional<std::string_view> ud) {
+                                  const std::optional<std::int64_t>& session,
+                                  const std::optional<std::string_view>& ud) {
   return request(schema_, name, args, session, ud);
 }
 

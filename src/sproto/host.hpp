@@ -43,13 +43,13 @@ struct package_header {
 
   /// Appends an encoded header with the given parts (absent ones are omitted; `seq` too when
   /// the header type has no `seq` field).
-  void encode(std::optional<std::int64_t> tag, std::optional<std::int64_t> session,
-              std::optional<std::string_view> ud, std::string& out,
-              std::optional<std::int64_t> seq = {}) const;
+  void encode(const std::optional<std::int64_t>& tag, const std::optional<std::int64_t>& session,
+              const std::optional<std::string_view>& ud, std::string& out,
+              const std::optional<std::int64_t>& seq = {}) const;
   /// Same, through a generated-code writer.
-  void encode(std::optional<std::int64_t> tag, std::optional<std::int64_t> session,
-              std::optional<std::string_view> ud, gen::writer& out,
-              std::optional<std::int64_t> seq = {}) const;
+  void encode(const std::optional<std::int64_t>& tag, const std::optional<std::int64_t>& session,
+              const std::optional<std::string_view>& ud, gen::writer& out,
+              const std::optional<std::int64_t>& seq = {}) const;
   /// Decodes the header at the start of the unpacked packet `plain`, with the same outcome as
   /// decoding it as a struct of `type` (errors included); bytes after it are not examined.
   result<header_fields> read(std::string_view plain) const;
@@ -69,7 +69,8 @@ struct incoming_request {
   bool has_responder() const { return session.has_value(); }
   /// Builds the packed reply. `args` must be an object when the protocol has a response type
   /// and nil otherwise.
-  result<std::string> respond(const value& args, std::optional<std::string_view> ud = {}) const;
+  result<std::string> respond(const value& args,
+                              const std::optional<std::string_view>& ud = {}) const;
   /// Builds a packed error reply: `ud` = code, plus an empty struct when the protocol has a
   /// response type (so that the reference client always decodes it, see wire.md).
   result<std::string> respond_error(std::string_view code) const;
@@ -95,20 +96,20 @@ class host {
   /// `host:attach(outgoing)(name, args, session, ud)`). With a session, remembers
   /// session -> protocol so that dispatch() can decode the reply.
   result<std::string> request(const schema_ptr& outgoing, std::string_view name, const value& args,
-                              std::optional<std::int64_t> session = {},
-                              std::optional<std::string_view> ud = {});
+                              const std::optional<std::int64_t>& session = {},
+                              const std::optional<std::string_view>& ud = {});
   /// Same, with the host's own schema as the outgoing one.
   result<std::string> request(std::string_view name, const value& args,
-                              std::optional<std::int64_t> session = {},
-                              std::optional<std::string_view> ud = {});
+                              const std::optional<std::int64_t>& session = {},
+                              const std::optional<std::string_view>& ud = {});
   /// Like request(), appending the packet to the caller's `out` (reuse it: no allocation).
   status request_to(const schema_ptr& outgoing, std::string_view name, const value& args,
-                    std::optional<std::int64_t> session, std::optional<std::string_view> ud,
-                    std::string& out);
+                    const std::optional<std::int64_t>& session,
+                    const std::optional<std::string_view>& ud, std::string& out);
   /// Same, with the host's own schema as the outgoing one.
   status request_to(std::string_view name, const value& args,
-                    std::optional<std::int64_t> session, std::optional<std::string_view> ud,
-                    std::string& out);
+                    const std::optional<std::int64_t>& session,
+                    const std::optional<std::string_view>& ud, std::string& out);
 
   /// Unpacks and decodes a packet: a request of the host's schema or a reply to a pending
   /// session (which is then forgotten).
