@@ -2,7 +2,7 @@
 // A dynamic value, shaped like the Lua tables the reference binding uses: nil, boolean, integer,
 // double, byte string, array, object (field name -> value) and map (key -> value). A byte string
 // is owned (std::string) or, only when a caller opts in (decode_view_to()), a view into bytes
-// the caller keeps.
+// the caller keeps; a copy of a value holding views views the same bytes.
 
 #include <concepts>
 #include <cstdint>
