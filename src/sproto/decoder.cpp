@@ -63,7 +63,7 @@ class decoder {
         return make_error(error_kind::too_deep, "The table is too deep");
       if (slots == obj.size()) {
         obj.emplace_back(f.name, value{});
-      } else if (obj[slots].first != f.name) {
+      } else if (!detail::same_name(obj[slots].first, f.name)) {
         obj[slots].first = f.name;
       }
       value& slot = obj[slots++].second;

@@ -15,6 +15,7 @@ namespace stratus::sproto {
 namespace {
 
 using detail::max_depth;
+using detail::same_name;
 
 constexpr std::int64_t int32_min = -2147483648LL;
 constexpr std::int64_t int32_max = 2147483647LL;
@@ -26,26 +27,6 @@ struct present_field {
   std::int64_t number;  // integer or scaled decimal, for scalar integer fields
   std::uint16_t word;   // 0 = data block follows
 };
-
-// Field names are short: compared 8 bytes at a time inline (std::string's == calls memcmp,
-// measured as an eighth of encoding a struct).
-inline bool same_name(const std::string& a, const std::string& b) {
-  std::size_t n = a.size();
-  if (n != b.size()) return false;
-  const char* p = a.data();
-  const char* q = b.data();
-  for (; n >= 8; n -= 8, p += 8, q += 8) {
-    std::uint64_t x = 0;
-    std::uint64_t y = 0;
-    std::memcpy(&x, p, 8);
-    std::memcpy(&y, q, 8);
-    if (x != y) return false;
-  }
-  for (; n > 0; --n) {
-    if (*p++ != *q++) return false;
-  }
-  return true;
-}
 
 class encoder {
  public:
