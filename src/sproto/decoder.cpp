@@ -19,6 +19,20 @@ error malformed(std::string why) {
   return make_error(error_kind::malformed, std::move(why));
 }
 
+// Number of length-prefixed elements in a block, counting until the first bad length (whose
+// error the caller reports as it reaches it): arrays are sized once instead of growing.
+std::size_t count_elements(const unsigned char* b, std::size_t len) {
+  std::size_t pos = 0;
+  std::size_t n = 0;
+  while (len - pos >= 4) {
+    const std::size_t size = read_u32(b + pos);
+    if (len - pos - 4 < size) break;
+    pos += 4 + size;
+    ++n;
+  }
+  return n;
+}
+
 class decoder {
  public:
   // `views`: byte strings become views into the input (decode_view_to()).
@@ -188,6 +202,7 @@ status decoder::array_value(const struct_type& t, const field& f, const byte* b,
     case field_type::binary: {
       std::size_t pos = 0;
       std::size_t n_items = 0;
+      if (items.empty()) items.reserve(count_elements(b, len));
       while (pos < len) {
         if (len - pos < 4) return malformed(where(t, f) + ": element length truncated");
         std::size_t n = read_u32(b + pos);
@@ -236,6 +251,7 @@ status decoder::struct_elements(const struct_type& t, const field& f, const byte
   const struct_type& elem = schema_.type_at(f.struct_index);
   std::size_t pos = 0;
   std::size_t n_items = 0;
+  if (out.empty()) out.reserve(count_elements(b, len));
   while (pos < len) {
     if (len - pos < 4) return malformed(where(t, f) + ": element length truncated");
     std::size_t n = read_u32(b + pos);
