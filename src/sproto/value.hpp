@@ -109,9 +109,7 @@ class value {
   }
   /// Makes this a byte view of [p, p + n): no copy; the caller keeps those bytes alive and
   /// unchanged while the value is read (decode_view_to() calls this per field).
-  void assign_bytes_view(const char* p, std::size_t n) {
-    data_.emplace<std::string_view>(p, n);
-  }
+  void assign_bytes_view(const char* p, std::size_t n) { data_.emplace<std::string_view>(p, n); }
   /// Makes this an empty object unless it already is one (whose fields are kept, for reuse).
   sproto::object& make_fields() {
     if (auto* o = std::get_if<sproto::object>(&data_)) return *o;

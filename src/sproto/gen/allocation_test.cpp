@@ -8,9 +8,9 @@
 #include <gtest/gtest.h>
 
 #include "samples/shapes.hpp"
+#include "sproto/codec.hpp"
 #include "sproto/gen/counting_new.hpp"
 #include "sproto/gen/rpc_host.hpp"
-#include "sproto/codec.hpp"
 #include "sproto/host.hpp"
 #include "sproto/pack.hpp"
 #include "sproto/parser.hpp"
