@@ -1,6 +1,8 @@
 // libFuzzer target over the sproto library, fed any bytes:
 //  * dynamic API: unpack + decode of every type of fuzz.sproto + RPC dispatch; a decoded value
-//    must encode again and decode to the same value;
+//    must encode again and decode to the same value; decode_to() and decode_view_to() into
+//    values reused from input to input, and dispatch_to() into a reused message, must agree
+//    with decode() and dispatch();
 //  * generated code (fuzz.sproto through `stratus-sproto gen`): every type's decoder, in both
 //    string flavours, differentially against the dynamic decoder (same verdict, same bytes
 //    used, same re-encoded bytes), and gen::rpc_host dispatch;
@@ -39,10 +41,19 @@ const schema_ptr& fuzz_schema() {
 }
 
 void decode_all(const schema& s, std::string_view bytes) {
+  // Reused across types and inputs, as a caller's would be (views left dangling by the last
+  // input are replaced, never read).
+  static value reused;
+  static value viewed;
   for (const auto& t : s.types()) {
     auto d = decode(s, t, bytes);
+    auto into = decode_to(s, t, bytes, reused);
+    auto view = decode_view_to(s, t, bytes, viewed);
+    if (into.ok() != d.ok() || view.ok() != d.ok()) std::abort();
     if (!d) continue;
     if (d->consumed > bytes.size()) std::abort();
+    if (*into != d->consumed || *view != d->consumed) std::abort();
+    if (!(reused == d->v) || !(viewed == d->v)) std::abort();
     // Decimals may not survive a re-encode (scaling can overflow), so skip those failures.
     auto again = encode(s, t, d->v);
     if (!again) continue;
@@ -154,10 +165,27 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto h = host::create(s);
   (void)h->request("echo", value::make_object(), 1);
   (void)h->request("ping", value(), 2);
+  // A second host in the same state: dispatch_to() into a reused message must agree.
+  auto h2 = host::create(s);
+  (void)h2->request("echo", value::make_object(), 1);
+  (void)h2->request("ping", value(), 2);
+  static incoming reused_message;
+  const bool reused_ok = h2->dispatch_to(in, reused_message).ok();
   if (auto msg = h->dispatch(in)) {
+    if (!reused_ok || msg->index() != reused_message.index()) std::abort();
     if (auto* req = std::get_if<incoming_request>(&*msg)) {
+      const auto& other = std::get<incoming_request>(reused_message);
+      if (req->proto->tag != other.proto->tag || !(req->args == other.args) ||
+          req->session != other.session || req->ud != other.ud)
+        std::abort();
       (void)req->respond_error("INTERNAL");
+    } else {
+      const auto& a = std::get<incoming_response>(*msg);
+      const auto& b = std::get<incoming_response>(reused_message);
+      if (a.session != b.session || !(a.args == b.args) || a.ud != b.ud) std::abort();
     }
+  } else if (reused_ok) {
+    std::abort();
   }
   fuzz_generated_host(in);
   fuzz_typed_driver_path(s, in);

@@ -1,5 +1,7 @@
 // Dynamic-API cases: the calls of the original sproto_bench, unchanged, so that figures from
-// before and after a change compare directly.
+// before and after a change compare directly; then (not in the old API) the forms a caller
+// uses in a loop: request_to() into a reused buffer, dispatch_to() into a reused message,
+// decode_to() into a reused value, and the opt-in decode_view_to() over a kept unpack buffer.
 
 #include <cstdlib>
 #include <stdexcept>
@@ -42,6 +44,16 @@ void message_case(const plan& p, const schema& s, const char* name, const char* 
       unpacked.clear();
       (void)unpack_to(packed, unpacked);
       if (!decode_to(s, t, unpacked, reused)) std::abort();
+    });
+  }
+  {
+    // decode_view_to(): strings view into the unpacked bytes, which the caller keeps unpacking
+    // into (unpack_into_kept(), the host's buffer discipline) and does not touch while reading.
+    value reused;
+    std::string kept;
+    report(p, "dynamic", name, "unpack_kept+decode_view", size, [&] {
+      auto plain = unpack_into_kept(packed, kept);
+      if (!plain || !decode_view_to(s, t, *plain, reused)) std::abort();
     });
   }
 #endif
@@ -90,6 +102,12 @@ void run_dynamic(const plan& p) {
     if (!server.dispatch(packet)) std::abort();
   });
 #ifndef SPROTO_BENCH_OLD_API
+  {
+    incoming in;  // dispatch_to(): the caller's message is reused between packets
+    report(p, "dynamic", "signin", "dispatch_to (unp+dec)", packet.size(), [&] {
+      if (!server.dispatch_to(packet, in)) std::abort();
+    });
+  }
   {
     std::string out;  // request_to(): appends to the caller's buffer
     report(p, "dynamic", "signin", "request_to (enc+pack)", packet.size(), [&] {

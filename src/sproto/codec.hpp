@@ -44,6 +44,13 @@ result<decoded> decode(const schema& s, const struct_type& t, std::string_view b
 result<std::size_t> decode_to(const schema& s, const struct_type& t, std::string_view bytes,
                               value& out);
 
+/// Like decode_to(), but string and binary fields become byte views into `bytes` (no copy:
+/// value::is_bytes_view(), read with value::bytes()). Opt-in for callers that keep `bytes`
+/// alive and unchanged while they read `out` (e.g. an unpack buffer reused per message); copy
+/// what must outlive it (value::own_bytes()). Everything else is as decode_to().
+result<std::size_t> decode_view_to(const schema& s, const struct_type& t, std::string_view bytes,
+                                   value& out);
+
 /// Decodes a message of the type named `type_name`.
 result<decoded> decode(const schema& s, std::string_view type_name, std::string_view bytes);
 

@@ -114,5 +114,41 @@ TEST(codec, decode_to_reuses_the_callers_value) {
   EXPECT_FALSE(decode_to(*s, bag, std::string("\x01", 1), out).ok());
 }
 
+TEST(codec, decode_view_to_views_strings_in_the_input) {
+  auto s = demo_schema();
+  const struct_type& bag = *s->find_type("Bag");
+  value full;
+  full["n"] = 7;
+  full["tags"] = value(array{"first", "second"});
+  full["items"].set_key(3, value(object{{"id", 3}, {"name", "three"}}));
+  full["counts"].set_key("k", 9);
+  full["next"]["tags"] = value(array{"inner"});
+  value small;
+  small["tags"] = value(array{"only"});
+  value out = value(object{{"stale", 1}});
+  for (const value* v : {&full, &small, &full}) {
+    const std::string bytes = *encode(*s, bag, *v);
+    auto used = decode_view_to(*s, bag, bytes, out);
+    ASSERT_TRUE(used.ok()) << used.error().message;
+    EXPECT_EQ(*used, bytes.size());
+    EXPECT_EQ(out, *v);
+    // Every string is a view into `bytes`.
+    const value& tag0 = out["tags"][std::size_t{0}];
+    ASSERT_TRUE(tag0.is_bytes_view());
+    EXPECT_GE(tag0.bytes().data(), bytes.data());
+    EXPECT_LE(tag0.bytes().data() + tag0.bytes().size(), bytes.data() + bytes.size());
+    // A value holding views encodes as the owned one does.
+    EXPECT_EQ(*encode(*s, bag, out), bytes);
+  }
+  EXPECT_TRUE(out["counts"].entries()[0].first.is_bytes_view());  // map keys too
+  EXPECT_TRUE(out["items"].entries()[0].second["name"].is_bytes_view());
+  // decode_to() into the same value replaces the views with owned strings.
+  const std::string bytes = *encode(*s, bag, full);
+  ASSERT_TRUE(decode_to(*s, bag, bytes, out).ok());
+  EXPECT_FALSE(out["tags"][std::size_t{0}].is_bytes_view());
+  EXPECT_EQ(out, full);
+  EXPECT_FALSE(decode_view_to(*s, bag, std::string("\x01", 1), out).ok());
+}
+
 }  // namespace
 }  // namespace stratus::sproto

@@ -19,9 +19,24 @@ error malformed(std::string why) {
   return make_error(error_kind::malformed, std::move(why));
 }
 
+// Number of length-prefixed elements in a block, counting until the first bad length (whose
+// error the caller reports as it reaches it): arrays are sized once instead of growing.
+std::size_t count_elements(const unsigned char* b, std::size_t len) {
+  std::size_t pos = 0;
+  std::size_t n = 0;
+  while (len - pos >= 4) {
+    const std::size_t size = read_u32(b + pos);
+    if (len - pos - 4 < size) break;
+    pos += 4 + size;
+    ++n;
+  }
+  return n;
+}
+
 class decoder {
  public:
-  explicit decoder(const schema& s) : schema_(s) {}
+  // `views`: byte strings become views into the input (decode_view_to()).
+  decoder(const schema& s, bool views) : schema_(s), views_(views) {}
 
   // Decodes one struct from [p, p + size). Returns the bytes used; `exact` demands all of them.
   result<std::size_t> decode_struct(const struct_type& t, const byte* p, std::size_t size,
@@ -62,7 +77,7 @@ class decoder {
         return make_error(error_kind::too_deep, "The table is too deep");
       if (slots == obj.size()) {
         obj.emplace_back(f.name, value{});
-      } else if (obj[slots].first != f.name) {
+      } else if (!detail::same_name(obj[slots].first, f.name)) {
         obj[slots].first = f.name;
       }
       value& slot = obj[slots++].second;
@@ -93,9 +108,13 @@ class decoder {
     }
   }
 
-  // Stores bytes in `slot`, reusing its string when it holds one.
-  static void set_bytes(value& slot, const byte* b, std::size_t len) {
-    slot.assign_bytes(reinterpret_cast<const char*>(b), len);
+  // Stores bytes in `slot`: a view into the input, or a copy reusing its string if it has one.
+  void set_bytes(value& slot, const byte* b, std::size_t len) const {
+    if (views_) {
+      slot.assign_bytes_view(reinterpret_cast<const char*>(b), len);
+    } else {
+      slot.assign_bytes(reinterpret_cast<const char*>(b), len);
+    }
   }
 
   // The array held by `slot` (made one if it holds something else), for reuse.
@@ -159,6 +178,7 @@ class decoder {
   status to_map(const struct_type& t, const field& f, array& elements, value& out);
 
   const schema& schema_;
+  const bool views_;
 };
 
 status decoder::array_value(const struct_type& t, const field& f, const byte* b, std::size_t len,
@@ -182,6 +202,7 @@ status decoder::array_value(const struct_type& t, const field& f, const byte* b,
     case field_type::binary: {
       std::size_t pos = 0;
       std::size_t n_items = 0;
+      if (items.empty()) items.reserve(count_elements(b, len));
       while (pos < len) {
         if (len - pos < 4) return malformed(where(t, f) + ": element length truncated");
         std::size_t n = read_u32(b + pos);
@@ -230,6 +251,7 @@ status decoder::struct_elements(const struct_type& t, const field& f, const byte
   const struct_type& elem = schema_.type_at(f.struct_index);
   std::size_t pos = 0;
   std::size_t n_items = 0;
+  if (out.empty()) out.reserve(count_elements(b, len));
   while (pos < len) {
     if (len - pos < 4) return malformed(where(t, f) + ": element length truncated");
     std::size_t n = read_u32(b + pos);
@@ -284,8 +306,14 @@ status decoder::to_map(const struct_type& t, const field& f, array& elements, va
 
 result<std::size_t> decode_to(const schema& s, const struct_type& t, std::string_view bytes,
                               value& out) {
-  return decoder(s).decode_struct(t, reinterpret_cast<const unsigned char*>(bytes.data()),
-                                  bytes.size(), 0, false, out);
+  return decoder(s, false).decode_struct(t, reinterpret_cast<const unsigned char*>(bytes.data()),
+                                         bytes.size(), 0, false, out);
+}
+
+result<std::size_t> decode_view_to(const schema& s, const struct_type& t, std::string_view bytes,
+                                   value& out) {
+  return decoder(s, true).decode_struct(t, reinterpret_cast<const unsigned char*>(bytes.data()),
+                                        bytes.size(), 0, false, out);
 }
 
 result<decoded> decode(const schema& s, const struct_type& t, std::string_view bytes) {

@@ -43,13 +43,13 @@ struct package_header {
 
   /// Appends an encoded header with the given parts (absent ones are omitted; `seq` too when
   /// the header type has no `seq` field).
-  void encode(std::optional<std::int64_t> tag, std::optional<std::int64_t> session,
-              std::optional<std::string_view> ud, std::string& out,
-              std::optional<std::int64_t> seq = {}) const;
+  void encode(const std::optional<std::int64_t>& tag, const std::optional<std::int64_t>& session,
+              const std::optional<std::string_view>& ud, std::string& out,
+              const std::optional<std::int64_t>& seq = {}) const;
   /// Same, through a generated-code writer.
-  void encode(std::optional<std::int64_t> tag, std::optional<std::int64_t> session,
-              std::optional<std::string_view> ud, gen::writer& out,
-              std::optional<std::int64_t> seq = {}) const;
+  void encode(const std::optional<std::int64_t>& tag, const std::optional<std::int64_t>& session,
+              const std::optional<std::string_view>& ud, gen::writer& out,
+              const std::optional<std::int64_t>& seq = {}) const;
   /// Decodes the header at the start of the unpacked packet `plain`, with the same outcome as
   /// decoding it as a struct of `type` (errors included); bytes after it are not examined.
   result<header_fields> read(std::string_view plain) const;
@@ -69,7 +69,8 @@ struct incoming_request {
   bool has_responder() const { return session.has_value(); }
   /// Builds the packed reply. `args` must be an object when the protocol has a response type
   /// and nil otherwise.
-  result<std::string> respond(const value& args, std::optional<std::string_view> ud = {}) const;
+  result<std::string> respond(const value& args,
+                              const std::optional<std::string_view>& ud = {}) const;
   /// Builds a packed error reply: `ud` = code, plus an empty struct when the protocol has a
   /// response type (so that the reference client always decodes it, see wire.md).
   result<std::string> respond_error(std::string_view code) const;
@@ -95,24 +96,29 @@ class host {
   /// `host:attach(outgoing)(name, args, session, ud)`). With a session, remembers
   /// session -> protocol so that dispatch() can decode the reply.
   result<std::string> request(const schema_ptr& outgoing, std::string_view name, const value& args,
-                              std::optional<std::int64_t> session = {},
-                              std::optional<std::string_view> ud = {});
+                              const std::optional<std::int64_t>& session = {},
+                              const std::optional<std::string_view>& ud = {});
   /// Same, with the host's own schema as the outgoing one.
   result<std::string> request(std::string_view name, const value& args,
-                              std::optional<std::int64_t> session = {},
-                              std::optional<std::string_view> ud = {});
+                              const std::optional<std::int64_t>& session = {},
+                              const std::optional<std::string_view>& ud = {});
   /// Like request(), appending the packet to the caller's `out` (reuse it: no allocation).
   status request_to(const schema_ptr& outgoing, std::string_view name, const value& args,
-                    std::optional<std::int64_t> session, std::optional<std::string_view> ud,
-                    std::string& out);
+                    const std::optional<std::int64_t>& session,
+                    const std::optional<std::string_view>& ud, std::string& out);
   /// Same, with the host's own schema as the outgoing one.
   status request_to(std::string_view name, const value& args,
-                    std::optional<std::int64_t> session, std::optional<std::string_view> ud,
-                    std::string& out);
+                    const std::optional<std::int64_t>& session,
+                    const std::optional<std::string_view>& ud, std::string& out);
 
   /// Unpacks and decodes a packet: a request of the host's schema or a reply to a pending
   /// session (which is then forgotten).
   result<incoming> dispatch(std::string_view packet);
+  /// Like dispatch(), into the caller's `in`: when it holds the same kind of message as the
+  /// packet (a request, or a reply), its args, ud and header are reused (a loop that keeps one
+  /// `incoming` decodes without allocating in the steady state). On error `in` may hold a
+  /// partial message.
+  status dispatch_to(std::string_view packet, incoming& in);
 
   /// The header type this host reads and writes.
   const std::shared_ptr<const package_header>& header() const noexcept { return header_; }
@@ -125,7 +131,6 @@ class host {
     schema_ptr owner;  // null: the host's own schema
     const protocol* proto;
   };
-  status dispatch_into(std::string_view packet, incoming& in);
   host(schema_ptr incoming, std::shared_ptr<const package_header> header)
       : schema_(std::move(incoming)), header_(std::move(header)) {}
 
@@ -134,6 +139,7 @@ class host {
   session_table<pending_call> pending_;
   std::string scratch_;  // unpacked outgoing messages; memory only (see gen::scratch_buffer)
   std::string plain_;    // unpacked incoming packets; memory only
+  std::string packed_;   // request()'s packet before it is copied out at its size
   const protocol* last_sent_ = nullptr;  // last protocol requested from schema_, to skip lookups
 };
 

@@ -87,6 +87,43 @@ TEST(host, request_to_appends_the_same_packet_and_tracks_sessions) {
   EXPECT_FALSE(a.request_to("nope", value(), 1, {}, out).ok());
 }
 
+TEST(host, dispatch_to_reuses_the_callers_message_and_agrees_with_dispatch) {
+  auto s = demo_c2s();
+  auto client = *host::create(s);
+  auto server = *host::create(s);
+  incoming in;
+  // Requests: with and without ud, session and args; each must read as dispatch() reads it.
+  const std::string packets[] = {
+      *client.request("signin", value(object{{"userid", "alice"}}), 1, "meta"),
+      *client.request("signin", value(object{{"userid", "bob"}})),
+      *client.request("ping", value(), 2),
+      *client.request("signin", value(object{{"userid", "carol"}}), 3),
+  };
+  for (const std::string& packet : packets) {
+    ASSERT_TRUE(server.dispatch_to(packet, in).ok());
+    auto fresh = server.dispatch(packet);
+    ASSERT_TRUE(fresh.ok());
+    const auto& got = std::get<incoming_request>(in);
+    const auto& want = std::get<incoming_request>(*fresh);
+    EXPECT_EQ(got.proto, want.proto);
+    EXPECT_EQ(got.args, want.args);
+    EXPECT_EQ(got.session, want.session);
+    EXPECT_EQ(got.ud, want.ud);
+    EXPECT_EQ(got.header, server.header());
+  }
+  // A reply switches `in` to a response (and back to a request later).
+  auto reply = std::get<incoming_request>(in).respond(value(object{{"ok", true}}), "done");
+  ASSERT_TRUE(client.dispatch_to(*reply, in).ok());
+  const auto& resp = std::get<incoming_response>(in);
+  EXPECT_EQ(resp.session, 3);
+  EXPECT_EQ(resp.args, value(object{{"ok", true}}));
+  EXPECT_EQ(resp.ud, "done");
+  ASSERT_TRUE(server.dispatch_to(packets[1], in).ok());
+  EXPECT_EQ(std::get<incoming_request>(in).args, value(object{{"userid", "bob"}}));
+  EXPECT_FALSE(server.dispatch_to("\x01", in).ok());
+  EXPECT_FALSE(client.dispatch_to(*reply, in).ok());  // that session is answered already
+}
+
 // package_header::read() must accept and refuse exactly what decoding the header struct does.
 TEST(host, header_read_agrees_with_the_generic_decoder) {
   using namespace std::string_literals;

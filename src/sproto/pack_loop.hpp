@@ -279,10 +279,32 @@ const char* unpack_loop(const byte* p, std::size_t n, Output& o) {
 }
 
 // The string forms of pack_to()/unpack_to() over a codec.
+// Up to 1 KiB of input, packing goes straight into `out` sized for the worst case, then trimmed:
+// word by word with no staging and no per-run appends (medium struct, 420 bytes: 135 -> 80 ns).
+// Beyond, raw runs dominate and the zero-filling of that room costs more than it saves (4 KiB
+// of raw run: 0.41 -> 0.47 us): the staged output appends runs straight from the input. A small
+// message is packed on the stack and appended, so that a short result stays in the string's own
+// storage.
 template <class Codec>
 void pack_string(std::string_view in, std::string& out) {
-  chunked_output o(out);
-  pack_input<Codec>(reinterpret_cast<const byte*>(in.data()), in.size(), o);
+  const std::size_t bound = (in.size() + 7) / 8 * 10 + 8;  // pack_bound()
+  const auto* p = reinterpret_cast<const byte*>(in.data());
+  constexpr std::size_t small = 128;
+  if (bound <= small) {
+    byte buf[small];
+    raw_output o(buf);
+    pack_input<Codec>(p, in.size(), o);
+    out.append(reinterpret_cast<const char*>(buf), static_cast<std::size_t>(o.end() - buf));
+  } else if (in.size() <= 1024) {
+    const std::size_t at = out.size();
+    out.resize(at + bound);
+    raw_output o(reinterpret_cast<byte*>(out.data() + at));
+    pack_input<Codec>(p, in.size(), o);
+    out.resize(static_cast<std::size_t>(o.end() - reinterpret_cast<byte*>(out.data())));
+  } else {
+    chunked_output o(out);
+    pack_input<Codec>(p, in.size(), o);
+  }
 }
 
 template <class Codec>

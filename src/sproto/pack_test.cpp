@@ -89,5 +89,22 @@ TEST(pack, raw_forms_agree_with_string_forms) {
   }
 }
 
+// pack_to() appends, whichever of its paths the size picks (stack, sized string, staged).
+TEST(pack, pack_to_appends_at_every_size) {
+  std::mt19937 rng(5);
+  for (std::size_t size : {0, 5, 64, 100, 420, 1024, 1025, 4096}) {
+    std::string in(size, '\0');
+    for (auto& c : in) c = (rng() % 3 != 0) ? static_cast<char>(rng() | 1) : 0;
+    std::string out = "prefix";
+    pack_to(in, out);
+    auto room = std::make_unique<char[]>(pack_bound(in.size()));
+    const std::size_t n = pack_raw(in.data(), in.size(), room.get());
+    EXPECT_EQ(out, "prefix" + std::string(room.get(), n)) << size;
+    auto back = unpack(std::string_view(out).substr(6));
+    ASSERT_TRUE(back.ok());
+    EXPECT_EQ(back->substr(0, size), in);
+  }
+}
+
 }  // namespace
 }  // namespace stratus::sproto

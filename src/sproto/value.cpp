@@ -107,7 +107,7 @@ bool operator==(const value& a, const value& b) {
       return std::bit_cast<std::uint64_t>(a.as_double()) ==
              std::bit_cast<std::uint64_t>(b.as_double());
     case value::kind::bytes:
-      return a.as_bytes() == b.as_bytes();
+      return a.bytes() == b.bytes();
     case value::kind::array:
       return a.items() == b.items();
     case value::kind::map:
@@ -135,7 +135,7 @@ bool key_less(const value& a, const value& b) {
     case value::kind::real:
       return a.as_double() < b.as_double();
     case value::kind::bytes:
-      return a.as_bytes() < b.as_bytes();
+      return a.bytes() < b.bytes();
     default:
       return false;
   }

@@ -1,6 +1,8 @@
 #pragma once
 // A dynamic value, shaped like the Lua tables the reference binding uses: nil, boolean, integer,
-// double, byte string, array, object (field name -> value) and map (key -> value).
+// double, byte string, array, object (field name -> value) and map (key -> value). A byte string
+// is owned (std::string) or, only when a caller opts in (decode_view_to()), a view into bytes
+// the caller keeps; a copy of a value holding views views the same bytes.
 
 #include <concepts>
 #include <cstdint>
@@ -53,8 +55,11 @@ class value {
   /// An empty map.
   static value make_map() { return value(sproto::map{}); }
 
-  /// Alternative held.
-  kind type() const { return static_cast<kind>(data_.index()); }
+  /// Alternative held (an owned byte string and a byte view are both kind::bytes).
+  kind type() const {
+    const std::size_t i = data_.index();
+    return static_cast<kind>(i == view_index ? std::size_t{4} : i);
+  }
   bool is_nil() const { return type() == kind::nil; }
   bool is_bool() const { return type() == kind::boolean; }
   bool is_int() const { return type() == kind::integer; }
@@ -64,12 +69,28 @@ class value {
   bool is_object() const { return type() == kind::object; }
   bool is_map() const { return type() == kind::map; }
 
-  /// Typed accessors; calling the wrong one is a bug (std::bad_variant_access).
+  /// True for a byte string that views bytes it does not own (see decode_view_to()).
+  bool is_bytes_view() const { return data_.index() == view_index; }
+
+  /// Typed accessors; calling the wrong one is a bug (std::bad_variant_access). as_bytes()
+  /// needs an owned string: a byte view has none (read it with bytes(), or call own_bytes()).
   bool as_bool() const { return std::get<bool>(data_); }
   std::int64_t as_int() const { return std::get<std::int64_t>(data_); }
   double as_double() const { return std::get<double>(data_); }
   const std::string& as_bytes() const { return std::get<std::string>(data_); }
   std::string& as_bytes() { return std::get<std::string>(data_); }
+  /// The bytes of a byte string, owned or viewed (std::bad_variant_access for other kinds).
+  std::string_view bytes() const {
+    if (const auto* s = std::get_if<std::string>(&data_)) return *s;
+    return std::get<std::string_view>(data_);
+  }
+  /// Turns a byte view into an owned copy of its bytes (no-op for an owned string).
+  void own_bytes() {
+    if (const auto* v = std::get_if<std::string_view>(&data_)) {
+      const std::string_view bytes = *v;
+      data_.emplace<std::string>(bytes);
+    }
+  }
   /// Number as double (integer or double); 0 for other kinds.
   double to_double() const;
 
@@ -86,6 +107,9 @@ class value {
     if (!s) s = &data_.emplace<std::string>();
     s->assign(p, n);
   }
+  /// Makes this a byte view of [p, p + n): no copy; the caller keeps those bytes alive and
+  /// unchanged while the value is read (decode_view_to() calls this per field).
+  void assign_bytes_view(const char* p, std::size_t n) { data_.emplace<std::string_view>(p, n); }
   /// Makes this an empty object unless it already is one (whose fields are kept, for reuse).
   sproto::object& make_fields() {
     if (auto* o = std::get_if<sproto::object>(&data_)) return *o;
@@ -135,8 +159,10 @@ class value {
     }
   }
 
+  // The alternatives in kind order, then the byte view (kind::bytes too).
+  static constexpr std::size_t view_index = 8;
   std::variant<std::monostate, bool, std::int64_t, double, std::string, sproto::array,
-               sproto::object, sproto::map>
+               sproto::object, sproto::map, std::string_view>
       data_;
 };
 

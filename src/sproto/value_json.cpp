@@ -95,10 +95,10 @@ json scalar_to_json(const schema& s, const field& f, const value& v) {
     case value::kind::real:
       return double_to_json(v.as_double());
     case value::kind::bytes:
-      if (f.type == field_type::binary || !is_utf8(v.as_bytes())) {
-        return json{{"$binary", to_hex(v.as_bytes())}};
+      if (f.type == field_type::binary || !is_utf8(v.bytes())) {
+        return json{{"$binary", to_hex(v.bytes())}};
       }
-      return v.as_bytes();
+      return std::string(v.bytes());
     case value::kind::object:
       if (f.type == field_type::structure) return value_to_json(s, s.type_at(f.struct_index), v);
       return json::object();

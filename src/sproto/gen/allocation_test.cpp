@@ -2,12 +2,18 @@
 // operator new of the test binary: none per signin request encode or dispatch, none per
 // medium encode or decode into a reused message (string_view flavour, or owned strings whose
 // capacity is reused). The first use of a buffer or message grows it; that is warm-up.
+// The dynamic API's loop forms too: request() of a short packet, request_to(), dispatch_to(),
+// decode_to() and decode_view_to() into a reused value.
 
 #include <gtest/gtest.h>
 
 #include "samples/shapes.hpp"
+#include "sproto/codec.hpp"
 #include "sproto/gen/counting_new.hpp"
 #include "sproto/gen/rpc_host.hpp"
+#include "sproto/host.hpp"
+#include "sproto/pack.hpp"
+#include "sproto/parser.hpp"
 
 namespace stratus::sproto::gen {
 namespace {
@@ -129,6 +135,64 @@ TEST(generated_allocations, medium_encode_and_decode_reuse_their_storage) {
   EXPECT_EQ(allocations_of([&] { ASSERT_TRUE(pdecode(packed, owned, unpacked).ok()); }), 0u);
   EXPECT_EQ(owned, m);
   EXPECT_EQ(*view.points->at(3).name, *m.points->at(3).name);
+}
+
+TEST(dynamic_allocations, signin_loop_forms_are_allocation_free) {
+  auto parsed = parse_schema(R"(
+    .package { type 0 : integer session 1 : integer ud 2 : string }
+    signin 3 { request { userid 0 : string } response { ok 0 : boolean } }
+  )");
+  ASSERT_TRUE(parsed.ok());
+  auto client = *sproto::host::create(*parsed);
+  auto server = *sproto::host::create(*parsed);
+  sproto::value args(sproto::object{{"userid", "alice"}});
+  std::string packet;
+  EXPECT_EQ(allocations_of([&] { packet = *client.request("signin", args, 1); }), 0u);
+  EXPECT_EQ(allocations_of([&] {
+              packet.clear();
+              ASSERT_TRUE(client.request_to("signin", args, 1, {}, packet).ok());
+            }),
+            0u);
+  sproto::incoming in;
+  EXPECT_EQ(allocations_of([&] { ASSERT_TRUE(server.dispatch_to(packet, in).ok()); }), 0u);
+}
+
+TEST(dynamic_allocations, medium_decode_into_a_reused_value_is_allocation_free) {
+  auto parsed = parse_schema(R"(
+    .Point { x 0 : integer y 1 : integer name 2 : string }
+    .Medium { f0 0 : integer f5 5 : string f17 17 : *integer points 19 : *Point }
+  )");
+  ASSERT_TRUE(parsed.ok());
+  const sproto::schema& s = **parsed;
+  const sproto::struct_type& t = *s.find_type("Medium");
+  sproto::value v;
+  v["f0"] = 1;
+  v["f5"] = "a text field longer than a short string";
+  for (int i = 0; i < 8; ++i) v["f17"].push_back(i * 77);
+  for (int i = 0; i < 10; ++i) {
+    v["points"].push_back(sproto::value(sproto::object{
+        {"x", i}, {"y", -i}, {"name", "point name long enough to allocate " + std::to_string(i)}}));
+  }
+  std::string plain = *sproto::encode(s, t, v);
+  std::string packed = sproto::pack(plain);
+  std::string unpacked;
+  sproto::value owned;
+  EXPECT_EQ(allocations_of([&] {
+              unpacked.clear();
+              ASSERT_TRUE(sproto::unpack_to(packed, unpacked).ok());
+              ASSERT_TRUE(sproto::decode_to(s, t, unpacked, owned).ok());
+            }),
+            0u);
+  EXPECT_EQ(owned, v);
+  sproto::value viewed;
+  std::string kept;
+  EXPECT_EQ(allocations_of([&] {
+              auto bytes = sproto::unpack_into_kept(packed, kept);
+              ASSERT_TRUE(bytes.ok());
+              ASSERT_TRUE(sproto::decode_view_to(s, t, *bytes, viewed).ok());
+            }),
+            0u);
+  EXPECT_EQ(viewed, v);
 }
 
 }  // namespace
