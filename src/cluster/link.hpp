@@ -82,8 +82,8 @@ class link : public std::enable_shared_from_this<link> {
     // Nothing is kept to be sent after a reconnect: a call that failed with node_down while
     // NATS was away must not run later anyway (cnats keeps 8 MB by default; 0 means that).
     natsOptions_SetReconnectBufSize(o, 1);
-    port_ = node_.open_port([weak = weak_from_this()](runtime::envelope& reply) {
-      if (auto self = weak.lock()) self->replied(reply);
+    served_.open([weak = weak_from_this()](runtime::envelope& reply) {
+      if (auto self = weak.lock()) self->served_.replied(reply);
     });
     natsStatus s = natsConnection_Connect(&nc_, o);
     natsOptions_Destroy(o);
@@ -114,7 +114,7 @@ class link : public std::enable_shared_from_this<link> {
     if (inbox_) natsSubscription_Unsubscribe(inbox_);
     if (beats_) natsSubscription_Unsubscribe(beats_);
     natsConnection_Close(nc_);
-    node_.close_port(port_);
+    served_.close();
     // The closed callback is the connection's last: after it nothing calls into this object.
     closed_.get_future().wait_for(std::chrono::seconds(5));
     if (inbox_) natsSubscription_Destroy(std::exchange(inbox_, nullptr));
@@ -192,80 +192,6 @@ class link : public std::enable_shared_from_this<link> {
     enqueue(to, e, 0, ctx);
   }
 
-  // ----- calls from other nodes -----
-
-  /// The calls and sends of one incoming batch by service: each service gets its share in one
-  /// post, runs it in one turn, and its replies leave in one batch.
-  struct deliveries {
-    struct group {
-      runtime::address to;
-      std::string service;
-      std::vector<runtime::envelope> envelopes;
-    };
-    std::vector<group> groups;
-
-    void add(runtime::address to, const std::string& service, runtime::envelope env) {
-      for (group& g : groups) {
-        if (g.to == to) {
-          g.envelopes.push_back(std::move(env));
-          return;
-        }
-      }
-      groups.push_back({to, service, {}});
-      groups.back().envelopes.push_back(std::move(env));
-    }
-  };
-
-  /// Posts each service's share; the calls of a service that is gone hear no_such_service.
-  void post(deliveries& out) {
-    for (deliveries::group& g : out.groups) {
-      if (node_.post_all(g.to, g.envelopes)) continue;
-      for (const runtime::envelope& env : g.envelopes) {
-        if (env.session == 0) continue;
-        if (std::optional<served_calls::call> c = served_.take(env.session)) {
-          answer(c->from_node, c->session,
-                 call_error{call_errc::no_such_service, "no service " + g.service + " on node " + name()},
-                 here());
-        }
-      }
-    }
-  }
-
-  /// A call or send from another node, for a local service (on the NATS thread).
-  void deliver_here(const stratus_cluster::Envelope& e, deliveries& out) {
-    const bool is_call = e.kind() == stratus_cluster::Envelope::CALL;
-    auto refuse = [&](call_errc code, std::string why) {
-      if (is_call) answer(e.from_node(), e.session(), call_error{code, std::move(why)}, here());
-    };
-    const detail::exposed_type* type = detail::find_exposed(e.type());
-    if (!type) return refuse(call_errc::no_handler, e.type() + " is not exposed on node " + name());
-    runtime::payload request;
-    if (!type->parse(e.body(), request))
-      return refuse(call_errc::handler_failed, "undecodable " + e.type());
-    const runtime::address to = node_.lookup(e.service());
-    if (to == runtime::no_address)
-      return refuse(call_errc::no_such_service, "no service " + e.service() + " on node " + name());
-    std::int32_t session = 0;
-    if (is_call)
-      session = served_.add({e.from_node(), e.session(), type, clock::now() + node_.options().call_timeout});
-    out.add(to, e.service(),
-            runtime::envelope{is_call ? port_ : runtime::no_address, session,
-                              runtime::message_kind::send, std::move(request), e.request()});
-  }
-
-  /// A local service's reply to a call from another node (on the service's thread).
-  void replied(runtime::envelope& reply) {
-    std::optional<served_calls::call> c = served_.take(reply.session);
-    if (!c) return;  // expired: its caller was told
-    runtime::result<std::string> r = call_error{call_errc::handler_failed, "unexpected reply"};
-    if (reply.kind == runtime::message_kind::error && reply.body.holds<call_error>()) {
-      r = std::move(reply.body.get<call_error>());
-    } else if (reply.kind == runtime::message_kind::response) {
-      if (std::optional<std::string> bytes = c->type->response_bytes(reply.body)) r = std::move(*bytes);
-    }
-    answer(c->from_node, c->session, r, here());
-  }
-
   /// The io_context of the worker running this thread, else the first one's.
   boost::asio::io_context& here() {
     runtime::worker* w = runtime::worker::current();
@@ -303,8 +229,7 @@ class link : public std::enable_shared_from_this<link> {
     for (auto& [st, node] : dead) finish(st, call_error{call_errc::node_down, "node " + node + " is down"});
     if (now - last_sweep_ >= std::chrono::milliseconds(250)) {
       last_sweep_ = now;
-      for (served_calls::call& c : served_.expire(now))
-        answer(c.from_node, c.session, call_error{call_errc::timeout, "call timed out"}, here());
+      served_.expire(now);
     }
     if (now - last_beat_ >= opts_.heartbeat) {
       last_beat_ = now;
@@ -548,10 +473,10 @@ class link : public std::enable_shared_from_this<link> {
       return;
     }
     resumptions answered;
-    deliveries calls;
+    served_calls::batch calls;
     for (stratus_cluster::Envelope& e : *batch.mutable_envelopes()) l->dispatch(e, answered, calls);
     answered.post(*l);
-    l->post(calls);
+    l->served_.post(calls);
   }
 
   static void on_heartbeat(natsConnection*, natsSubscription*, natsMsg* msg, void* self) {
@@ -604,7 +529,7 @@ class link : public std::enable_shared_from_this<link> {
   }
 
   /// Answers complete their calls (into `answered`); calls and sends go to their services.
-  void dispatch(stratus_cluster::Envelope& e, resumptions& answered, deliveries& calls) {
+  void dispatch(stratus_cluster::Envelope& e, resumptions& answered, served_calls::batch& calls) {
     switch (e.kind()) {
       case stratus_cluster::Envelope::REPLY:
         answered.add(take(e.session()), std::move(*e.mutable_body()));
@@ -628,7 +553,7 @@ class link : public std::enable_shared_from_this<link> {
         }
         [[fallthrough]];
       case stratus_cluster::Envelope::SEND:
-        deliver_here(e, calls);
+        served_.add(e, calls);
         return;
       default:
         return;
@@ -637,8 +562,9 @@ class link : public std::enable_shared_from_this<link> {
 
   runtime::node& node_;
   const cluster_options opts_;
-  runtime::address port_ = runtime::no_address;  // replies to other nodes' calls
-  served_calls served_;
+  served_calls served_{node_, opts_.node_name,
+                       [this](const std::string& to, std::uint64_t session,
+                              const runtime::result<std::string>& r) { answer(to, session, r, here()); }};
   clock::time_point last_sweep_{};
   const std::uint64_t incarnation_;
   natsConnection* nc_ = nullptr;
