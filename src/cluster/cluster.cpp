@@ -163,6 +163,12 @@ std::vector<std::string> live_nodes(runtime::service& self) {
   return l ? l->live_nodes() : std::vector<std::string>{};
 }
 
+std::optional<std::chrono::steady_clock::time_point> up_since(runtime::service& self,
+                                                              const std::string& node) {
+  link* l = detail::link_of(self.owner());
+  return l ? l->up_since(node) : std::nullopt;
+}
+
 std::string node_name(runtime::service& self) {
   link* l = detail::link_of(self.owner());
   return l ? l->name() : std::string();

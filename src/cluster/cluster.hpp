@@ -228,6 +228,10 @@ runtime::task<runtime::result<runtime::response_of_t<Req>>> call_named(
 }
 /// The nodes alive now (this one first), by name.
 std::vector<std::string> live_nodes(runtime::service& self);
+/// When `node` last came up as this node sees it (this node: when it last connected to NATS);
+/// nothing while it is down. What it sent before then may have been lost on the way.
+std::optional<std::chrono::steady_clock::time_point> up_since(runtime::service& self,
+                                                              const std::string& node);
 /// This node's name ("" when not in a cluster).
 std::string node_name(runtime::service& self);
 

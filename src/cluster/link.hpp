@@ -80,7 +80,8 @@ class link : public std::enable_shared_from_this<link> {
     natsOptions_SetMaxPingsOut(o, 2);
     natsOptions_SetSendAsap(o, true);  // a call is one small message: do not wait to batch
     // Nothing is kept to be sent after a reconnect: a call that failed with node_down while
-    // NATS was away must not run later anyway (cnats keeps 8 MB by default; 0 means that).
+    // NATS was away must not run later anyway (cnats keeps 8 MB by default; 0 means that; the
+    // one message even this keeps is not published: see outbox::publish).
     natsOptions_SetReconnectBufSize(o, 1);
     served_.open([weak = weak_from_this()](runtime::envelope& reply) {
       if (auto self = weak.lock()) self->served_.replied(reply);
@@ -94,6 +95,7 @@ class link : public std::enable_shared_from_this<link> {
       runtime::log::error("cluster: cannot use NATS: {}", natsStatus_GetText(s));
       return;
     } else {
+      connected_since_ = clock::now();
       connected_.store(true);
     }
     natsConnection_Subscribe(&inbox_, nc_, node_subject(opts_.node_name).c_str(),
@@ -256,6 +258,17 @@ class link : public std::enable_shared_from_this<link> {
     return std::nullopt;
   }
 
+  /// When `node` last came up as this node sees it (this node: when it last connected to
+  /// NATS); nothing while it is down. What a node sent before then may have been lost.
+  std::optional<clock::time_point> up_since(const std::string& node) {
+    std::lock_guard lock(mu_);
+    if (node == opts_.node_name)
+      return connected_.load() ? std::optional<clock::time_point>(connected_since_) : std::nullopt;
+    auto it = peers_.find(node);
+    if (it == peers_.end() || !it->second.alive) return std::nullopt;
+    return it->second.up_since;
+  }
+
   std::vector<std::string> live_nodes() {
     std::lock_guard lock(mu_);
     std::vector<std::string> out{opts_.node_name};
@@ -274,6 +287,7 @@ class link : public std::enable_shared_from_this<link> {
   struct peer {
     std::uint64_t incarnation = 0;
     clock::time_point last_seen{};
+    clock::time_point up_since{};  // when it last came up (heard after being down)
     bool alive = false;
     std::set<std::string> names;
   };
@@ -434,6 +448,10 @@ class link : public std::enable_shared_from_this<link> {
 
   static void on_connected(natsConnection*, void* self) {
     auto* l = static_cast<link*>(self);
+    {
+      std::lock_guard lock(l->mu_);
+      l->connected_since_ = clock::now();
+    }
     if (!l->connected_.exchange(true))
       runtime::log::info("cluster: connected to NATS as node {}", l->opts_.node_name);
     l->publish_heartbeat(false);
@@ -506,8 +524,10 @@ class link : public std::enable_shared_from_this<link> {
           // Restarted: calls sent to its former life will never be answered.
           runtime::log::warn("cluster: node {} restarted", hb.node());
           take_node_locked(hb.node(), hb.incarnation(), dead);
+          p.up_since = clock::now();
         } else if (!p.alive) {
           runtime::log::info("cluster: node {} is up", hb.node());
+          p.up_since = clock::now();
         }
         p.incarnation = hb.incarnation();
         p.last_seen = clock::now();
@@ -571,6 +591,7 @@ class link : public std::enable_shared_from_this<link> {
   natsSubscription* inbox_ = nullptr;
   natsSubscription* beats_ = nullptr;
   std::atomic<bool> connected_{false};
+  clock::time_point connected_since_{};  // guarded by mu_
   std::atomic<bool> closing_{false};
   std::promise<void> closed_;
   clock::time_point last_beat_{};

@@ -126,6 +126,12 @@ class outbox {
   /// Publishes `bytes` on `subject`, in pieces of whole entries within NATS's payload limit.
   static natsStatus publish(natsConnection* nc, const std::string& subject, const std::string& bytes) {
     if (!nc) return NATS_CONNECTION_CLOSED;
+    // While cnats reconnects it keeps the first message published for after the reconnect
+    // (its buffer check is "already full", so even a 1-byte buffer takes one message), and the
+    // link hears of the disconnect only later, on cnats's callback thread. A call failed with
+    // node_down meanwhile must not run later: publish only on a connection that is up. (What
+    // is left is the instant between this check and the publish.)
+    if (natsConnection_Status(nc) != NATS_CONN_STATUS_CONNECTED) return NATS_CONNECTION_DISCONNECTED;
     const auto limit =
         static_cast<std::size_t>(std::max<std::int64_t>(natsConnection_GetMaxPayload(nc), 1024));
     const char* p = bytes.data();

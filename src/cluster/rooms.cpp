@@ -51,8 +51,8 @@ runtime::task<void> rooms_service::keep_name() {
     }
     // A node that is down has no members any more, and must send all its counts again.
     const std::vector<std::string> live = live_nodes(*this);
-    std::erase_if(synced_, [&](const std::string& n) {
-      return std::find(live.begin(), live.end(), n) == live.end();
+    std::erase_if(synced_, [&](const auto& s) {
+      return std::find(live.begin(), live.end(), s.first) == live.end();
     });
     for (auto it = rooms_.begin(); it != rooms_.end();) {
       std::erase_if(it->second, [&](const auto& e) {
@@ -64,10 +64,14 @@ runtime::task<void> rooms_service::keep_name() {
   }
 }
 
-bool rooms_service::knows(const std::vector<std::string>& live, const std::string& from) const {
+bool rooms_service::knows(const std::vector<std::string>& live, const std::string& from) {
   if (!holds_name_) return false;
-  for (const std::string& n : live)
-    if (n != from && !synced_.count(n)) return false;
+  for (const std::string& n : live) {
+    if (n == from) continue;
+    auto s = synced_.find(n);
+    const auto up = up_since(*this, n);
+    if (s == synced_.end() || !up || s->second < *up) return false;
+  }
   return true;
 }
 
@@ -90,7 +94,7 @@ void rooms_service::on_counts(stratus_cluster::RoomCounts m) {
       if (!listed.count(it->first)) it->second.erase(m.node());
       it = it->second.empty() ? rooms_.erase(it) : std::next(it);
     }
-    synced_.insert(m.node());
+    synced_[m.node()] = std::chrono::steady_clock::now();
   }
   for (const auto& c : m.counts()) set(m.node(), c.room(), c.members());
 }

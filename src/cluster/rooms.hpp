@@ -41,12 +41,14 @@ class rooms_service : public runtime::service {
  private:
   runtime::task<void> keep_name();
   /// True when every live node but `from` has sent its full counts since it came up.
-  bool knows(const std::vector<std::string>& live, const std::string& from) const;
+  bool knows(const std::vector<std::string>& live, const std::string& from);
   void set(const std::string& node, const std::string& room, std::int64_t members);
 
   std::chrono::milliseconds heartbeat_;
   bool holds_name_ = false;
-  std::set<std::string> synced_;  // live nodes whose full counts arrived
+  // When each live node's full counts last arrived: they count once they arrived after the
+  // node last came up (cluster::up_since), since counts sent before may have been lost.
+  std::map<std::string, std::chrono::steady_clock::time_point> synced_;
   // room -> node -> members there (entries with members only)
   std::unordered_map<std::string, std::map<std::string, std::int64_t>> rooms_;
 };
