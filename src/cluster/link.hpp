@@ -22,6 +22,7 @@
 #include "cluster.pb.h"
 #include "cluster/cluster.hpp"
 #include "cluster/outbox.hpp"
+#include "cluster/resumptions.hpp"
 #include "cluster/served.hpp"
 #include "runtime/log.hpp"
 #include "runtime/node.hpp"
@@ -388,57 +389,6 @@ class link : public std::enable_shared_from_this<link> {
     for (auto& st : all) finish(st, call_error{call_errc::node_down, why});
   }
 
-  /// Completes a call: true when its caller is to resume now (with `ready`), else false (it
-  /// was done already, or it waits for more calls of its group).
-  static bool complete(const std::shared_ptr<detail::remote_call>& st,
-                       runtime::result<std::string> outcome) {
-    if (!st || st->finished.exchange(true)) return false;
-    st->outcome = std::move(outcome);
-    // A call awaited with others resumes the caller when the last of them is done.
-    return !st->group || st->group->fetch_sub(1, std::memory_order_acq_rel) == 1;
-  }
-
-  static void resume_all(std::vector<std::shared_ptr<detail::remote_call>> ready) {
-    for (auto& st : ready)
-      if (st->alive.load(std::memory_order_acquire)) st->svc->resume(st->waiter, st->request);
-  }
-
-  static void finish(const std::shared_ptr<detail::remote_call>& st,
-                     runtime::result<std::string> outcome) {
-    if (!complete(st, std::move(outcome))) return;
-    boost::asio::post(st->svc->io_context(), [st] { resume_all({st}); });
-  }
-
-  /// The callers to resume after one incoming batch, one post per worker: they run in one
-  /// turn, so the calls they make next leave in one batch too.
-  struct resumptions {
-    std::vector<std::pair<boost::asio::io_context*, std::vector<std::shared_ptr<detail::remote_call>>>> by_worker;
-
-    void add(const std::shared_ptr<detail::remote_call>& st, runtime::result<std::string> outcome) {
-      if (!complete(st, std::move(outcome))) return;
-      boost::asio::io_context* ctx = &st->svc->io_context();
-      for (auto& [c, calls] : by_worker) {
-        if (c == ctx) {
-          calls.push_back(st);
-          return;
-        }
-      }
-      by_worker.emplace_back(ctx, std::vector{st});
-    }
-    /// Posts each worker its callers, as one round of `l`'s outbox: what they call next
-    /// leaves in one batch when the last worker is done.
-    void post(link& l) {
-      if (by_worker.empty()) return;
-      l.outbox_.begin_round(static_cast<int>(by_worker.size()));
-      for (auto& [ctx, calls] : by_worker) {
-        boost::asio::post(*ctx, [self = l.shared_from_this(), calls = std::move(calls)]() mutable {
-          resume_all(std::move(calls));
-          self->round_done();
-        });
-      }
-    }
-  };
-
   /// This worker's part of a round is done (see outbox::begin_round).
   void round_done() {
     if (outbox_.end_round()) flush();
@@ -493,7 +443,8 @@ class link : public std::enable_shared_from_this<link> {
     resumptions answered;
     served_calls::batch calls;
     for (stratus_cluster::Envelope& e : *batch.mutable_envelopes()) l->dispatch(e, answered, calls);
-    answered.post(*l);
+    answered.post([l](int workers) { l->outbox_.begin_round(workers); },
+                  [self = l->shared_from_this()] { self->round_done(); });
     l->served_.post(calls);
   }
 
