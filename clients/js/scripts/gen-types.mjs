@@ -40,7 +40,12 @@ async function protobufTypes(protoFiles) {
       if (child.nestedArray) walk(child);
     }
   };
-  walk(root);
+  // protobufjs loads the files in parallel, so the packages reach the root in whichever order
+  // their files were read: take them by name (inside a package, in declaration order).
+  for (const pkg of [...root.nestedArray].sort((a, b) => a.name.localeCompare(b.name))) {
+    if (pkg.fieldsArray) messages.push(pkg);
+    if (pkg.nestedArray) walk(pkg);
+  }
   const name = (t) => t.fullName.replace(/^\./, "");
   const ident = (t) => name(t).replace(/\./g, "_");
   const scalar = {
