@@ -147,6 +147,34 @@ bool wait_for_node(runtime::node& n, const std::string& name, std::chrono::secon
   return false;
 }
 
+/// A nats-server, node b in a child process (spawn_node_b, answering after `b_delay`) and
+/// node a in this one, with its `.cluster`. Node b is killed and node a stopped at the end,
+/// also when an assertion ends the test early.
+struct two_nodes {
+  explicit two_nodes(std::chrono::milliseconds b_delay = 0ms)
+      : nats(free_port()), b(spawn_node_b(nats.url(), b_delay)), a(runtime::node_options{}) {
+    a.start();
+    a.launch_named<cluster_service>(".cluster", options("a", nats.url()));
+  }
+  ~two_nodes() {
+    kill_b();
+    a.stop();
+    a.wait();
+  }
+  /// True once node a sees node b alive.
+  bool joined(std::chrono::seconds within = 10s) { return wait_for_node(a, "b", within); }
+  void kill_b() {
+    if (b <= 0) return;
+    ::kill(b, SIGKILL);
+    ::waitpid(b, nullptr, 0);
+    b = -1;
+  }
+
+  nats_server nats;
+  pid_t b;
+  runtime::node a;
+};
+
 /// How many calls ended with `outcome` in this process (runtime::call_metrics).
 std::uint64_t calls_with(const std::string& outcome) {
   for (const auto& [name, n] : runtime::call_metrics::instance().figures())
@@ -155,12 +183,9 @@ std::uint64_t calls_with(const std::string& outcome) {
 }
 
 TEST(cluster, calls_cross_nodes_and_every_failure_has_its_own_error) {
-  nats_server nats(free_port());
-  const pid_t b = spawn_node_b(nats.url(), 0ms);
-  runtime::node a({});
-  a.start();
-  a.launch_named<cluster_service>(".cluster", options("a", nats.url()));
-  ASSERT_TRUE(wait_for_node(a, "b", 10s));
+  two_nodes nodes;
+  ASSERT_TRUE(nodes.joined());
+  runtime::node& a = nodes.a;
   run_on(a, [&](runtime::service& self) -> runtime::task<void> {
     game::PingReq ping;
     auto ok = co_await call(self, "b", ".pinger", ping);
@@ -213,10 +238,6 @@ TEST(cluster, calls_cross_nodes_and_every_failure_has_its_own_error) {
     EXPECT_EQ(owner_of(self, ".nothing"), std::nullopt);
     co_return;
   });
-  ::kill(b, SIGKILL);
-  ::waitpid(b, nullptr, 0);
-  a.stop();
-  a.wait();
 }
 
 /// What node a saw of a request that called node b: the id b's handler ran under, and a's
@@ -244,12 +265,9 @@ class prober : public runtime::service {
 };
 
 TEST(cluster, the_request_id_crosses_to_the_called_node_and_back) {
-  nats_server nats(free_port());
-  const pid_t b = spawn_node_b(nats.url(), 0ms);
-  runtime::node a({});
-  a.start();
-  a.launch_named<cluster_service>(".cluster", options("a", nats.url()));
-  ASSERT_TRUE(wait_for_node(a, "b", 10s));
+  two_nodes nodes;
+  ASSERT_TRUE(nodes.joined());
+  runtime::node& a = nodes.a;
   const runtime::address probe = a.launch_service<prober>();
   std::promise<request_seen> seen;
   {
@@ -261,10 +279,6 @@ TEST(cluster, the_request_id_crosses_to_the_called_node_and_back) {
   const request_seen got = f.get();
   EXPECT_EQ(got.on_b, 0x5eed00000001u);
   EXPECT_EQ(got.on_a_after, 0x5eed00000001u);
-  ::kill(b, SIGKILL);
-  ::waitpid(b, nullptr, 0);
-  a.stop();
-  a.wait();
 }
 
 /// On node a: calls b's `.pairs`, then either holds its worker for `hold` or, with no hold,
@@ -295,14 +309,9 @@ TEST(cluster, a_long_handler_on_one_worker_does_not_hold_up_the_calls_of_another
   // The answers to x (worker 0) and y (worker 1) reach a in one batch, which resumes both in one
   // round: what they call next leaves in one batch when the round's last worker is done. y then
   // holds its worker for 1.5 s; x's next call must not wait for y's worker.
-  nats_server nats(free_port());
-  const pid_t b = spawn_node_b(nats.url(), 0ms);
-  runtime::node_options o;
-  o.threads = 2;
-  runtime::node a(o);
-  a.start();
-  a.launch_named<cluster_service>(".cluster", options("a", nats.url()));
-  ASSERT_TRUE(wait_for_node(a, "b", 10s));
+  two_nodes nodes;  // node a has two workers
+  ASSERT_TRUE(nodes.joined());
+  runtime::node& a = nodes.a;
   const runtime::address x = a.launch_on<pair_caller>(0);
   const runtime::address y = a.launch_on<pair_caller>(1);
   std::promise<std::chrono::milliseconds> second_call;
@@ -311,19 +320,12 @@ TEST(cluster, a_long_handler_on_one_worker_does_not_hold_up_the_calls_of_another
   auto f = second_call.get_future();
   ASSERT_EQ(f.wait_for(10s), std::future_status::ready);
   EXPECT_LT(f.get(), 750ms) << "x's call waited for y's worker";
-  ::kill(b, SIGKILL);
-  ::waitpid(b, nullptr, 0);
-  a.stop();
-  a.wait();
 }
 
 TEST(cluster, a_node_killed_with_calls_pending_fails_each_with_node_down_within_dead_after) {
-  nats_server nats(free_port());
-  const pid_t b = spawn_node_b(nats.url(), 30s);  // b never answers in time
-  runtime::node a({});
-  a.start();
-  a.launch_named<cluster_service>(".cluster", options("a", nats.url()));
-  ASSERT_TRUE(wait_for_node(a, "b", 10s));
+  two_nodes nodes(30s);  // b never answers in time
+  ASSERT_TRUE(nodes.joined());
+  runtime::node& a = nodes.a;
   std::atomic<int> node_down{0};
   std::atomic<long> slowest_ms{0};
   std::promise<void> sent;
@@ -350,9 +352,8 @@ TEST(cluster, a_node_killed_with_calls_pending_fails_each_with_node_down_within_
   {
     std::lock_guard lock(mu);
     killed_at = steady::now();
-    ::kill(b, SIGKILL);
+    nodes.kill_b();
   }
-  ::waitpid(b, nullptr, 0);
   for (auto& f : callers) ASSERT_EQ(f.wait_for(10s), std::future_status::ready);
   EXPECT_EQ(node_down.load(), 5);
   // dead_after is 600 ms; a heartbeat tick of slack.
@@ -366,19 +367,13 @@ TEST(cluster, a_node_killed_with_calls_pending_fails_each_with_node_down_within_
     EXPECT_EQ(later.error().code, runtime::call_errc::node_down);
     EXPECT_LT(steady::now() - t0, 100ms);
   });
-  a.stop();
-  a.wait();
 }
 
 TEST(cluster, nats_going_away_fails_calls_fast_and_everything_recovers_when_it_returns) {
-  const std::uint16_t port = free_port();
-  nats_server nats(port);
-  const pid_t b = spawn_node_b(nats.url(), 0ms);
-  runtime::node a({});
-  a.start();
-  a.launch_named<cluster_service>(".cluster", options("a", nats.url()));
-  ASSERT_TRUE(wait_for_node(a, "b", 10s));
-  nats.stop();
+  two_nodes nodes;
+  ASSERT_TRUE(nodes.joined());
+  runtime::node& a = nodes.a;
+  nodes.nats.stop();
   std::this_thread::sleep_for(300ms);
   run_on(a, [&](runtime::service& self) -> runtime::task<void> {
     game::PingReq ping;
@@ -389,8 +384,8 @@ TEST(cluster, nats_going_away_fails_calls_fast_and_everything_recovers_when_it_r
     EXPECT_EQ(r.error().code, runtime::call_errc::node_down);
     EXPECT_LT(steady::now() - t0, 100ms);
   });
-  nats.start();
-  ASSERT_TRUE(wait_for_node(a, "b", 15s));
+  nodes.nats.start();
+  ASSERT_TRUE(nodes.joined(15s));
   bool answered = false;
   const auto until = steady::now() + 10s;
   while (!answered && steady::now() < until) {
@@ -401,10 +396,6 @@ TEST(cluster, nats_going_away_fails_calls_fast_and_everything_recovers_when_it_r
     });
   }
   EXPECT_TRUE(answered);
-  ::kill(b, SIGKILL);
-  ::waitpid(b, nullptr, 0);
-  a.stop();
-  a.wait();
 }
 
 }  // namespace
