@@ -170,8 +170,9 @@ void agent::pump() {
   if (pumping_) return;
   pumping_ = true;
   while (!busy_ && intake_.has_waiting() && !exiting()) {
-    std::string packet = intake_.next();
-    handle(packet);
+    intake_.next(next_packet_);
+    handle(next_packet_);
+    if (next_packet_.capacity() > keep_capacity) std::string().swap(next_packet_);
   }
   pumping_ = false;
 }

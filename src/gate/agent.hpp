@@ -112,6 +112,7 @@ class agent final : public runtime::service, public connection_events {
   int limited_in_a_row_ = 0;
   bool busy_ = false;
   bool pumping_ = false;
+  std::string next_packet_;  // the queued packet being handled (pump)
   bool draining_ = false;
 };
 

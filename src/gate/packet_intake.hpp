@@ -52,7 +52,8 @@ class packet_intake {
   /// True when packets wait.
   bool has_waiting() const noexcept { return !waiting_.empty(); }
   /// The oldest waiting packet; has_waiting() must be true.
-  std::string next() { return waiting_.pop(); }
+  /// Moves the oldest waiting packet into `out` (its capacity reused).
+  void next(std::string& out) { waiting_.pop(out); }
   /// Why a connection was closed for `a` (queue_full, over_budget), for the close frame.
   static const char* close_reason(action a) noexcept {
     return a == action::queue_full ? "too many requests waiting" : "sending over its budget";

@@ -48,12 +48,17 @@ TEST(packet_intake, queues_while_busy_bounded_in_count_and_bytes) {
   EXPECT_EQ(in.offer("d", true), action::queued);
   EXPECT_EQ(in.offer("e", true), action::queued);
   EXPECT_EQ(in.offer("f", true), action::queue_full);  // 3 waiting already
-  EXPECT_EQ(in.next(), std::string(60, 'b'));
-  EXPECT_EQ(in.next(), "d");
+  std::string p;
+  in.next(p);
+  EXPECT_EQ(p, std::string(60, 'b'));
+  in.next(p);
+  EXPECT_EQ(p, "d");
   // Not busy, but packets still wait: the new one queues behind them, order kept.
   EXPECT_EQ(in.offer("g", false), action::queued);
-  EXPECT_EQ(in.next(), "e");
-  EXPECT_EQ(in.next(), "g");
+  in.next(p);
+  EXPECT_EQ(p, "e");
+  in.next(p);
+  EXPECT_EQ(p, "g");
   EXPECT_FALSE(in.has_waiting());
 }
 
@@ -67,6 +72,33 @@ TEST(packet_intake, over_budget_is_rate_limited_before_it_is_queued) {
   EXPECT_EQ(in.offer("b", true), action::rate_limited);
   EXPECT_EQ(in.offer("c", true), action::over_budget);
   EXPECT_FALSE(in.has_waiting());
+}
+
+TEST(packet_queue, keeps_order_and_bytes_across_interleaved_pushes_and_pops) {
+  packet_queue q;
+  std::string out;
+  std::size_t pushed = 0, popped = 0, bytes = 0;
+  auto packet = [](std::size_t i) { return std::string(1 + (i * 37) % 700, static_cast<char>('a' + i % 26)); };
+  for (int round = 0; round < 50; ++round) {
+    for (int k = 0; k < 1 + round % 7; ++k) {
+      const std::string p = packet(pushed++);
+      bytes += p.size();
+      q.push(p);
+    }
+    EXPECT_EQ(q.bytes(), bytes);
+    for (int k = 0; k < 1 + round % 5 && !q.empty(); ++k) {
+      q.pop(out);
+      EXPECT_EQ(out, packet(popped++));
+      bytes -= out.size();
+    }
+  }
+  while (!q.empty()) {
+    q.pop(out);
+    EXPECT_EQ(out, packet(popped++));
+  }
+  EXPECT_EQ(popped, pushed);
+  EXPECT_EQ(q.bytes(), 0u);
+  EXPECT_EQ(q.size(), 0u);
 }
 
 }  // namespace
