@@ -10,6 +10,12 @@ namespace {
 runtime::log::limiter agent_log(std::chrono::seconds(1));
 // Buffers larger than this are released after use.
 constexpr std::size_t keep_capacity = 4096;
+
+/// Empties a buffer for reuse, releasing it when a large packet grew it.
+void clear_for_reuse(std::string& buffer) {
+  if (buffer.capacity() > keep_capacity) std::string().swap(buffer);
+  else buffer.clear();
+}
 }  // namespace
 
 agent::agent(net::connection_ptr conn, const driver_factory& make)
@@ -134,8 +140,7 @@ bool agent::send_packet(std::string& packet) {
       conn_->send({reinterpret_cast<const std::uint8_t*>(packet.data()), packet.size()});
   if (!sent && !packet.empty())
     runtime::log::debug("packet to connection {} not sent (closed or send queue full)", conn_->id());
-  if (packet.capacity() > keep_capacity) std::string().swap(packet);
-  else packet.clear();
+  clear_for_reuse(packet);
   return sent;
 }
 
@@ -172,7 +177,7 @@ void agent::pump() {
   while (!busy_ && intake_.has_waiting() && !exiting()) {
     intake_.next(next_packet_);
     handle(next_packet_);
-    if (next_packet_.capacity() > keep_capacity) std::string().swap(next_packet_);
+    clear_for_reuse(next_packet_);
   }
   pumping_ = false;
 }

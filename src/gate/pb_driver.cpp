@@ -117,8 +117,8 @@ runtime::task<void> pb_driver::run(codec::decoded_request<pb_handlers::entry> re
       metrics.count_error(codec::error_code::internal);
     }
     if (timed) {
-      const double took = 1e-9 * static_cast<double>(runtime::cycles_to_ns(runtime::cycle_count() - started));
-      metrics.count_request(wire_protocol::protobuf, req.handler->metric, took);
+      metrics.count_request(wire_protocol::protobuf, req.handler->metric,
+                            runtime::seconds_since(started));
     }
   }
   agent_.send_packet(out_);

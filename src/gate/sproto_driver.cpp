@@ -164,8 +164,7 @@ void sproto_driver::begin_request(std::int64_t tag) {
 void sproto_driver::end_request() {
   request_metrics& metrics = request_metrics::instance();
   if (!metrics.enabled()) return;
-  const double took = 1e-9 * static_cast<double>(runtime::cycles_to_ns(runtime::cycle_count() - started_));
-  metrics.count_request(wire_protocol::sproto, metric_row_, took);
+  metrics.count_request(wire_protocol::sproto, metric_row_, runtime::seconds_since(started_));
 }
 
 void sproto_driver::reject(std::string_view body, bool framed_ok, std::string& out,

@@ -12,5 +12,9 @@ std::chrono::steady_clock::time_point coarse_now() noexcept;
 std::uint64_t cycle_count() noexcept;
 /// Converts a difference of cycle_count() to nanoseconds.
 std::uint64_t cycles_to_ns(std::uint64_t cycles) noexcept;
+/// The seconds since `started` (a cycle_count()), for handler timings.
+inline double seconds_since(std::uint64_t started) noexcept {
+  return 1e-9 * static_cast<double>(cycles_to_ns(cycle_count() - started));
+}
 
 }  // namespace stratus::runtime

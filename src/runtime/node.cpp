@@ -65,10 +65,8 @@ void node::stop() {
 }
 
 bool node::post_from_outside(address to, payload body) {
-  cell_ref c = core_->reg.find(to);
-  if (!c) return false;
   envelope env{no_address, 0, message_kind::send, std::move(body), log::current_request()};
-  return c->push(env);
+  return post(to, env);
 }
 
 std::future<void> node::exec(std::function<task<void>(service&)> body) {

@@ -12,6 +12,7 @@ killed with SIGKILL takes only its own users with it: the others keep serving, w
 and the node rejoins when restarted."""
 
 import asyncio
+import contextlib
 import os
 import signal
 import subprocess
@@ -32,6 +33,21 @@ SCHEMAS = wcs.load_schemas(ROOT / "proto")
 HASH = {"password_ops": 1, "password_mem_kib": 8,
         "migrations_dir": os.path.join(os.path.abspath(ROOT), "migrations")}
 DEAD_AFTER_MS = 800
+
+
+@contextlib.contextmanager
+def frozen(cluster, name, what):
+    """Node `name` stopped (SIGSTOP: alive to the others until cluster_dead_after_ms) for the
+    block, which must take less than half the dead-after interval: waiting for the frozen node
+    would take until it is known dead, 0.7 to 0.8 s from the freeze."""
+    proc = cluster.nodes[name].proc
+    proc.send_signal(signal.SIGSTOP)
+    try:
+        started = time.monotonic()
+        yield
+        assert time.monotonic() - started < DEAD_AFTER_MS / 2000, f"{what} waited for the frozen node"
+    finally:
+        proc.send_signal(signal.SIGCONT)
 NODES = ("n1", "n2", "n3")
 
 
@@ -243,18 +259,11 @@ def test_a_room_say_goes_only_to_nodes_with_members_through_the_directory(cluste
         assert await p.join(ann, "nook") == 1
         assert await p.join(cid, "nook") == 2
         await asyncio.sleep(0.3)  # n2's counts reach the directory each heartbeat (100 ms)
-        cluster.nodes["n2"].proc.send_signal(signal.SIGSTOP)
-        try:
-            started = time.monotonic()
+        with frozen(cluster, "n2", "a say"):
             assert await p.room_say(ann, "nook", "quick") == 2
             for c in (ann, cid):
                 assert await p.notice(c) == ("nook", ann.id, "quick")
             assert await p.room_say(cid, "nook", "quick too") == 2
-            # Waiting for n2 would take until it is known dead: 0.7 to 0.8 s from the freeze.
-            assert time.monotonic() - started < DEAD_AFTER_MS / 2000, \
-                "a say waited for the frozen node"
-        finally:
-            cluster.nodes["n2"].proc.send_signal(signal.SIGCONT)
         for c in (ann, cid):
             await c.close()
 
@@ -271,18 +280,11 @@ def test_a_whisper_goes_to_the_node_its_user_logged_in_on(cluster):
         ann = await p.login(cluster.url("n1"), "x_wann")
         cid = await p.login(cluster.url("n3"), "x_wcid")
         await asyncio.sleep(0.3)  # cid's login announcement reaches n1
-        cluster.nodes["n2"].proc.send_signal(signal.SIGSTOP)
-        try:
-            started = time.monotonic()
+        with frozen(cluster, "n2", "a whisper"):
             assert await p.say(ann, cid, "direct") is True
             assert await p.whisper(cid) == (ann.id, "direct")
             assert await p.say(cid, ann, "and back") is True
             assert await p.whisper(ann) == (cid.id, "and back")
-            # Waiting for n2 would take until it is known dead: 0.7 to 0.8 s from the freeze.
-            assert time.monotonic() - started < DEAD_AFTER_MS / 2000, \
-                "a whisper waited for the frozen node"
-        finally:
-            cluster.nodes["n2"].proc.send_signal(signal.SIGCONT)
         for c in (ann, cid):
             await c.close()
 
