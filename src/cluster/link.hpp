@@ -462,6 +462,7 @@ class link : public std::enable_shared_from_this<link> {
 
   void heard(const stratus_cluster::Heartbeat& hb) {
     std::vector<std::pair<std::shared_ptr<detail::remote_call>, std::string>> dead;
+    bool came_up = false;
     {
       std::lock_guard lock(mu_);
       peer& p = peers_[hb.node()];
@@ -476,9 +477,11 @@ class link : public std::enable_shared_from_this<link> {
           runtime::log::warn("cluster: node {} restarted", hb.node());
           take_node_locked(hb.node(), hb.incarnation(), dead);
           p.up_since = clock::now();
+          came_up = true;
         } else if (!p.alive) {
           runtime::log::info("cluster: node {} is up", hb.node());
           p.up_since = clock::now();
+          came_up = true;
         }
         p.incarnation = hb.incarnation();
         p.last_seen = clock::now();
@@ -497,6 +500,9 @@ class link : public std::enable_shared_from_this<link> {
     }
     for (auto& [st, node] : dead)
       finish(st, call_error{call_errc::node_down, "node " + node + " is down"});
+    // A node that came up (or back, after NATS was away) hears this one at once, not a
+    // heartbeat interval later: until then it would leave this node out of its fan-outs.
+    if (came_up) publish_heartbeat(false);
   }
 
   /// Answers complete their calls (into `answered`); calls and sends go to their services.
