@@ -157,14 +157,23 @@ void agent::handle(std::string_view packet) {
   }
   bad_in_a_row_ = 0;
   busy_ = true;
-  adopt(serve(std::move(*work)));
+  // Most handlers answer without waiting: run here, they need no root coroutine. One that
+  // waits goes on in serve(), which takes it where it stopped.
+  if (!work->start()) return adopt(serve(std::move(*work)));
+  try {
+    work->result();
+  } catch (const std::exception& e) {
+    report_exception("a request", e.what());  // the drivers answer their handlers' exceptions
+  }
+  busy_ = false;
+  close_if_drained();  // the caller (on_packet, pump) takes the next packet
 }
 
 runtime::detail::root_task agent::serve(runtime::task<void> work) {
   try {
-    co_await std::move(work);
+    co_await work;
   } catch (const std::exception& e) {
-    report_exception("a request", e.what());  // the drivers answer their handlers' exceptions
+    report_exception("a request", e.what());
   }
   busy_ = false;
   pump();

@@ -97,8 +97,8 @@ class agent final : public runtime::service, public connection_events {
  private:
   void handle(std::string_view packet);
   void pump();
-  /// Runs one request to its end, then the next queued one: the request's root coroutine
-  /// itself (no fork wrapper around it).
+  /// Goes on with a request that waited (started by handle) to its end, then the next queued
+  /// one: the request's root coroutine itself (no fork wrapper around it).
   runtime::detail::root_task serve(runtime::task<void> work);
   void close_if_drained();
 

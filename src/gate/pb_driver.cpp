@@ -118,7 +118,7 @@ runtime::task<void> pb_driver::run(codec::decoded_request<pb_handlers::entry> re
     }
     if (timed) {
       metrics.count_request(wire_protocol::protobuf, req.handler->metric,
-                            runtime::seconds_since(started));
+                            runtime::cycle_count() - started);
     }
   }
   agent_.send_packet(out_);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "runtime/clocks.hpp"
+
 namespace stratus::gate {
 
 namespace {
@@ -21,6 +23,11 @@ std::string_view protocol_label(wire_protocol p) {
 }
 
 }  // namespace
+
+request_metrics::request_metrics() {
+  for (std::size_t i = 0; i < handler_buckets.size(); ++i)
+    bucket_cycles_[i] = runtime::seconds_to_cycles(handler_buckets[i]);
+}
 
 request_metrics& request_metrics::instance() {
   static request_metrics metrics;
@@ -50,15 +57,15 @@ request_metrics::block& request_metrics::mine() {
 }
 
 void request_metrics::count_request(wire_protocol protocol, std::uint16_t message,
-                                    double seconds) noexcept {
+                                    std::uint64_t cycles) noexcept {
   if (!enabled()) return;
   block& b = mine();
   const std::size_t row = std::min<std::size_t>(message, other);
   bump(b.requests[static_cast<std::size_t>(protocol)][row]);
   std::size_t bucket = 0;
-  while (bucket < handler_buckets.size() && seconds > handler_buckets[bucket]) ++bucket;
+  while (bucket < bucket_cycles_.size() && cycles > bucket_cycles_[bucket]) ++bucket;
   bump(b.latency[row][bucket]);
-  bump(b.latency_ns[row], static_cast<std::uint64_t>(seconds * 1e9));
+  bump(b.latency_cycles[row], cycles);
 }
 
 void request_metrics::count_unknown(wire_protocol protocol) noexcept {
@@ -84,14 +91,14 @@ request_figures request_metrics::figures() const {
   auto row = [&](wire_protocol p, std::size_t r, std::string name) {
     request_figures::message_row m{std::string(protocol_label(p)), std::move(name)};
     m.buckets.assign(handler_buckets.size(), 0);
-    std::uint64_t ns = 0;
+    std::uint64_t cycles = 0;
     for (const auto& b : blocks_) {
       m.requests += read(b->requests[static_cast<std::size_t>(p)][r]);
       for (std::size_t i = 0; i < handler_buckets.size(); ++i) m.buckets[i] += read(b->latency[r][i]);
       m.over += read(b->latency[r][handler_buckets.size()]);
-      ns += read(b->latency_ns[r]);
+      cycles += read(b->latency_cycles[r]);
     }
-    m.seconds = static_cast<double>(ns) / 1e9;
+    m.seconds = static_cast<double>(runtime::cycles_to_ns(cycles)) / 1e9;
     f.messages.push_back(std::move(m));
   };
   for (std::size_t r = 0; r < names_.size(); ++r) row(names_[r].protocol, r, names_[r].name);

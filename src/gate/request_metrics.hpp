@@ -61,8 +61,10 @@ class request_metrics {
   void enable(bool on) noexcept { enabled_.store(on, std::memory_order_relaxed); }
   bool enabled() const noexcept { return enabled_.load(std::memory_order_relaxed); }
 
-  /// A request of row `message` was handled in `seconds`.
-  void count_request(wire_protocol protocol, std::uint16_t message, double seconds) noexcept;
+  /// A request of row `message` was handled in `cycles` (a difference of
+  /// runtime::cycle_count(): no clock conversion on the request path).
+  void count_request(wire_protocol protocol, std::uint16_t message,
+                     std::uint64_t cycles) noexcept;
   /// A request of a type nobody registered (row "other", no handler time).
   void count_unknown(wire_protocol protocol) noexcept;
   /// An error reply with `code`.
@@ -81,7 +83,7 @@ class request_metrics {
   struct block {
     std::array<std::array<counter, rows>, 2> requests{};  // [protocol][row]
     std::array<std::array<counter, handler_buckets.size() + 1>, rows> latency{};
-    std::array<counter, rows> latency_ns{};
+    std::array<counter, rows> latency_cycles{};
     std::array<counter, error_codes> errors{};
     std::array<counter, close_codes.size() + 1> closes{};
   };
@@ -90,8 +92,10 @@ class request_metrics {
     std::string name;
   };
 
+  request_metrics();
   block& mine();
 
+  std::array<std::uint64_t, handler_buckets.size()> bucket_cycles_{};  // the bounds in cycles
   std::atomic<bool> enabled_{true};
   mutable std::mutex mutex_;  // guards blocks_ and names_ (registration and scrapes only)
   std::vector<std::unique_ptr<block>> blocks_;

@@ -7,6 +7,8 @@
 #include <thread>
 #include <vector>
 
+#include "runtime/clocks.hpp"
+
 namespace stratus::gate {
 namespace {
 
@@ -32,7 +34,7 @@ TEST(request_metrics, threads_count_apart_and_a_scrape_sums_them) {
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t)
     threads.emplace_back([&] {
-      for (int i = 0; i < 1000; ++i) m.count_request(wire_protocol::protobuf, row, 0.002);
+      for (int i = 0; i < 1000; ++i) m.count_request(wire_protocol::protobuf, row, runtime::seconds_to_cycles(0.002));
       m.count_error(codec::error_code::bad_request);
       m.count_close(4002);
       m.count_close(3999);  // no label of its own: "other"
@@ -58,7 +60,7 @@ TEST(request_metrics, counts_nothing_while_disabled) {
   request_metrics& m = request_metrics::instance();
   const std::uint16_t row = m.add_message(wire_protocol::sproto, "test_disabled");
   m.enable(false);
-  m.count_request(wire_protocol::sproto, row, 0.001);
+  m.count_request(wire_protocol::sproto, row, runtime::seconds_to_cycles(0.001));
   m.enable(true);
   const auto now = m.figures();  // row_of points into it
   const auto* r = row_of(now, "test_disabled");

@@ -78,7 +78,12 @@ std::optional<runtime::task<void>> sproto_driver::decode(std::string_view packet
   // No handler runs while a packet is decoded: a large buffer left by the last one can go.
   if (plain_.capacity() > trim_after) std::string().swap(plain_);
   const auto body = codec::unframe_sproto(packet);
-  const auto expands_to = body ? sproto::unpacked_size(*body) : std::nullopt;
+  // A packed body unpacks to at most 8 times its size: only a body that could pass the cap is
+  // walked to learn its size first.
+  const auto expands_to =
+      body && sproto::unpack_bound(body->size()) > codec::max_sproto_unpacked
+          ? sproto::unpacked_size(*body)
+          : std::nullopt;
   // Why the packet is refused (the error of the step that failed, or a fixed reason).
   std::optional<sproto::error> refused;
   const char* why = nullptr;
@@ -164,7 +169,7 @@ void sproto_driver::begin_request(std::int64_t tag) {
 void sproto_driver::end_request() {
   request_metrics& metrics = request_metrics::instance();
   if (!metrics.enabled()) return;
-  metrics.count_request(wire_protocol::sproto, metric_row_, runtime::seconds_since(started_));
+  metrics.count_request(wire_protocol::sproto, metric_row_, runtime::cycle_count() - started_);
 }
 
 void sproto_driver::reject(std::string_view body, bool framed_ok, std::string& out,

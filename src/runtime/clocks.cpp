@@ -18,8 +18,8 @@ std::chrono::steady_clock::time_point coarse_now() noexcept {
                                                std::chrono::nanoseconds(ts.tv_nsec));
 }
 
-#ifdef STRATUS_HAS_TSC
 namespace {
+#ifdef STRATUS_HAS_TSC
 double measure_ns_per_cycle() {
   using namespace std::chrono;
   const auto t0 = steady_clock::now();
@@ -30,19 +30,22 @@ double measure_ns_per_cycle() {
   const double ns = static_cast<double>(duration_cast<nanoseconds>(t1 - t0).count());
   return c1 > c0 ? ns / static_cast<double>(c1 - c0) : 1.0;
 }
-}  // namespace
 
-std::uint64_t cycle_count() noexcept { return __rdtsc(); }
-std::uint64_t cycles_to_ns(std::uint64_t cycles) noexcept {
+double ns_per_cycle() noexcept {
   static const double ratio = measure_ns_per_cycle();
-  return static_cast<std::uint64_t>(static_cast<double>(cycles) * ratio);
+  return ratio;
 }
 #else
-std::uint64_t cycle_count() noexcept {
-  return static_cast<std::uint64_t>(
-      std::chrono::steady_clock::now().time_since_epoch().count());
-}
-std::uint64_t cycles_to_ns(std::uint64_t cycles) noexcept { return cycles; }
+double ns_per_cycle() noexcept { return 1.0; }
 #endif
+}  // namespace
+
+std::uint64_t cycles_to_ns(std::uint64_t cycles) noexcept {
+  return static_cast<std::uint64_t>(static_cast<double>(cycles) * ns_per_cycle());
+}
+
+std::uint64_t seconds_to_cycles(double seconds) noexcept {
+  return static_cast<std::uint64_t>(seconds * 1e9 / ns_per_cycle());
+}
 
 }  // namespace stratus::runtime

@@ -9,12 +9,17 @@ namespace stratus::runtime {
 std::chrono::steady_clock::time_point coarse_now() noexcept;
 
 /// A cheap monotonic counter for timing handlers (TSC ticks on x86, else nanoseconds).
-std::uint64_t cycle_count() noexcept;
+inline std::uint64_t cycle_count() noexcept {
+#if defined(__x86_64__) || defined(__i386__)
+  return __builtin_ia32_rdtsc();
+#else
+  return static_cast<std::uint64_t>(
+      std::chrono::steady_clock::now().time_since_epoch().count());
+#endif
+}
 /// Converts a difference of cycle_count() to nanoseconds.
 std::uint64_t cycles_to_ns(std::uint64_t cycles) noexcept;
-/// The seconds since `started` (a cycle_count()), for handler timings.
-inline double seconds_since(std::uint64_t started) noexcept {
-  return 1e-9 * static_cast<double>(cycles_to_ns(cycle_count() - started));
-}
+/// The cycle_count() ticks in `seconds` (for bounds compared with differences of it).
+std::uint64_t seconds_to_cycles(double seconds) noexcept;
 
 }  // namespace stratus::runtime

@@ -26,6 +26,7 @@ struct final_awaiter {
 
 struct promise_base : pooled_frame {
   std::coroutine_handle<> continuation = std::noop_coroutine();
+  bool started = false;  // run by start(): a co_await only waits for it
   std::suspend_always initial_suspend() const noexcept { return {}; }
   final_awaiter final_suspend() const noexcept { return {}; }
 };
@@ -58,12 +59,24 @@ class [[nodiscard]] task {
     if (h_) h_.destroy();
   }
 
-  bool await_ready() const noexcept { return false; }
+  /// Runs the task on this thread until it first waits or ends; true when it ended (nothing
+  /// waited). A task started and not ended is co_awaited as usual, once, and is not run again;
+  /// one that ended gives its result (or throws its exception) from result().
+  bool start() {
+    h_.promise().started = true;
+    h_.resume();
+    return h_.done();
+  }
+
+  bool await_ready() const noexcept { return h_.promise().started && h_.done(); }
   std::coroutine_handle<> await_suspend(std::coroutine_handle<> caller) noexcept {
     h_.promise().continuation = caller;
+    if (h_.promise().started) return std::noop_coroutine();
     return h_;
   }
-  T await_resume() {
+  T await_resume() { return result(); }
+  /// The result of a task that ended.
+  T result() {
     auto& r = h_.promise().result;
     if (r.index() == 2) std::rethrow_exception(std::get<2>(r));
     return std::move(std::get<1>(r));
@@ -97,12 +110,24 @@ class [[nodiscard]] task<void> {
     if (h_) h_.destroy();
   }
 
-  bool await_ready() const noexcept { return false; }
+  /// Runs the task on this thread until it first waits or ends; true when it ended (nothing
+  /// waited). A task started and not ended is co_awaited as usual, once, and is not run again;
+  /// one that ended gives its result (or throws its exception) from result().
+  bool start() {
+    h_.promise().started = true;
+    h_.resume();
+    return h_.done();
+  }
+
+  bool await_ready() const noexcept { return h_.promise().started && h_.done(); }
   std::coroutine_handle<> await_suspend(std::coroutine_handle<> caller) noexcept {
     h_.promise().continuation = caller;
+    if (h_.promise().started) return std::noop_coroutine();
     return h_;
   }
-  void await_resume() {
+  void await_resume() { result(); }
+  /// Throws the exception a task that ended with one ended with.
+  void result() {
     if (h_.promise().error) std::rethrow_exception(h_.promise().error);
   }
 
