@@ -91,25 +91,20 @@ std::optional<runtime::task<void>> sproto_driver::decode(std::string_view packet
     why = "length prefix mismatch";
   } else if (expands_to && *expands_to > codec::max_sproto_unpacked) {
     why = "unpacks to over 256 KiB";
+  } else if (auto plain = unpack(*body); !plain) {
+    refused = plain.error();
+  } else if (auto header = header_->read(*plain); !header) {
+    refused = header.error();
+  } else if (!header->tag) {
+    why = "a response, not a request";
+  } else if (const sproto_typed_entry* e = app_->typed_for(*header->tag)) {
+    // Typed: generated code decodes the request from the unpacked bytes.
+    const std::string_view args = plain->substr(header->used);
+    begin_request(*header->tag);
+    if (auto work = e->start(e->fn, *this, args, header->session, e->has_response)) return work;
+    why = "the request does not decode";
   } else {
-    plain_.clear();
-    if (auto st = sproto::unpack_to(*body, plain_); !st) {
-      refused = st.error();
-    } else if (auto header = header_->read(plain_); !header) {
-      refused = header.error();
-    } else if (!header->tag) {
-      why = "a response, not a request";
-    } else if (const sproto_typed_entry* e = app_->typed_for(*header->tag)) {
-      // Typed: generated code decodes the request from the unpacked bytes.
-      const std::string_view args = std::string_view(plain_).substr(header->used);
-      begin_request(*header->tag);
-      if (auto work = e->start(e->fn, *this, args, header->session, e->has_response))
-        return work;
-      why = "the request does not decode";
-    } else {
-      return decode_dynamic(*header, *body, std::string_view(plain_).substr(header->used), out,
-                            malformed);
-    }
+    return decode_dynamic(*header, *body, plain->substr(header->used), out, malformed);
   }
   runtime::log::warn_limited(bad_packet_log, "connection {}: bad sproto packet ({} bytes): {}",
                              agent_.connection().id(), packet.size(),
@@ -117,6 +112,21 @@ std::optional<runtime::task<void>> sproto_driver::decode(std::string_view packet
   reject(body.value_or(packet.size() >= 2 ? packet.substr(2) : std::string_view{}),
          body.has_value(), out, malformed);
   return std::nullopt;
+}
+
+sproto::result<std::string_view> sproto_driver::unpack(std::string_view body) {
+  const std::size_t room = sproto::unpack_bound(body.size());
+  if (room > trim_after) {  // a large body: grown as it unpacks, not sized for the worst case
+    plain_.clear();
+    if (auto st = sproto::unpack_to(body, plain_); !st) return st.error();
+    return std::string_view(plain_);
+  }
+  // Straight into the kept buffer, sized once for the worst case (8x): no staging and no
+  // zero-filling per packet.
+  if (plain_.size() < room) plain_.resize(room);
+  auto size = sproto::unpack_raw(body, plain_.data());
+  if (!size) return size.error();
+  return std::string_view(plain_.data(), *size);
 }
 
 std::optional<runtime::task<void>> sproto_driver::decode_dynamic(
@@ -206,9 +216,10 @@ void sproto_driver::frame_into(const std::string& packed, std::string& out) {
 }
 
 bool sproto_driver::pack_reply(std::string& out) {
-  out.assign(2, '\0');
-  sproto::pack_to(plain_reply_, out);
-  const std::size_t size = out.size() - 2;
+  // Packed straight after the 2-byte length, in room for the worst case (then trimmed).
+  out.resize(2 + sproto::pack_bound(plain_reply_.size()));
+  const std::size_t size = sproto::pack_raw(plain_reply_.data(), plain_reply_.size(), out.data() + 2);
+  out.resize(2 + size);
   if (size > codec::max_sproto_body) {
     out.clear();
     return false;

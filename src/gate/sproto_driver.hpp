@@ -135,6 +135,8 @@ class sproto_driver final : public protocol_driver {
   bool pack_reply(std::string& out);
   void error_reply(std::int64_t session, bool has_response, std::string_view code,
                    std::string& out);
+  // Unpacks a request's body into plain_; the view is valid until the next packet.
+  sproto::result<std::string_view> unpack(std::string_view body);
   // Requests without a typed handler: decoded into a sproto::value (`packed`: the packet's
   // body, `body`: the unpacked request after its header).
   std::optional<runtime::task<void>> decode_dynamic(const sproto::header_fields& header,
@@ -152,7 +154,7 @@ class sproto_driver final : public protocol_driver {
   sproto::host host_;
   std::shared_ptr<const sproto::package_header> header_;  // c2s `.package`: read and replies
   sproto_session session_;
-  std::string plain_;        // the unpacked request; typed requests' strings view into it
+  std::string plain_;        // holds the unpacked request; typed requests' strings view into it
   std::string plain_reply_;  // the unpacked reply being written
   std::string out_;          // the reply of the running handler
   std::uint16_t metric_row_ = request_metrics::other;
