@@ -119,6 +119,9 @@ stop_server() {
 trap 'stop_server; stop_echo; rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
 
+# shellcheck source=bench/bench_config.sh
+source "$root/bench/bench_config.sh"
+
 free_port() {
   "$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
@@ -131,33 +134,7 @@ launch() {
   rm -f "$dir"/stratus.db*
   launched_port="$(free_port)"
   launched_tcp_port="$(free_port)"
-  cat >"$dir/config" <<EOF
-thread = 2
-log_level = "warn"
-logger = "$dir/server.log"
-daemon = "$dir/stratus.pid"
-ws_host = "127.0.0.1"
-ws_port = $launched_port
-tcp_port = $launched_tcp_port
-protocol_type = "$protocol"
-max_connections = $((idle + 2000))
-idle_timeout_ms = 600000
-cache = "memory"
-db = "sqlite"
-sqlite_path = "$dir/stratus.db"
--- The matrix measures the gateway, not Argon2id: each connection's one login (account creation
--- on the first) uses the cheapest hash. bench/login_latency.py measures logins at full cost.
-password_ops = 1
-password_mem_kib = 8
--- Nor the abuse defences: one client address opens every connection and each connection sends
--- thousands of requests per second, far above the per-IP and per-connection limits meant for
--- real players (bench/abuse measures those). Servers without these keys ignore them.
--- The logins of N connections opening at once all wait for the hasher: let them queue.
-max_connections_per_ip = $((idle + 2000))
-max_requests_per_s = 1000000000
-max_bytes_per_s = 1000000000
-password_queue = $((idle + 2000))
-EOF
+  bench_config "$dir" "$protocol" $((idle + 2000)) "$launched_port" "$launched_tcp_port"
   (cd "$dir" && exec "$bin" -c "$dir/config" >"$dir/server.out" 2>&1) &
   launched_pid=$!
   for _ in $(seq 200); do
