@@ -247,11 +247,11 @@ void sproto_driver::answer(std::string_view protocol, std::optional<std::int64_t
       error_reply(*session, has_response, codec::to_wire(error->code), out_);
     } else {
       plain_reply_.clear();
-      header_->encode(std::nullopt, session, std::nullopt, plain_reply_);
       bool encoded = true;
-      if (has_response) {
-        sproto::gen::writer w(plain_reply_);
-        encoded = encode(message, w);
+      {
+        sproto::gen::writer w(plain_reply_);  // trims plain_reply_ to the reply as it ends
+        header_->encode_reply(*session, w);
+        encoded = !has_response || encode(message, w);
       }
       if (!encoded) {
         runtime::log::error("reply to {} not encoded: {}", protocol,

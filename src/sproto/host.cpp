@@ -75,6 +75,14 @@ void package_header::encode(const std::optional<std::int64_t>& tag,
   }
 }
 
+void package_header::encode_reply(std::int64_t session, gen::writer& w) const {
+  const std::uint16_t word = gen::integer_word(session);
+  if (word == 0) return encode(std::nullopt, session, std::nullopt, w);
+  gen::word_list<2> words;  // a skip word when session is not tag 0, then the session's word
+  words.add(session_field->tag, word);
+  words.write(w);
+}
+
 result<header_fields> package_header::read(std::string_view plain) const {
   // Filled in place in the returned object: built on the stack and copied out, GCC moved it in
   // 16-byte loads over the fields' smaller stores (store-forwarding stalls, a third of a

@@ -50,6 +50,9 @@ struct package_header {
   void encode(const std::optional<std::int64_t>& tag, const std::optional<std::int64_t>& session,
               const std::optional<std::string_view>& ud, gen::writer& out,
               const std::optional<std::int64_t>& seq = {}) const;
+  /// The header of a reply to `session`: the same bytes as encode(nullopt, session, nullopt),
+  /// written without its general bookkeeping when the session fits in a field word.
+  void encode_reply(std::int64_t session, gen::writer& out) const;
   /// Decodes the header at the start of the unpacked packet `plain`, with the same outcome as
   /// decoding it as a struct of `type` (errors included); bytes after it are not examined.
   result<header_fields> read(std::string_view plain) const;

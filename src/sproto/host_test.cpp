@@ -1,4 +1,5 @@
 #include "sproto/host.hpp"
+#include "sproto/gen/writer.hpp"
 
 #include <gtest/gtest.h>
 
@@ -122,6 +123,30 @@ TEST(host, dispatch_to_reuses_the_callers_message_and_agrees_with_dispatch) {
   EXPECT_EQ(std::get<incoming_request>(in).args, value(object{{"userid", "bob"}}));
   EXPECT_FALSE(server.dispatch_to("\x01", in).ok());
   EXPECT_FALSE(client.dispatch_to(*reply, in).ok());  // that session is answered already
+}
+
+TEST(host, a_reply_header_is_the_bytes_encode_writes) {
+  for (const char* text : {".package { type 0 : integer session 1 : integer }",
+                           ".package { session 0 : integer type 1 : integer }",
+                           ".package { type 0 : integer ud 1 : string session 4 : integer }"}) {
+    auto s = parse_schema(text);
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    auto h = host::create(*s);
+    ASSERT_TRUE(h.ok());
+    const package_header& header = *h->header();
+    for (std::int64_t session : {std::int64_t{0}, std::int64_t{1}, std::int64_t{0x7ffe},
+                                 std::int64_t{0x7fff}, std::int64_t{-1},
+                                 std::int64_t{1} << 40}) {
+      std::string expected;
+      header.encode(std::nullopt, session, std::nullopt, expected);
+      std::string got = "x";  // appends, as encode does
+      {
+        gen::writer w(got);  // trims `got` to what was written as it ends
+        header.encode_reply(session, w);
+      }
+      EXPECT_EQ(got, "x" + expected) << text << " / session " << session;
+    }
+  }
 }
 
 // package_header::read() must accept and refuse exactly what decoding the header struct does.
