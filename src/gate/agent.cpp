@@ -149,13 +149,13 @@ void agent::handle(std::string_view packet) {
   runtime::log::request_scope request(runtime::log::next_request_id());
   bool malformed = false;
   std::optional<runtime::task<void>> work = driver_->decode(packet, scratch_, malformed);
-  if (!work) {
+  if (!malformed) bad_in_a_row_ = 0;
+  if (!work) {  // refused, or answered already (a handler that did not wait)
     send_packet(scratch_);
     if (malformed && ++bad_in_a_row_ >= driver_->max_bad_packets())
       conn_->close(1008, "too many malformed packets");
     return;
   }
-  bad_in_a_row_ = 0;
   busy_ = true;
   // Most handlers answer without waiting: run here, they need no root coroutine. One that
   // waits goes on in serve(), which takes it where it stopped.

@@ -35,8 +35,8 @@ class protocol_driver {
   /// Runs once when the agent starts (a heartbeat loop may be forked here).
   virtual void start() {}
   /// What one packet asks for: the handler run to start, or nullopt when the packet was
-  /// answered (an error reply written to `out`) or dropped. Sets `malformed` for a packet
-  /// that cannot be decoded.
+  /// answered (an error reply written to `out`, or a handler's reply already sent) or dropped.
+  /// Sets `malformed` for a packet that cannot be decoded.
   virtual std::optional<runtime::task<void>> decode(std::string_view packet, std::string& out,
                                                     bool& malformed) = 0;
   /// Writes into `out` an error reply with `code` for what can be read of `packet` (nothing

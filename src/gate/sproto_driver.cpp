@@ -101,7 +101,8 @@ std::optional<runtime::task<void>> sproto_driver::decode(std::string_view packet
     // Typed: generated code decodes the request from the unpacked bytes.
     const std::string_view args = plain->substr(header->used);
     begin_request(*header->tag);
-    if (auto work = e->start(e->fn, *this, args, header->session, e->has_response)) return work;
+    sproto_typed_start started = e->start(e->fn, *this, args, header->session, e->has_response);
+    if (started.decoded) return std::move(started.rest);  // none: answered already
     why = "the request does not decode";
   } else {
     return decode_dynamic(*header, *body, plain->substr(header->used), out, malformed);

@@ -31,14 +31,20 @@ class sproto_driver;
 using sproto_handler =
     std::function<runtime::task<reply<sproto::value>>(sproto_session&, const sproto::value&)>;
 
+/// What starting a typed handler did.
+struct sproto_typed_start {
+  bool decoded = false;                     ///< false: the request does not decode; nothing ran
+  std::optional<runtime::task<void>> rest;  ///< the rest of a handler that waits; none when
+                                            ///< it answered at once
+};
+
 /// A typed handler as the driver keeps it (made by sproto_app::add<P>, see sproto_typed.hpp).
 struct sproto_typed_entry {
-  /// Decodes `body` as the request and returns the handler's run; nullopt when the body does
-  /// not decode. `fn` is the handler, `session` the request's, if any.
-  using start_fn = std::optional<runtime::task<void>> (*)(void (*fn)(), sproto_driver& d,
-                                                          std::string_view body,
-                                                          std::optional<std::int64_t> session,
-                                                          bool has_response);
+  /// Decodes `body` as the request and runs the handler until it answers or waits. `fn` is
+  /// the handler, `session` the request's, if any.
+  using start_fn = sproto_typed_start (*)(void (*fn)(), sproto_driver& d, std::string_view body,
+                                          std::optional<std::int64_t> session,
+                                          bool has_response);
   start_fn start = nullptr;   ///< null: no typed handler for this tag
   void (*fn)() = nullptr;     ///< the handler, its type erased (start() restores it)
   bool has_response = false;  ///< the protocol declares a response type (c2s schema)

@@ -12,6 +12,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "codec/sproto_wire.hpp"
@@ -83,6 +84,22 @@ runtime::task<reply<c2s::signin_response_view>> typed_signin(sproto_session&,
 }
 runtime::task<reply<no_body>> typed_ping(sproto_session&, const no_body&) {
   co_return no_body{};
+}
+
+// Waits (parked here until the test resumes it), then echoes: its request must still be whole.
+std::coroutine_handle<> parked_echo;
+struct park {
+  bool await_ready() const noexcept { return false; }
+  void await_suspend(std::coroutine_handle<> h) noexcept { parked_echo = h; }
+  void await_resume() const noexcept {}
+};
+runtime::task<reply<c2s::echo_response_view>> waiting_echo(sproto_session&,
+                                                           const c2s::echo_request_view& req) {
+  park wait;
+  co_await wait;
+  c2s::echo_response_view resp;
+  resp.data = req.data;
+  co_return resp;
 }
 
 // The same, on the dynamic API.
@@ -167,13 +184,16 @@ class connection_under_test {
     if (auto work = driver_->decode(packet, scratch_, o.malformed)) {
       run_to_end(std::move(*work));
       o.reply = conn_->last;
-    } else {
-      o.reply = scratch_;
+    } else {  // refused (the reply in scratch_), or answered already (sent)
+      o.reply = scratch_.empty() ? conn_->last : scratch_;
       scratch_.clear();
     }
     o.sent = conn_->sent - before;
     return o;
   }
+  /// The last packet sent on the connection, and how many were sent.
+  const std::string& last_sent() const { return conn_->last; }
+  int sent() const { return conn_->sent; }
   /// Same, keeping nothing (for counting allocations).
   void feed_only(std::string_view packet) {
     bool malformed = false;
@@ -257,6 +277,24 @@ TEST(sproto_typed, answers_with_the_same_bytes_as_dynamic_handlers_errors_includ
   EXPECT_EQ(resp.args["token"].as_bytes(), "bob");
 }
 
+TEST(sproto_typed, a_handler_that_waits_answers_when_it_resumes_with_its_request_whole) {
+  client c;
+  auto app = bare_app();
+  app->add<c2s::protocol::echo>(&waiting_echo);
+  connection_under_test waiting(app);
+  connection_under_test at_once(typed_app());
+  const std::string packet =
+      c.request("echo", value(sproto::object{{"data", std::string(200, 'w')}}), 5);
+  const auto want = at_once.feed(packet);
+  ASSERT_EQ(want.sent, 1);
+  const auto started = waiting.feed(packet);
+  EXPECT_EQ(started.sent, 0);  // waiting: no reply yet
+  ASSERT_TRUE(parked_echo);
+  std::exchange(parked_echo, {}).resume();
+  EXPECT_EQ(waiting.sent(), 1);
+  EXPECT_EQ(waiting.last_sent(), want.reply);
+}
+
 TEST(sproto_typed, registration_checks_the_generated_protocol_against_the_schema) {
   auto app = std::make_shared<sproto_app>();
   app->c2s = *sproto::parse_schema(
@@ -279,12 +317,12 @@ TEST(sproto_typed, registration_checks_the_generated_protocol_against_the_schema
 
 // Once the driver's buffers have grown, a typed request costs no allocation: the header and
 // the body are decoded in place (strings as views), the reply is encoded and packed into
-// reused buffers, and the two coroutine frames per request (the driver's run and the
-// handler) come from the runtime's frame pool. Under AddressSanitizer the pool is off and
-// the coroutine frames are the only allocations: those two and this test's runner around
-// them. Not counted here: what the agent around the
-// driver adds (its own frame, from the pool too, and a copy of a packet that waits while
-// another is served) and the transport's send queue.
+// reused buffers, and the handler's coroutine frame and the decoded request come from the
+// runtime's frame pool (a handler that waits adds the frame of the rest of its run, pooled
+// too). Under AddressSanitizer the pool is off and those are the only allocations. Not
+// counted here: what the agent around the driver adds (the root frame of a handler that
+// waits, pooled too, and a copy of a packet that waits while another is served) and the
+// transport's send queue.
 TEST(sproto_typed, dispatch_to_typed_handlers_allocates_nothing_per_request) {
   client c;
   connection_under_test typed(typed_app());
