@@ -1,8 +1,8 @@
 #pragma once
 #include <memory>
 #include <span>
+#include <utility>
 
-#include "net/connection.hpp"
 #include "net/connection.hpp"
 
 namespace stratus::gate {
